@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  expressionContextFromEnv,
+  resolveExpressions,
+  substitute,
+  type ExpressionError,
+} from '../src/manifest/expressions.js';
+import { check, CONTEXT, errors, MARKETPLACE, replaceLine } from './support/manifests.js';
+
+function run(value: string, context = CONTEXT) {
+  const found: ExpressionError[] = [];
+  const out = substitute(value, context, ['X'], found);
+  return { out, messages: found.map((e) => e.message), indexes: found.map((e) => e.index) };
+}
+
+describe('substitute', () => {
+  it('resolves github and env references, with or without spaces', () => {
+    expect(run('img:${{ github.sha }}').out).toBe(`img:${CONTEXT.github.sha}`);
+    expect(run('${{github.run_number}}-${{ env.MODEL_VERSION }}').out).toBe('7-1.4.0');
+    expect(run('${{ github.repository }}@${{ github.ref_name }}#${{ github.run_id }}').out).toBe(
+      'octo-org/models@main#1000',
+    );
+    expect(run('no expressions').out).toBe('no expressions');
+  });
+
+  it('refuses other contexts, functions and operators without evaluating them', () => {
+    expect(run('${{ secrets.TOKEN }}').messages[0]).toContain("unknown context 'secrets'");
+    expect(run('${{ vars.X }}').messages[0]).toContain('(vars are not available here)');
+    expect(run("${{ format('{0}', github.sha) }}").messages[0]).toContain('is not supported');
+    expect(run('${{ github.sha || env.X }}').messages[0]).toContain('is not supported');
+    expect(run('${{ github.event.pull_request }}').messages[0]).toContain('is not supported');
+  });
+
+  it('names unknown github properties with a suggestion', () => {
+    expect(run('${{ github.ref_nme }}').messages[0]).toContain("(did you mean 'ref_name'?)");
+  });
+
+  it('reports a github property the run does not know', () => {
+    const context = { ...CONTEXT, github: { ...CONTEXT.github, sha: undefined } };
+    expect(run('${{ github.sha }}', context).messages).toEqual([
+      'github.sha is not known in this run (GITHUB_SHA is not set)',
+    ]);
+  });
+
+  it('refuses environment variables that look like credentials', () => {
+    const context = { ...CONTEXT, env: { AWS_SECRET_ACCESS_KEY: 'x', HF_TOKEN: 'y' } };
+    expect(run('${{ env.AWS_SECRET_ACCESS_KEY }}', context).messages[0]).toContain(
+      'looks like a credential',
+    );
+    expect(run('${{ env.HF_TOKEN }}', context).messages[0]).toContain('looks like a credential');
+    expect(run('${{ env.HF_TOKEN }}', context).out).not.toContain('y');
+  });
+
+  it('reports every problem in a string with its offset', () => {
+    const result = run('a ${{ env.NOPE }} b ${{ github.nope }} c ${{ unclosed');
+    expect(result.indexes).toEqual([2, 20, 41]);
+    expect(result.messages[2]).toContain('not closed');
+  });
+});
+
+describe('resolveExpressions', () => {
+  it('walks lists and mappings, and leaves keys and other scalars alone', () => {
+    const found: ExpressionError[] = [];
+    const value = resolveExpressions(
+      { '${{ env.K }}': ['${{ env.MODEL_VERSION }}', 3, true, null], n: { m: '${{ env.NO }}' } },
+      CONTEXT,
+      found,
+    );
+    expect(value).toEqual({ '${{ env.K }}': ['1.4.0', 3, true, null], n: { m: '${{ env.NO }}' } });
+    expect(found.map((e) => e.path)).toEqual([['n', 'm']]);
+  });
+
+  it('reads the github context from the runner variables', () => {
+    const context = expressionContextFromEnv({ GITHUB_SHA: 'abc', GITHUB_RUN_ID: '' });
+    expect(context.github.sha).toBe('abc');
+    expect(context.github.run_id).toBeUndefined();
+  });
+});
+
+describe('in a manifest', () => {
+  it('points at the expression inside a quoted or block scalar', () => {
+    const quoted = replaceLine(
+      MARKETPLACE,
+      'ModelPackageDescription:',
+      'ModelPackageDescription: "Churn ${{ env.NOPE }}"',
+    );
+    expect(errors(check(quoted).problems)[0]).toMatchObject({ line: 2, column: 33 });
+
+    const block = replaceLine(
+      MARKETPLACE,
+      'ModelPackageDescription:',
+      'ModelPackageDescription: >-\n  Churn model\n  built at ${{ github.nope }}',
+    );
+    expect(errors(check(block).problems)[0]).toMatchObject({ line: 4, column: 12 });
+  });
+
+  it('puts the resolved values in the request', () => {
+    const text = MARKETPLACE.replace(
+      'churn:1.4.0',
+      'churn:${{ env.MODEL_VERSION }}-${{ github.sha }}',
+    );
+    const image = check(text).request?.InferenceSpecification?.Containers[0]?.Image;
+    expect(image).toBe(
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0-${CONTEXT.github.sha}`,
+    );
+  });
+
+  it('reports a failed expression once, not again as a pattern mismatch', () => {
+    const text = replaceLine(MARKETPLACE, 'ModelPackageName:', 'ModelPackageName: ${{ env.NAME }}');
+    const found = errors(check(text).problems);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain('environment variable NAME is not set');
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * `${{ github.sha }}`-style references in manifest strings. Only plain references to
+ * the contexts below are accepted; nothing is evaluated, so nothing in a manifest can
+ * run. Any other expression is an error at its position.
+ */
+import { didYouMean } from '../suggest.js';
+import type { MemberPath } from './problems.js';
+
+/** The values a manifest may refer to. */
+export interface ExpressionContext {
+  /** github.<name>, from the run; undefined when the run does not know it. */
+  github: Readonly<Record<GithubProperty, string | undefined>>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export const GITHUB_PROPERTIES = ['sha', 'ref_name', 'run_id', 'run_number', 'repository'] as const;
+export type GithubProperty = (typeof GITHUB_PROPERTIES)[number];
+
+/** The runner variable behind each github.* property. */
+export const GITHUB_VARIABLES: Readonly<Record<GithubProperty, string>> = {
+  sha: 'GITHUB_SHA',
+  ref_name: 'GITHUB_REF_NAME',
+  run_id: 'GITHUB_RUN_ID',
+  run_number: 'GITHUB_RUN_NUMBER',
+  repository: 'GITHUB_REPOSITORY',
+};
+
+export function expressionContextFromEnv(env: NodeJS.ProcessEnv): ExpressionContext {
+  const github = Object.fromEntries(
+    GITHUB_PROPERTIES.map((name) => [name, env[GITHUB_VARIABLES[name]] || undefined]),
+  ) as Record<GithubProperty, string | undefined>;
+  return { github, env };
+}
+
+/** Environment variables that hold credentials: a manifest is published and printed. */
+const CREDENTIAL_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/i;
+
+export interface ExpressionError {
+  path: MemberPath;
+  /** Offset of the expression in the string value. */
+  index: number;
+  /** The expression as written, `${{ ... }}`. */
+  text: string;
+  message: string;
+}
+
+const OPEN = '${{';
+const CLOSE = '}}';
+
+/** Resolves one reference (the text between `${{` and `}}`), or says what is wrong. */
+function resolveReference(
+  inner: string,
+  context: ExpressionContext,
+): { value: string } | { error: string } {
+  const expr = inner.trim();
+  const reference = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
+  if (!reference) {
+    return {
+      error: `'${expr}' is not supported: a manifest may only refer to github.<name> or env.<NAME>, as in \${{ github.sha }}`,
+    };
+  }
+  const [, scope, name] = reference as unknown as [string, string, string];
+  if (scope === 'github') {
+    if (!(GITHUB_PROPERTIES as readonly string[]).includes(name)) {
+      return {
+        error: `unknown property github.${name}${didYouMean(name, GITHUB_PROPERTIES)}; a manifest may use github.${GITHUB_PROPERTIES.join(', github.')}`,
+      };
+    }
+    const value = context.github[name as GithubProperty];
+    if (value === undefined) {
+      return {
+        error: `github.${name} is not known in this run (${GITHUB_VARIABLES[name as GithubProperty]} is not set)`,
+      };
+    }
+    return { value };
+  }
+  if (scope === 'env') {
+    if (CREDENTIAL_NAME.test(name)) {
+      return {
+        error: `env.${name} looks like a credential; a manifest is sent to SageMaker and shown in reports, so it may not contain one`,
+      };
+    }
+    const value = context.env[name];
+    if (value === undefined) return { error: `environment variable ${name} is not set` };
+    return { value };
+  }
+  const hint = scope === 'secrets' || scope === 'vars' ? ` (${scope} are not available here)` : '';
+  return {
+    error: `unknown context '${scope}'${hint}; a manifest may only use the github and env contexts`,
+  };
+}
+
+/** Substitutes the references in one string; problems are added to `errors`. */
+export function substitute(
+  value: string,
+  context: ExpressionContext,
+  path: MemberPath,
+  errors: ExpressionError[],
+): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = value.indexOf(OPEN, from);
+    if (open < 0) return out + value.slice(from);
+    out += value.slice(from, open);
+    const close = value.indexOf(CLOSE, open + OPEN.length);
+    if (close < 0) {
+      errors.push({
+        path,
+        index: open,
+        text: value.slice(open),
+        message: "an expression opened with '${{' is not closed with '}}'",
+      });
+      return out + value.slice(open);
+    }
+    const text = value.slice(open, close + CLOSE.length);
+    const resolved = resolveReference(value.slice(open + OPEN.length, close), context);
+    if ('error' in resolved) {
+      errors.push({ path, index: open, text, message: resolved.error });
+      out += text;
+    } else {
+      out += resolved.value;
+    }
+    from = close + CLOSE.length;
+  }
+}
+
+/** A copy of `value` with the references in every string resolved. */
+export function resolveExpressions(
+  value: unknown,
+  context: ExpressionContext,
+  errors: ExpressionError[],
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.includes(OPEN) ? substitute(value, context, path, errors) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, i) => resolveExpressions(item, context, errors, [...path, i]));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        resolveExpressions(item, context, errors, [...path, key]),
+      ]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,166 @@
+/**
+ * Turns the schema's verdict on a manifest into findings: one per problem, each with
+ * the member it is about and a message that says what was expected.
+ */
+import type * as z from 'zod/v4/core';
+import { didYouMean } from '../suggest.js';
+import type { MemberPath } from './problems.js';
+import { manifestSchema, WARNING } from './schema.js';
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  /** The member the finding is about. */
+  path: MemberPath;
+  message: string;
+  /** Point at this member's position instead of `path`'s. */
+  at?: MemberPath;
+  /** Point at the member's key (a name that is wrong) rather than its value. */
+  onKey?: boolean;
+}
+
+type Schema = z.$ZodType;
+
+/** The schema of the member at `path`, looking through optional, list and map layers. */
+function schemaAt(path: MemberPath): Schema | undefined {
+  let schema: Schema | undefined = manifestSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
+    if (!def) return undefined;
+    if (def.type === 'object') schema = (def.shape as Record<string, Schema>)[String(segment)];
+    else if (def.type === 'array') schema = def.element as Schema;
+    else if (def.type === 'record') schema = def.valueType as Schema;
+    else return undefined;
+  }
+  return unwrap(schema);
+}
+
+function unwrap(schema: Schema | undefined): Schema | undefined {
+  let current = schema;
+  while (current) {
+    const def = current._zod.def as unknown as { type: string; innerType?: Schema };
+    if (def.type !== 'optional' || !def.innerType) break;
+    current = def.innerType;
+  }
+  return current;
+}
+
+function membersAt(path: MemberPath): string[] {
+  const def = schemaAt(path)?._zod.def as unknown as { type: string; shape?: object } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function valueAt(root: unknown, path: MemberPath): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function sizeMessage(issue: z.$ZodIssueTooBig | z.$ZodIssueTooSmall, value: unknown) {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? issue.minimum : issue.maximum);
+  const bound = small ? 'at least' : 'at most';
+  switch (issue.origin) {
+    case 'string':
+      return `must be ${bound} ${plural(limit, 'character')} long (is ${String(value).length})`;
+    case 'array': {
+      const count = Array.isArray(value) ? value.length : 0;
+      if (small && limit === 1 && count === 0) return 'must not be empty';
+      return `must have ${bound} ${plural(limit, 'item')} (has ${count})`;
+    }
+    default:
+      return `must be ${bound} ${limit}`;
+  }
+}
+
+function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
+  const path = issue.path as (string | number)[];
+  const value = valueAt(manifest, path);
+  const severity =
+    (issue as { params?: { severity?: string } }).params?.severity === WARNING.severity
+      ? 'warning'
+      : 'error';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({
+        severity,
+        path: [...path, key],
+        onKey: true,
+        message: `unknown member '${key}'${didYouMean(key, membersAt(path))}`,
+      }));
+    case 'invalid_type': {
+      if (issue.expected === 'never')
+        return [{ severity, path, onKey: true, message: issue.message }];
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      if (value === undefined) {
+        return [{ severity, path, message: `is required (${expected})` }];
+      }
+      return [{ severity, path, message: `expected ${expected}, found ${describe(value)}` }];
+    }
+    case 'too_big':
+    case 'too_small':
+      return [{ severity, path, message: sizeMessage(issue, value) }];
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : '';
+      return [
+        {
+          severity,
+          path,
+          message: `expected one of ${allowed.join(', ')}; found ${describe(value)}${suggestion}`,
+        },
+      ];
+    }
+    case 'invalid_key': {
+      const inner = issue.issues.map((i) => i.message).join('; ');
+      return [{ severity, path, onKey: true, message: `invalid key: ${inner}` }];
+    }
+    case 'custom': {
+      const at = (issue.params as { at?: MemberPath } | undefined)?.at;
+      return [{ severity, path, message: issue.message, ...(at ? { at } : {}) }];
+    }
+    default:
+      return [{ severity, path, message: issue.message }];
+  }
+}
+
+/** Every problem the schema finds in a manifest (after expressions are resolved). */
+export function schemaFindings(manifest: unknown): Finding[] {
+  const result = manifestSchema.safeParse(manifest);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => fromIssue(issue, manifest));
+}
