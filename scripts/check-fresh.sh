@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Fails when a generated file is stale: the JSON Schema and SDK enums (npm run generate)
-# or the bundle in dist/ (npm run build) differ from what is committed.
+# or the bundle in dist/ (npm run build) differ from the files in the working tree.
+# Regenerating leaves the fresh files in place, ready to commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+paths=(schema src/generated dist)
+before=$(mktemp -d)
+trap 'rm -rf "$before"' EXIT
+for p in "${paths[@]}"; do
+  mkdir -p "$before/$p"
+  if [ -d "$p" ]; then cp -R "$p/." "$before/$p/"; fi
+done
 npm run --silent generate >/dev/null
 npm run --silent build >/dev/null
-stale=$(git status --porcelain --untracked-files=all -- schema src/generated dist)
-if [ -n "$stale" ]; then
-  echo "Generated files are stale; run 'npm run generate && npm run build' and commit the result:" >&2
-  echo "$stale" >&2
-  git --no-pager diff --stat -- schema src/generated dist >&2 || true
+stale=0
+for p in "${paths[@]}"; do
+  if ! diff -r -q "$before/$p" "$p" >&2; then stale=1; fi
+done
+if [ "$stale" -ne 0 ]; then
+  echo "Generated files were stale (listed above) and have been regenerated: commit them." >&2
   exit 1
 fi
 echo "schema/, src/generated/ and dist/ are up to date"

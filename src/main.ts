@@ -19,9 +19,6 @@ import {
 } from './results.js';
 import { runContextFromEnv, type RunContext } from './run-context.js';
 
-/** Variables whose values must never be printed, whatever prints them. */
-const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
-
 interface Outcome {
   results: PackageResult[];
   requests?: Map<string, unknown>;
@@ -48,7 +45,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 }
 
 async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<Outcome> {
-  for (const name of SECRET_VARIABLES) if (env[name]) core.setSecret(env[name]);
   let settings: Settings;
   try {
     settings = getInputs(env);

@@ -60,6 +60,7 @@ export async function resolveManifestFiles(
         onlyFiles: true,
         absolute: true,
         dot: true,
+        expandDirectories: false,
       })
     ).sort();
     if (matches.length === 0) throw new ManifestPatternError(await noMatch(pattern, lexical));

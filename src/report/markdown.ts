@@ -14,11 +14,15 @@ const ENTITIES: Record<string, string> = {
   '|': '&#124;',
 };
 
-/** Escapes text for inline use in markdown and HTML, table cells included. */
+/**
+ * Escapes text for inline use in markdown and HTML, table cells included. Line breaks
+ * become spaces, so the characters that only mean something at the start of a line
+ * (#, -, +, >) need no escape.
+ */
 export function text(value: string): string {
   return value
+    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
     .replace(/[&<>"'@|]/g, (c) => ENTITIES[c]!)
-    .replace(/[\\`*_{}[\]()#+!~-]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, ' ');
 }
 

@@ -1,0 +1,149 @@
+/**
+ * Runs the built action (dist/index.js) as a child process the way the runner does:
+ * INPUT_* variables with hyphens kept, GITHUB_* variables, an event file, and the
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ACTION = path.join(ROOT, 'dist', 'index.js');
+const RECORDER = path.join(ROOT, '__tests__', 'support', 'register-load-recorder.mjs');
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** Files the process loaded as modules, relative to the repository. */
+  loaded: string[];
+  annotations: Annotation[];
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  properties: Record<string, string>;
+  message: string;
+}
+
+export interface RunOptions {
+  workspace: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  event?: { name: string; payload: object };
+}
+
+export const RUN_ENV = {
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  GITHUB_REPOSITORY: 'octo-org/models',
+  GITHUB_REF_NAME: 'feature/new-model',
+  GITHUB_RUN_ID: '1000',
+  GITHUB_RUN_NUMBER: '7',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_ACTIONS: 'true',
+};
+
+/** Reads the runner's file-command format: name<<delimiter / value / delimiter. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i]!);
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!);
+    outputs[name!] = value.join('\n');
+  }
+  return outputs;
+}
+
+function unescape(value: string): string {
+  return value
+    .replace(/%0A/g, '\n')
+    .replace(/%0D/g, '\r')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%');
+}
+
+export function parseAnnotations(stdout: string): Annotation[] {
+  const annotations: Annotation[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line);
+    if (!match) continue;
+    const properties: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').trim().split(',').filter(Boolean)) {
+      const at = pair.indexOf('=');
+      properties[pair.slice(0, at)] = unescape(pair.slice(at + 1));
+    }
+    annotations.push({
+      level: match[1] as Annotation['level'],
+      properties,
+      message: unescape(match[3]!),
+    });
+  }
+  return annotations;
+}
+
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'smp-run-'));
+  try {
+    const files = {
+      output: path.join(dir, 'output.txt'),
+      summary: path.join(dir, 'summary.md'),
+      event: path.join(dir, 'event.json'),
+      loads: path.join(dir, 'loads.txt'),
+    };
+    writeFileSync(files.output, '');
+    writeFileSync(files.summary, '');
+    writeFileSync(files.loads, '');
+    writeFileSync(files.event, JSON.stringify(options.event?.payload ?? {}));
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      ...RUN_ENV,
+      GITHUB_WORKSPACE: options.workspace,
+      GITHUB_EVENT_NAME: options.event?.name ?? 'push',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      RECORD_LOADS: files.loads,
+      ...options.env,
+    };
+    for (const [name, value] of Object.entries(options.inputs ?? {})) {
+      env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+    }
+    const child = spawn(process.execPath, ['--import', RECORDER, ACTION], {
+      cwd: options.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const loaded = readFileSync(files.loads, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((url) => path.relative(ROOT, fileURLToPath(url)))
+      .filter((file) => !file.startsWith('__tests__'));
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
+      summary: readFileSync(files.summary, 'utf8'),
+      loaded,
+      annotations: parseAnnotations(stdout),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
