@@ -353,6 +353,10 @@ const tag = () =>
   });
 
 const drift = <T extends z.core.$ZodShape>(shape: T) => opt(z.strictObject(shape));
+const statisticsAndConstraints = drift({
+  Statistics: opt(metricsSource),
+  Constraints: opt(metricsSource),
+});
 
 // ---------------------------------------------------------------- the manifest
 
@@ -440,14 +444,8 @@ const manifestShape = {
   ),
   ModelMetrics: opt(
     z.strictObject({
-      ModelQuality: drift({
-        Statistics: opt(metricsSource),
-        Constraints: opt(metricsSource),
-      }),
-      ModelDataQuality: drift({
-        Statistics: opt(metricsSource),
-        Constraints: opt(metricsSource),
-      }),
+      ModelQuality: statisticsAndConstraints,
+      ModelDataQuality: statisticsAndConstraints,
       Bias: drift({
         Report: opt(metricsSource),
         PreTrainingReport: opt(metricsSource),
@@ -479,14 +477,8 @@ const manifestShape = {
         Constraints: opt(metricsSource),
         ConfigFile: opt(fileSource),
       }),
-      ModelQuality: drift({
-        Statistics: opt(metricsSource),
-        Constraints: opt(metricsSource),
-      }),
-      ModelDataQuality: drift({
-        Statistics: opt(metricsSource),
-        Constraints: opt(metricsSource),
-      }),
+      ModelQuality: statisticsAndConstraints,
+      ModelDataQuality: statisticsAndConstraints,
     }),
   ),
   AdditionalInferenceSpecifications: opt(
