@@ -108,12 +108,45 @@ async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<
     return { results: checked.map((m) => resultOf(m, settings, 'DryRun')), requests };
   }
 
+  const { publishAndWait } = await import('./package/run-packages.js');
+  const stop = cancellation();
+  try {
+    return await publishAndWait({
+      manifests: checked.map((m) => ({ file: m.file, request: m.request! })),
+      settings,
+      region: settings.region!,
+      run: runContext,
+      log: {
+        info: (message) => core.info(message),
+        warning: (message) => core.warning(message),
+        error: (message, file) => core.error(message, file ? { file, title: 'Model package' } : {}),
+      },
+      signal: stop.signal,
+    });
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** Aborts when the job is cancelled (SIGINT, then SIGTERM, from the runner). */
+function cancellation(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) return;
+    core.warning(
+      `Received ${name}: the run is cancelled; SageMaker keeps validating the packages.`,
+    );
+    controller.abort();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return {
-    results: checked.map((m) => resultOf(m, settings, 'Failed')),
-    failure: {
-      reason: 'create-failed',
-      message:
-        'this version of the action checks manifests only: creating packages is not available yet; set dry-run: true',
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
     },
   };
 }

@@ -30,6 +30,10 @@ export interface PackageResult {
   status: PackageStatus;
   failureReason: FailureReason | null;
   reused: boolean;
+  /** When SageMaker created the package (ISO 8601). */
+  createdAt: string | null;
+  /** Why the package could not be created, or what ended the wait early. */
+  error: string | null;
   validation: StatusItem[];
   imageScans: StatusItem[];
   links: Record<string, string>;
@@ -48,6 +52,8 @@ export function emptyResult(manifest: string, status: PackageStatus): PackageRes
     status,
     failureReason: null,
     reused: false,
+    createdAt: null,
+    error: null,
     validation: [],
     imageScans: [],
     links: {},

@@ -21,13 +21,47 @@ const ICONS: Record<PackageStatus, string> = {
   InProgress: '⏳',
 };
 
+function icon(result: PackageResult): string {
+  if (result.failureReason === 'cancelled') return '⏹';
+  if (result.failureReason === 'timed-out') return '⏱';
+  return ICONS[result.status];
+}
+
 function headline(result: PackageResult): string {
   const errors = result.problems.filter((p) => p.severity === 'error').length;
-  if (result.failureReason === 'invalid-manifest') {
-    return `invalid manifest: ${errors} ${errors === 1 ? 'error' : 'errors'}, nothing was sent to AWS`;
+  const origin = result.reused ? 'reused the existing package' : 'new package';
+  switch (result.failureReason) {
+    case 'invalid-manifest':
+      return `invalid manifest: ${errors} ${errors === 1 ? 'error' : 'errors'}, nothing was sent to AWS`;
+    case 'create-failed':
+      return `not created: ${result.error ?? 'unknown error'}`;
+    case 'cancelled':
+      return 'the run was cancelled; SageMaker keeps validating the package';
+    case 'timed-out':
+      return `stopped waiting: ${result.error ?? 'the package is still validating'}`;
+    case 'validation-failed':
+      return `validation failed (${origin})`;
+    case 'image-scan-failed':
+      return `image scan failed (${origin})`;
   }
-  if (result.status === 'DryRun') return 'dry run: the manifest is valid; nothing was sent to AWS';
-  return result.status;
+  switch (result.status) {
+    case 'DryRun':
+      return 'dry run: the manifest is valid; nothing was sent to AWS';
+    case 'Completed':
+      return `validation completed (${origin})`;
+    default:
+      return `validating (${origin})`;
+  }
+}
+
+function statusTable(title: string, items: PackageResult['validation']): string {
+  if (items.length === 0) return '';
+  const rows = items.map((i) => [
+    text(i.name),
+    text(i.status),
+    i.failureReason ? text(i.failureReason) : '',
+  ]);
+  return table([title, 'Status', 'Failure reason'], rows);
 }
 
 function identity(result: PackageResult, commit: string | undefined): string {
@@ -38,6 +72,7 @@ function identity(result: PackageResult, commit: string | undefined): string {
     rows.push(['Group', `${code(result.group)} (${version})`]);
   }
   if (result.arn) rows.push(['ARN', code(result.arn)]);
+  if (result.createdAt) rows.push(['Created', text(result.createdAt)]);
   rows.push(['Region', result.region ? code(result.region) : 'not set']);
   if (commit) rows.push(['Commit', code(commit.slice(0, 12))]);
   return table(['', ''], rows);
@@ -59,9 +94,16 @@ export function renderSummary(input: SummaryInput): string {
   for (const result of input.results) {
     const title = result.name ?? result.group ?? result.manifest;
     parts.push(
-      `### ${ICONS[result.status]} ${text(title)}\n\n${code(result.manifest)}: ${text(headline(result))}`,
+      `### ${icon(result)} ${text(title)}\n\n${code(result.manifest)}: ${text(headline(result))}`,
     );
     if (result.failureReason !== 'invalid-manifest') parts.push(identity(result, input.commit));
+    for (const [title, items] of [
+      ['Validation profile', result.validation],
+      ['Image scan', result.imageScans],
+    ] as const) {
+      const rendered = statusTable(title, items);
+      if (rendered) parts.push(rendered);
+    }
     const found = problems(result);
     if (found) parts.push(found);
     const request = input.requests?.get(result.manifest);

@@ -1,0 +1,251 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import type { SageMakerApi } from '../src/sagemaker/api.js';
+import { CredentialsError } from '../src/sagemaker/errors.js';
+import { POLL, waitForPackages } from '../src/package/wait.js';
+
+const VERSION = (n: number) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/${n}`;
+const UNVERSIONED = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn';
+
+/**
+ * A scripted SageMaker: each package walks through its statuses at the given times
+ * (ms of the fake clock); `failures` are thrown by the calls made at those times.
+ */
+function scripted(
+  timelines: Record<string, [number, string][]>,
+  clock: { t: number },
+  failures: (t: number, operation: string) => unknown = () => undefined,
+) {
+  const calls: string[] = [];
+  const statusAt = (arn: string) => {
+    let status = 'Pending';
+    for (const [at, s] of timelines[arn]!) if (clock.t >= at) status = s;
+    return status;
+  };
+  const call = (operation: string) => {
+    calls.push(operation);
+    const failure = failures(clock.t, operation);
+    if (failure) throw failure;
+  };
+  const api: Partial<SageMakerApi> = {
+    region: 'us-east-1',
+    async batchDescribeModelPackage(arns) {
+      call('BatchDescribeModelPackage');
+      return {
+        ModelPackageSummaries: Object.fromEntries(
+          arns.map((arn) => [
+            arn,
+            { ModelPackageArn: arn, ModelPackageStatus: statusAt(arn) } as never,
+          ]),
+        ),
+        $metadata: {},
+      };
+    },
+    async describeModelPackage(arn) {
+      call('DescribeModelPackage');
+      return described(arn, statusAt(arn));
+    },
+  };
+  return { api: api as SageMakerApi, calls };
+}
+
+function described(arn: string, status = 'Pending'): DescribeModelPackageOutput {
+  return {
+    ModelPackageArn: arn,
+    ModelPackageName: arn.split('/')[1],
+    ModelPackageStatus: status as never,
+    ModelPackageStatusDetails: {
+      ValidationStatuses: [{ Name: 'sample', Status: status as never }],
+    },
+    CreationTime: new Date(0),
+    $metadata: {},
+  } as DescribeModelPackageOutput;
+}
+
+function harness() {
+  const clock = { t: 0 };
+  const sleeps: number[] = [];
+  const lines: string[] = [];
+  return {
+    clock,
+    sleeps,
+    lines,
+    options: {
+      log: {
+        info: (m: string) => lines.push(`info ${m}`),
+        warning: (m: string) => lines.push(`warning ${m}`),
+      },
+      now: () => clock.t,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        clock.t += ms;
+      },
+      random: () => 0.5,
+      timeoutMs: 5 * 3600_000,
+    },
+  };
+}
+
+describe('waitForPackages', () => {
+  it('follows a package to Completed, logging each change with time and elapsed time', async () => {
+    const h = harness();
+    const { api, calls } = scripted(
+      {
+        [VERSION(1)]: [
+          [0, 'Pending'],
+          [20_000, 'InProgress'],
+          [300_000, 'Completed'],
+        ],
+      },
+      h.clock,
+    );
+    const changes: string[] = [];
+    const result = await waitForPackages([described(VERSION(1))], {
+      ...h.options,
+      api,
+      onChange: (d) => {
+        changes.push(d.ModelPackageStatus!);
+      },
+    });
+    expect(result.end).toBe('done');
+    expect(result.descriptions.get(VERSION(1))?.ModelPackageStatus).toBe('Completed');
+    expect(changes).toEqual(['InProgress', 'Completed']);
+    const info = h.lines.filter((l) => l.startsWith('info'));
+    expect(info[0]).toMatch(
+      /^info \[1970-01-01T00:00:22\.500Z\] \(23s\) .*: Pending → InProgress$/,
+    );
+    expect(info[1]).toMatch(/: InProgress → Completed$/);
+    // Only status changes are described in full; the rest is one batch request per poll.
+    expect(calls.filter((c) => c === 'DescribeModelPackage')).toHaveLength(2);
+    // About 5 s (jitter only shortens it) for a minute after a change, then backing off to 30 s.
+    const jittered = POLL.firstDelayMs * (1 - POLL.jitter * 0.5);
+    expect(h.sleeps.slice(0, 5)).toEqual([jittered, jittered, jittered, jittered, jittered]);
+    expect(Math.max(...h.sleeps)).toBe(POLL.maxDelayMs * (1 - POLL.jitter * 0.5));
+    expect(h.sleeps.filter((s) => s > jittered).length).toBeGreaterThan(3);
+  });
+
+  it('stays within about 150 requests per hour for a package at the 30 s cap', async () => {
+    const h = harness();
+    const { api, calls } = scripted({ [VERSION(1)]: [[3 * 3600_000, 'Completed']] }, h.clock);
+    await waitForPackages([described(VERSION(1))], { ...h.options, api });
+    expect(calls.length / 3).toBeLessThanOrEqual(150);
+  });
+
+  it('polls many versions together in one request per poll', async () => {
+    const h = harness();
+    const arns = Array.from({ length: 20 }, (_, i) => VERSION(i + 1));
+    const { api, calls } = scripted(
+      Object.fromEntries(arns.map((arn) => [arn, [[60_000, 'Completed']] as [number, string][]])),
+      h.clock,
+    );
+    const result = await waitForPackages(
+      arns.map((arn) => described(arn)),
+      { ...h.options, api },
+    );
+    expect(result.end).toBe('done');
+    const polls = h.sleeps.length;
+    expect(calls.filter((c) => c === 'BatchDescribeModelPackage')).toHaveLength(polls);
+    expect(calls.filter((c) => c === 'DescribeModelPackage')).toHaveLength(20);
+  });
+
+  it('describes unversioned packages one by one, once per poll', async () => {
+    const h = harness();
+    const { api, calls } = scripted({ [UNVERSIONED]: [[12_000, 'Failed']] }, h.clock);
+    const result = await waitForPackages([described(UNVERSIONED)], { ...h.options, api });
+    expect(result.descriptions.get(UNVERSIONED)?.ModelPackageStatus).toBe('Failed');
+    expect(calls).toEqual(['DescribeModelPackage', 'DescribeModelPackage', 'DescribeModelPackage']);
+  });
+
+  it('rides out throttling, 5xx answers and dropped connections, with warnings', async () => {
+    const h = harness();
+    const faults = [
+      { name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } },
+      { name: 'InternalFailure', message: 'oops', $metadata: { httpStatusCode: 500 } },
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    ];
+    const { api } = scripted({ [VERSION(1)]: [[100_000, 'Completed']] }, h.clock, (t) =>
+      t < 90_000 ? faults[Math.floor(t / 10_000) % 3] : undefined,
+    );
+    const result = await waitForPackages([described(VERSION(1))], { ...h.options, api });
+    expect(result.end).toBe('done');
+    const warnings = h.lines.filter((l) => l.startsWith('warning'));
+    expect(warnings.length).toBeGreaterThan(3);
+    expect(warnings.join('\n')).toContain('ThrottlingException: Rate exceeded');
+    expect(warnings.join('\n')).toContain('socket hang up');
+    expect(h.lines).toContainEqual(expect.stringMatching(/SageMaker answers again/));
+  });
+
+  it('gives up when SageMaker cannot be reached for 5 minutes in a row', async () => {
+    const h = harness();
+    const { api } = scripted({ [VERSION(1)]: [[3600_000, 'Completed']] }, h.clock, () => ({
+      name: 'ServiceUnavailable',
+      message: 'down',
+      $metadata: { httpStatusCode: 503 },
+    }));
+    await expect(waitForPackages([described(VERSION(1))], { ...h.options, api })).rejects.toThrow(
+      /could not be reached for 5m\d\ds in a row \(ServiceUnavailable: down\)/,
+    );
+    expect(h.clock.t).toBeLessThan(POLL.transientLimitMs + POLL.maxDelayMs + 1);
+  });
+
+  it('stops at once, naming the remedy, when the credentials expire', async () => {
+    const h = harness();
+    const { api, calls } = scripted({ [VERSION(1)]: [[3600_000, 'Completed']] }, h.clock, (t) =>
+      t > 30_000
+        ? {
+            name: 'ExpiredTokenException',
+            message: 'The security token included in the request is expired',
+          }
+        : undefined,
+    );
+    const error = await waitForPackages([described(VERSION(1))], { ...h.options, api }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toContain('ExpiredTokenException');
+    expect(error.message).toContain('role-duration-seconds');
+    expect(error.message).toContain("'wait: false'");
+    expect(calls.length).toBe(7);
+  });
+
+  it('times out with the packages still validating', async () => {
+    const h = harness();
+    const { api } = scripted({ [VERSION(1)]: [[3600_000, 'Completed']] }, h.clock);
+    const result = await waitForPackages([described(VERSION(1))], {
+      ...h.options,
+      api,
+      timeoutMs: 6_000,
+    });
+    expect(result.end).toBe('timed-out');
+    expect(h.clock.t).toBe(6_000);
+    expect(result.descriptions.get(VERSION(1))?.ModelPackageStatus).toBe('Pending');
+  });
+
+  it('ends as cancelled when the signal aborts', async () => {
+    const h = harness();
+    const controller = new AbortController();
+    const { api } = scripted({ [VERSION(1)]: [[3600_000, 'Completed']] }, h.clock);
+    const sleep = async (ms: number) => {
+      h.clock.t += ms;
+      if (h.clock.t > 20_000) controller.abort();
+    };
+    const result = await waitForPackages([described(VERSION(1))], {
+      ...h.options,
+      api,
+      sleep,
+      signal: controller.signal,
+    });
+    expect(result.end).toBe('cancelled');
+  });
+
+  it('returns at once when every package is already done', async () => {
+    const h = harness();
+    const { api, calls } = scripted({}, h.clock);
+    const result = await waitForPackages([described(VERSION(1), 'Completed')], {
+      ...h.options,
+      api,
+    });
+    expect(result.end).toBe('done');
+    expect(calls).toEqual([]);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * The AWS part of a run: create or reuse every package, wait for their validation
+ * together, approve versions that passed when asked to, and say how the step ends.
+ * Imported only when the run talks to AWS, so a dry run never loads the AWS SDK.
+ */
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import type { Settings } from '../inputs.js';
+import type { Log } from '../log.js';
+import type { ModelPackageManifest } from '../manifest/schema.js';
+import { emptyResult, type PackageResult } from '../results.js';
+import { runUrl, type RunContext } from '../run-context.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
+import { createSageMakerApi } from '../sagemaker/client.js';
+import { CredentialsError, describeError } from '../sagemaker/errors.js';
+import { applyDescription } from './outcome.js';
+import { publishPackage, type Published } from './publish.js';
+import { waitForPackages, type WaitOptions } from './wait.js';
+
+export interface PackagesInput {
+  manifests: readonly { file: string; request: ModelPackageManifest }[];
+  settings: Settings;
+  region: string;
+  run: RunContext;
+  log: Log & { error(message: string, file?: string): void };
+  signal: AbortSignal;
+  /** The SageMaker operations; the real client by default. */
+  api?: SageMakerApi;
+  now?: WaitOptions['now'];
+  sleep?: WaitOptions['sleep'];
+}
+
+export interface PackagesOutcome {
+  results: PackageResult[];
+  /** Set when the step fails: why, in one line. */
+  failedMessage?: string;
+}
+
+export async function publishAndWait(input: PackagesInput): Promise<PackagesOutcome> {
+  const { settings, log, signal } = input;
+  const api = input.api ?? createSageMakerApi(input.region);
+  const results = input.manifests.map((m) => {
+    const result = emptyResult(m.file, 'InProgress');
+    result.name = m.request.ModelPackageName ?? null;
+    result.group = m.request.ModelPackageGroupName ?? null;
+    result.region = input.region;
+    return result;
+  });
+  const labels = new Map<string, string>();
+  const byArn = new Map<string, PackageResult>();
+  const problems: string[] = [];
+
+  try {
+    const published = await Promise.all(
+      input.manifests.map(async (m, i) => {
+        const result = results[i]!;
+        try {
+          const p = await publishPackage(m.request, {
+            api,
+            run: input.run,
+            createGroup: settings.createGroup,
+            log,
+            signal,
+          });
+          result.arn = p.arn;
+          result.reused = p.reused;
+          labels.set(p.arn, result.name ?? `${result.group} (${m.file})`);
+          byArn.set(p.arn, result);
+          return p;
+        } catch (e) {
+          if (signal.aborted) throw e;
+          result.status = 'Failed';
+          result.failureReason = 'create-failed';
+          result.error = e instanceof Error ? e.message : String(e);
+          log.error(`${m.file}: the package was not created: ${result.error}`, m.file);
+          return undefined;
+        }
+      }),
+    );
+    if (signal.aborted) return cancelled(results);
+
+    const descriptions = await describeAll(api, published, signal);
+    for (const d of descriptions) applyDescription(byArn.get(d.ModelPackageArn!)!, d);
+
+    if (settings.wait && descriptions.length > 0) {
+      const waited = await waitForPackages(descriptions, {
+        api,
+        log,
+        signal,
+        timeoutMs: settings.waitTimeoutMinutes * 60_000,
+        now: input.now,
+        sleep: input.sleep,
+        label: (arn) => labels.get(arn) ?? arn,
+        onChange: (d) => applyDescription(byArn.get(d.ModelPackageArn!)!, d),
+      });
+      if (waited.end === 'cancelled') return cancelled(results);
+      if (waited.end === 'timed-out') {
+        for (const r of results.filter((r) => r.status === 'InProgress')) {
+          r.failureReason = 'timed-out';
+          r.error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating`;
+          log.warning(`${labels.get(r.arn!)}: ${r.error}.`);
+        }
+      }
+    }
+
+    if (settings.approveOnSuccess) await approve(api, results, input.run, log, signal, problems);
+  } catch (e) {
+    if (signal.aborted) return cancelled(results);
+    const message =
+      e instanceof CredentialsError ? e.message : `the wait ended: ${describeError(e)}`;
+    for (const r of results.filter((r) => r.status === 'InProgress')) {
+      r.failureReason = 'timed-out';
+      r.error = message;
+    }
+    return { results, failedMessage: message };
+  } finally {
+    api.destroy();
+  }
+  return { results, failedMessage: failure(results, settings, problems) };
+}
+
+async function describeAll(
+  api: SageMakerApi,
+  published: readonly (Published | undefined)[],
+  signal: AbortSignal,
+): Promise<DescribeModelPackageOutput[]> {
+  const found = await Promise.all(
+    published.map(async (p) => {
+      if (!p) return undefined;
+      if (p.existing) return p.existing;
+      const d = await api.describeModelPackage(p.arn, { abortSignal: signal });
+      if (!d) throw new Error(`${p.arn} was created but cannot be described`);
+      return d;
+    }),
+  );
+  return found.filter((d): d is DescribeModelPackageOutput => d !== undefined);
+}
+
+async function approve(
+  api: SageMakerApi,
+  results: PackageResult[],
+  run: RunContext,
+  log: PackagesInput['log'],
+  signal: AbortSignal,
+  problems: string[],
+): Promise<void> {
+  const approvable = results.filter((r) => r.group && r.status === 'Completed' && r.arn);
+  for (const result of approvable) {
+    try {
+      await api.updateModelPackage(
+        {
+          ModelPackageArn: result.arn!,
+          ModelApprovalStatus: 'Approved',
+          ApprovalDescription: `Validation completed; approved by ${runUrl(run) ?? 'sagemaker-model-package-action'}`,
+        },
+        { abortSignal: signal },
+      );
+      log.info(`${result.group} version ${result.version}: approved.`);
+    } catch (e) {
+      const message = `${result.manifest}: could not approve ${result.arn}: ${describeError(e)}`;
+      log.error(message, result.manifest);
+      problems.push(message);
+    }
+  }
+}
+
+function cancelled(results: PackageResult[]): PackagesOutcome {
+  for (const r of results.filter((r) => r.status === 'InProgress')) {
+    r.failureReason = 'cancelled';
+    r.error = 'the run was cancelled; SageMaker keeps validating';
+  }
+  return {
+    results,
+    failedMessage: 'The run was cancelled; SageMaker keeps validating the packages.',
+  };
+}
+
+/** Why the step fails, or undefined when it succeeds. */
+function failure(
+  results: PackageResult[],
+  settings: Settings,
+  problems: string[],
+): string | undefined {
+  const count = (reason: string) => results.filter((r) => r.failureReason === reason).length;
+  const reasons: string[] = [];
+  if (count('create-failed')) reasons.push(`${count('create-failed')} not created`);
+  if (settings.failOnValidationFailure) {
+    const failed = count('validation-failed') + count('image-scan-failed');
+    if (failed) reasons.push(`${failed} failed validation`);
+    if (count('timed-out')) reasons.push(`${count('timed-out')} still validating at the timeout`);
+  }
+  if (problems.length) reasons.push(`${problems.length} not approved`);
+  if (reasons.length === 0) return undefined;
+  return `Model packages: ${reasons.join(', ')} (of ${results.length}).`;
+}

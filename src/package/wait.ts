@@ -1,0 +1,188 @@
+/**
+ * Waiting for validation (SPEC §5). One poller for every package of the run: versions
+ * are polled together with BatchDescribeModelPackage, unversioned packages one by one,
+ * and a version is described in full only when its status changes. The interval is
+ * about 5 s for the first minute after a change, then backs off to 30 s; jitter only
+ * shortens it, so a validation that ends is reported within about 5 s at first.
+ * Throttling, 5xx answers and network faults are warnings while they last less than
+ * 5 minutes in a row; rejected credentials end the wait at once.
+ */
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import type { Log } from '../log.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
+import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+
+export const POLL = {
+  firstDelayMs: 5_000,
+  /** How long after a change the first interval is kept. */
+  fastWindowMs: 60_000,
+  maxDelayMs: 30_000,
+  backoff: 1.5,
+  jitter: 0.2,
+  transientLimitMs: 5 * 60_000,
+  batchSize: 100,
+} as const;
+
+const TERMINAL = new Set(['Completed', 'Failed', 'Deleting']);
+
+export function isTerminal(status: string | undefined): boolean {
+  return status !== undefined && TERMINAL.has(status);
+}
+
+export interface WaitOptions {
+  api: SageMakerApi;
+  log: Log;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Called with a package's new description each time its status changes. */
+  onChange?: (description: DescribeModelPackageOutput) => void | Promise<void>;
+  /** How each package is named in the log. */
+  label?: (arn: string) => string;
+}
+
+export type WaitEnd = 'done' | 'timed-out' | 'cancelled';
+
+export interface WaitResult {
+  end: WaitEnd;
+  /** The latest description of each package. */
+  descriptions: Map<string, DescribeModelPackageOutput>;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A versioned package's ARN: .../model-package/<group>/<version>. */
+function isVersionArn(arn: string): boolean {
+  return /:model-package\/[^/]+\/\d+$/.test(arn);
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h
+    ? `${h}h${String(m).padStart(2, '0')}m`
+    : m
+      ? `${m}m${String(s).padStart(2, '0')}s`
+      : `${s}s`;
+}
+
+export async function waitForPackages(
+  initial: readonly DescribeModelPackageOutput[],
+  options: WaitOptions,
+): Promise<WaitResult> {
+  const { api, log, signal } = options;
+  const now = options.now ?? Date.now;
+  const pause = options.sleep ?? sleep;
+  const random = options.random ?? Math.random;
+  const label = options.label ?? ((arn: string) => arn);
+  const start = now();
+  const descriptions = new Map(initial.map((d) => [d.ModelPackageArn!, d]));
+  let delay: number = POLL.firstDelayMs;
+  let lastChange = start;
+  let failingSince: number | undefined;
+
+  const stamp = () => `[${new Date(now()).toISOString()}] (${formatDuration(now() - start)})`;
+
+  for (;;) {
+    const pending = [...descriptions.values()].filter((d) => !isTerminal(d.ModelPackageStatus));
+    if (pending.length === 0) return { end: 'done', descriptions };
+    if (signal?.aborted) return { end: 'cancelled', descriptions };
+    const remaining = options.timeoutMs - (now() - start);
+    if (remaining <= 0) return { end: 'timed-out', descriptions };
+
+    const wait = Math.min(remaining, delay * (1 - POLL.jitter * random()));
+    await pause(wait, signal);
+    if (signal?.aborted) return { end: 'cancelled', descriptions };
+
+    try {
+      const current = await currentStatuses(api, pending, signal);
+      const changed = pending.filter(
+        (d) => current.get(d.ModelPackageArn!)?.status !== d.ModelPackageStatus,
+      );
+      for (const before of changed) {
+        const after =
+          current.get(before.ModelPackageArn!)?.description ??
+          (await api.describeModelPackage(before.ModelPackageArn!, { abortSignal: signal }));
+        if (!after) {
+          throw new Error(`${label(before.ModelPackageArn!)} no longer exists`);
+        }
+        descriptions.set(before.ModelPackageArn!, after);
+        log.info(
+          `${stamp()} ${label(before.ModelPackageArn!)}: ${before.ModelPackageStatus} → ${after.ModelPackageStatus}`,
+        );
+        await options.onChange?.(after);
+      }
+      if (failingSince !== undefined) log.info(`${stamp()} SageMaker answers again.`);
+      failingSince = undefined;
+      if (changed.length > 0) lastChange = now();
+      delay = backOff(delay, now() - lastChange);
+    } catch (e) {
+      if (signal?.aborted) return { end: 'cancelled', descriptions };
+      const kind = errorKind(e);
+      if (kind === 'credentials') throw new CredentialsError(e);
+      if (kind !== 'transient') throw e;
+      failingSince ??= now();
+      const failingFor = now() - failingSince;
+      if (failingFor >= POLL.transientLimitMs) {
+        throw new Error(
+          `SageMaker could not be reached for ${formatDuration(failingFor)} in a row (${describeError(e)}); the packages keep validating`,
+        );
+      }
+      log.warning(`${stamp()} SageMaker did not answer (${describeError(e)}); trying again.`);
+      delay = backOff(delay, now() - lastChange);
+    }
+  }
+}
+
+function backOff(delay: number, sinceChange: number): number {
+  if (sinceChange < POLL.fastWindowMs) return POLL.firstDelayMs;
+  return Math.min(POLL.maxDelayMs, delay * POLL.backoff);
+}
+
+interface Current {
+  status: string | undefined;
+  /** The full description, when getting the status already gave it. */
+  description?: DescribeModelPackageOutput;
+}
+
+/** The ModelPackageStatus of each pending package, in as few requests as possible. */
+async function currentStatuses(
+  api: SageMakerApi,
+  pending: readonly DescribeModelPackageOutput[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, Current>> {
+  const current = new Map<string, Current>();
+  const versions = pending.map((d) => d.ModelPackageArn!).filter(isVersionArn);
+  for (let i = 0; i < versions.length; i += POLL.batchSize) {
+    const batch = versions.slice(i, i + POLL.batchSize);
+    const output = await api.batchDescribeModelPackage(batch, { abortSignal: signal });
+    for (const arn of batch) {
+      current.set(arn, { status: output.ModelPackageSummaries?.[arn]?.ModelPackageStatus });
+    }
+  }
+  const others = pending.filter((d) => !isVersionArn(d.ModelPackageArn!));
+  await Promise.all(
+    others.map(async (d) => {
+      const description = await api.describeModelPackage(d.ModelPackageArn!, {
+        abortSignal: signal,
+      });
+      current.set(d.ModelPackageArn!, { status: description?.ModelPackageStatus, description });
+    }),
+  );
+  return current;
+}

@@ -1,0 +1,51 @@
+/**
+ * The SageMaker operations the action uses, as a narrow interface: the real client
+ * (client.ts) implements it, and tests can pass their own. Types only; importing this
+ * file loads nothing of the AWS SDK.
+ */
+import type {
+  BatchDescribeModelPackageOutput,
+  CreateModelPackageGroupInput,
+  CreateModelPackageInput,
+  DescribeModelPackageGroupOutput,
+  DescribeModelPackageOutput,
+  ListModelPackagesInput,
+  ListModelPackagesOutput,
+  Tag,
+  UpdateModelPackageInput,
+} from '@aws-sdk/client-sagemaker';
+
+export interface CallOptions {
+  abortSignal?: AbortSignal;
+}
+
+export interface SageMakerApi {
+  readonly region: string;
+  createModelPackage(input: CreateModelPackageInput, options?: CallOptions): Promise<string>;
+  createModelPackageGroup(
+    input: CreateModelPackageGroupInput,
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Undefined when the group does not exist. */
+  describeModelPackageGroup(
+    name: string,
+    options?: CallOptions,
+  ): Promise<DescribeModelPackageGroupOutput | undefined>;
+  /** Undefined when the package does not exist. */
+  describeModelPackage(
+    nameOrArn: string,
+    options?: CallOptions,
+  ): Promise<DescribeModelPackageOutput | undefined>;
+  batchDescribeModelPackage(
+    arns: string[],
+    options?: CallOptions,
+  ): Promise<BatchDescribeModelPackageOutput>;
+  listModelPackages(
+    input: ListModelPackagesInput,
+    options?: CallOptions,
+  ): Promise<ListModelPackagesOutput>;
+  updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
+  listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
+  /** Frees the connections; the api is unusable afterwards. */
+  destroy(): void;
+}
