@@ -542,7 +542,11 @@ async function publishAndWait(input) {
     catch (e) {
         if (signal.aborted)
             return cancelled(results);
-        const message = e instanceof CredentialsError ? e.message : `the wait ended: ${describeError(e)}`;
+        const message = e instanceof CredentialsError
+            ? e.message
+            : errorKind(e) === 'credentials'
+                ? new CredentialsError(e).message
+                : `the wait ended: ${describeError(e)}`;
         for (const r of results.filter((r) => r.status === 'InProgress')) {
             r.failureReason = 'timed-out';
             r.error = message;

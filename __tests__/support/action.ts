@@ -22,6 +22,8 @@ export interface ActionRun {
   /** Files the process loaded as modules, relative to the repository. */
   loaded: string[];
   annotations: Annotation[];
+  /** Milliseconds from the interrupt to the exit, when `interrupt` was given. */
+  exitAfterInterruptMs?: number;
 }
 
 export interface Annotation {
@@ -35,6 +37,8 @@ export interface RunOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   event?: { name: string; payload: object };
+  /** Sends `signal` to the action once its output matches `when`. */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals };
 }
 
 export const RUN_ENV = {
@@ -126,9 +130,18 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let interruptedAt: number | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.interrupt && interruptedAt === undefined && options.interrupt.when.test(stdout)) {
+        interruptedAt = Date.now();
+        child.kill(options.interrupt.signal);
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const exitAfterInterruptMs =
+      interruptedAt === undefined ? undefined : Date.now() - interruptedAt;
     const loaded = readFileSync(files.loads, 'utf8')
       .split('\n')
       .filter(Boolean)
@@ -142,6 +155,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       summary: readFileSync(files.summary, 'utf8'),
       loaded,
       annotations: parseAnnotations(stdout),
+      exitAfterInterruptMs,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

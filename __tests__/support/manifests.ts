@@ -63,6 +63,19 @@ InferenceSpecification:
   SupportedResponseMIMETypes: [application/json]
 `;
 
+/** A validation profile, to append to VERSIONED. */
+export const VALIDATION = `ValidationSpecification:
+  ValidationRole: arn:aws:iam::123456789012:role/Validation
+  ValidationProfiles:
+    - ProfileName: smoke
+      TransformJobDefinition:
+        TransformInput:
+          DataSource:
+            S3DataSource: {S3DataType: S3Prefix, S3Uri: 's3://models/in/'}
+        TransformOutput: {S3OutputPath: 's3://models/out/'}
+        TransformResources: {InstanceType: ml.m5.xlarge, InstanceCount: 1}
+`;
+
 /** Replaces the line that starts with `prefix` (after indentation) by `replacement`. */
 export function replaceLine(text: string, prefix: string, replacement: string): string {
   const lines = text.split('\n');

@@ -11,7 +11,7 @@ import { emptyResult, type PackageResult } from '../results.js';
 import { runUrl, type RunContext } from '../run-context.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { createSageMakerApi } from '../sagemaker/client.js';
-import { CredentialsError, describeError } from '../sagemaker/errors.js';
+import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { applyDescription } from './outcome.js';
 import { publishPackage, type Published } from './publish.js';
 import { waitForPackages, type WaitOptions } from './wait.js';
@@ -106,7 +106,11 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
   } catch (e) {
     if (signal.aborted) return cancelled(results);
     const message =
-      e instanceof CredentialsError ? e.message : `the wait ended: ${describeError(e)}`;
+      e instanceof CredentialsError
+        ? e.message
+        : errorKind(e) === 'credentials'
+          ? new CredentialsError(e).message
+          : `the wait ended: ${describeError(e)}`;
     for (const r of results.filter((r) => r.status === 'InProgress')) {
       r.failureReason = 'timed-out';
       r.error = message;

@@ -1,0 +1,729 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  AddTagsCommand,
+  BatchDescribeModelPackageCommand,
+  CreateModelPackageCommand,
+  type CreateModelPackageInput,
+  CreateModelPackageGroupCommand,
+  DescribeModelPackageCommand,
+  DescribeModelPackageGroupCommand,
+  ListModelPackageGroupsCommand,
+  ListModelPackagesCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+} from '@aws-sdk/client-sagemaker';
+import {
+  startSageMakerEmulator,
+  type EmulatorOptions,
+  type SageMakerEmulator,
+} from './support/sagemaker-emulator.js';
+
+const START = Date.UTC(2025, 0, 15, 12, 0, 0);
+const PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012:';
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:abc123';
+
+let clock = START;
+let emulator: SageMakerEmulator;
+let client: SageMakerClient;
+
+async function start(options: EmulatorOptions = {}): Promise<void> {
+  emulator = await startSageMakerEmulator({ now: () => clock, ...options });
+  client = new SageMakerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
+}
+
+beforeEach(() => {
+  clock = START;
+});
+
+afterEach(async () => {
+  client?.destroy();
+  await emulator?.close();
+});
+
+const inference = {
+  Containers: [{ Image: IMAGE, ModelDataUrl: 's3://models/churn/model.tar.gz' }],
+  SupportedTransformInstanceTypes: ['ml.m5.large' as const],
+  SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large' as const],
+  SupportedContentTypes: ['text/csv'],
+  SupportedResponseMIMETypes: ['text/csv'],
+};
+
+const validation = {
+  ValidationRole: 'arn:aws:iam::123456789012:role/validation',
+  ValidationProfiles: [
+    {
+      ProfileName: 'smoke-test',
+      TransformJobDefinition: {
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: 's3://in/' } },
+        },
+        TransformOutput: { S3OutputPath: 's3://out/' },
+        TransformResources: { InstanceType: 'ml.m5.large' as const, InstanceCount: 1 },
+      },
+    },
+  ],
+};
+
+const unversioned = (name: string, more: Partial<CreateModelPackageInput> = {}) =>
+  new CreateModelPackageCommand({
+    ModelPackageName: name,
+    InferenceSpecification: inference,
+    ...more,
+  });
+
+const marketplace = (name: string) =>
+  unversioned(name, { CertifyForMarketplace: true, ValidationSpecification: validation });
+
+const version = (group: string, more: Partial<CreateModelPackageInput> = {}) =>
+  new CreateModelPackageCommand({
+    ModelPackageGroupName: group,
+    InferenceSpecification: inference,
+    ...more,
+  });
+
+const describePackage = (name: string) =>
+  client.send(new DescribeModelPackageCommand({ ModelPackageName: name }));
+
+function rejection(name: string, status: number, message?: string | RegExp): object {
+  return {
+    name,
+    $metadata: expect.objectContaining({ httpStatusCode: status }),
+    ...(message === undefined
+      ? {}
+      : { message: typeof message === 'string' ? message : expect.stringMatching(message) }),
+  };
+}
+
+async function rawPost(target: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(emulator.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, ...headers },
+    body,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as unknown,
+  };
+}
+
+describe('unversioned model packages', () => {
+  beforeEach(() => start());
+
+  it('creates a package and describes it with everything that was sent', async () => {
+    const created = await client.send(
+      unversioned('Churn-Predictor', {
+        ModelPackageDescription: 'churn model',
+        MetadataProperties: { CommitId: 'abc123', Repository: 'octo/repo' },
+        CustomerMetadataProperties: { fingerprint: 'f1' },
+        Tags: [{ Key: 'team', Value: 'ml' }],
+      }),
+    );
+    expect(created.ModelPackageArn).toBe(`${PREFIX}model-package/churn-predictor`);
+
+    clock += 60_000;
+    const described = await describePackage('Churn-Predictor');
+    expect(described).toMatchObject({
+      ModelPackageName: 'Churn-Predictor',
+      ModelPackageArn: `${PREFIX}model-package/churn-predictor`,
+      ModelPackageDescription: 'churn model',
+      InferenceSpecification: inference,
+      MetadataProperties: { CommitId: 'abc123', Repository: 'octo/repo' },
+      CustomerMetadataProperties: { fingerprint: 'f1' },
+      CertifyForMarketplace: false,
+      ModelPackageStatus: 'Completed',
+      ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
+    });
+    expect(described.CreationTime).toEqual(new Date(START));
+    expect(described.LastModifiedTime).toEqual(new Date(START));
+    expect(described.ModelPackageGroupName).toBeUndefined();
+    expect(described.ModelApprovalStatus).toBeUndefined();
+
+    const byArn = await describePackage(`${PREFIX}model-package/churn-predictor`);
+    expect(byArn.ModelPackageName).toBe('Churn-Predictor');
+  });
+
+  it('refuses a name that already exists, also in another case', async () => {
+    await client.send(unversioned('churn'));
+    for (const name of ['churn', 'CHURN']) {
+      await expect(client.send(unversioned(name))).rejects.toMatchObject(
+        rejection(
+          'ValidationException',
+          400,
+          `ModelPackage already exists: ${PREFIX}model-package/churn`,
+        ),
+      );
+    }
+    expect(emulator.counts()).toEqual({ CreateModelPackage: 3 });
+  });
+
+  it('answers ValidationException "does not exist" for an unknown package', async () => {
+    await expect(describePackage('missing')).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        `ModelPackage ${PREFIX}model-package/missing does not exist.`,
+      ),
+    );
+    await expect(
+      describePackage('arn:aws:sagemaker:eu-west-1:123456789012:model-package/missing'),
+    ).rejects.toMatchObject(
+      rejection('ValidationException', 400, 'ARN should be scoped to correct region: us-east-1'),
+    );
+  });
+
+  it('rejects what the service rejects on the basics', async () => {
+    const cases: Array<[CreateModelPackageInput, RegExp]> = [
+      [
+        { ModelPackageName: 'bad_name', InferenceSpecification: inference },
+        /^1 validation error detected: Value 'bad_name' at 'modelPackageName' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+      ],
+      [
+        { ModelPackageName: 'a', ModelPackageGroupName: 'g', InferenceSpecification: inference },
+        /^Both ModelPackageName and ModelPackageGroupName are provided/,
+      ],
+      [{ InferenceSpecification: inference }, /^Missing ARN\.$/],
+      [{ ModelPackageName: 'a' }, /InferenceSpecification or SourceAlgorithmSpecification/],
+      [
+        { ModelPackageName: 'a', InferenceSpecification: inference, ClientToken: 'not a token!' },
+        /at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: \^\[a-zA-Z0-9-\]\+\$/,
+      ],
+      [
+        { ModelPackageName: 'a', InferenceSpecification: inference, ClientToken: 'x'.repeat(37) },
+        /at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 36/,
+      ],
+      [
+        { ModelPackageName: 'a', InferenceSpecification: { Containers: [] } },
+        /at 'inferenceSpecification\.containers' failed to satisfy constraint: Member must have size greater than or equal to 1/,
+      ],
+      [
+        { ModelPackageName: 'a', InferenceSpecification: inference, CertifyForMarketplace: true },
+        /ValidationSpecification is required/,
+      ],
+    ];
+    for (const [input, message] of cases) {
+      await expect(client.send(new CreateModelPackageCommand(input))).rejects.toMatchObject(
+        rejection('ValidationException', 400, message),
+      );
+    }
+    expect(emulator.counts().CreateModelPackage).toBe(cases.length);
+  });
+
+  it('counts two violations in one message', async () => {
+    await expect(
+      client.send(unversioned('-bad-', { ModelPackageDescription: 'd'.repeat(1025) })),
+    ).rejects.toMatchObject(
+      rejection('ValidationException', 400, /^2 validation errors detected: /),
+    );
+  });
+});
+
+describe('model package groups and versions', () => {
+  beforeEach(() => start());
+
+  it('creates a group and versions 1 and 2 with the service ARNs', async () => {
+    const group = await client.send(
+      new CreateModelPackageGroupCommand({
+        ModelPackageGroupName: 'Churn-Group',
+        ModelPackageGroupDescription: 'versions of churn',
+      }),
+    );
+    expect(group.ModelPackageGroupArn).toBe(`${PREFIX}model-package-group/churn-group`);
+
+    const first = await client.send(version('Churn-Group'));
+    clock += 1000;
+    const second = await client.send(
+      version(`${PREFIX}model-package-group/churn-group`, { ModelApprovalStatus: 'Rejected' }),
+    );
+    expect(first.ModelPackageArn).toBe(`${PREFIX}model-package/churn-group/1`);
+    expect(second.ModelPackageArn).toBe(`${PREFIX}model-package/churn-group/2`);
+
+    const described = await describePackage(`${PREFIX}model-package/churn-group/1`);
+    expect(described).toMatchObject({
+      ModelPackageGroupName: 'Churn-Group',
+      ModelPackageVersion: 1,
+      ModelApprovalStatus: 'PendingManualApproval',
+      CertifyForMarketplace: false,
+    });
+    expect(described.ModelPackageName).toBeUndefined();
+    expect((await describePackage('Churn-Group/2')).ModelApprovalStatus).toBe('Rejected');
+
+    const groupDescribed = await client.send(
+      new DescribeModelPackageGroupCommand({ ModelPackageGroupName: 'Churn-Group' }),
+    );
+    expect(groupDescribed).toMatchObject({
+      ModelPackageGroupName: 'Churn-Group',
+      ModelPackageGroupArn: `${PREFIX}model-package-group/churn-group`,
+      ModelPackageGroupDescription: 'versions of churn',
+      ModelPackageGroupStatus: 'Completed',
+      CreationTime: new Date(START),
+    });
+  });
+
+  it('refuses an existing group, a missing group, and Tags on a version', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'g1' }));
+    await expect(
+      client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'g1' })),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        `Model Package Group already exists: ${PREFIX}model-package-group/g1`,
+      ),
+    );
+    await expect(client.send(version('nope'))).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        `ModelPackageGroup ${PREFIX}model-package-group/nope does not exist.`,
+      ),
+    );
+    await expect(
+      client.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: 'nope' })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /does not exist\.$/));
+    await expect(
+      client.send(version('g1', { Tags: [{ Key: 'a', Value: 'b' }] })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /Tags/));
+  });
+});
+
+describe('ClientToken idempotency', () => {
+  beforeEach(() => start());
+
+  it('returns the same ARN for a repeated token and request, without a new version', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'grp' }));
+    const first = await client.send(version('grp', { ClientToken: 'token-1' }));
+    const again = await client.send(version('grp', { ClientToken: 'token-1' }));
+    const other = await client.send(version('grp', { ClientToken: 'token-2' }));
+    expect(first.ModelPackageArn).toBe(`${PREFIX}model-package/grp/1`);
+    expect(again.ModelPackageArn).toBe(first.ModelPackageArn);
+    expect(other.ModelPackageArn).toBe(`${PREFIX}model-package/grp/2`);
+
+    const unversionedFirst = await client.send(unversioned('solo', { ClientToken: 'token-3' }));
+    const unversionedAgain = await client.send(unversioned('solo', { ClientToken: 'token-3' }));
+    expect(unversionedAgain.ModelPackageArn).toBe(unversionedFirst.ModelPackageArn);
+
+    const listed = await client.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: 'grp' }),
+    );
+    expect(listed.ModelPackageSummaryList?.map((s) => s.ModelPackageVersion)).toEqual([1, 2]);
+  });
+
+  it('answers ConflictException for a repeated token with another request', async () => {
+    await client.send(unversioned('one', { ClientToken: 'token-1' }));
+    await expect(client.send(unversioned('two', { ClientToken: 'token-1' }))).rejects.toMatchObject(
+      rejection('ConflictException', 400, /token-1/),
+    );
+  });
+
+  it('fills ClientToken itself when the caller does not (the SDK does)', async () => {
+    await client.send(unversioned('auto'));
+    expect(emulator.requests[0]?.body.ClientToken).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('validation played forward in time', () => {
+  it('goes Pending, InProgress, then Completed, per profile', async () => {
+    await start({ pendingMs: 1000, inProgressMs: 2000 });
+    await client.send(unversioned('timed', { ValidationSpecification: validation }));
+    const at = async (ms: number) => {
+      clock = START + ms;
+      const d = await describePackage('timed');
+      return [d.ModelPackageStatus, d.ModelPackageStatusDetails?.ValidationStatuses];
+    };
+    expect(await at(0)).toEqual(['Pending', [{ Name: 'smoke-test', Status: 'NotStarted' }]]);
+    expect(await at(999)).toEqual(['Pending', [{ Name: 'smoke-test', Status: 'NotStarted' }]]);
+    expect(await at(1000)).toEqual(['InProgress', [{ Name: 'smoke-test', Status: 'InProgress' }]]);
+    expect(await at(2999)).toEqual(['InProgress', [{ Name: 'smoke-test', Status: 'InProgress' }]]);
+    expect(await at(3000)).toEqual(['Completed', [{ Name: 'smoke-test', Status: 'Completed' }]]);
+  });
+
+  it('fails with the FailureReason of the outcome option', async () => {
+    await start({
+      pendingMs: 10,
+      inProgressMs: 10,
+      outcome: (request) =>
+        request.ModelPackageName === 'bad'
+          ? { status: 'Failed', failureReason: 'Transform job failed: ClientError' }
+          : { status: 'Completed' },
+    });
+    await client.send(unversioned('bad', { ValidationSpecification: validation }));
+    await client.send(unversioned('good', { ValidationSpecification: validation }));
+    clock += 20;
+    const bad = await describePackage('bad');
+    expect(bad.ModelPackageStatus).toBe('Failed');
+    expect(bad.ModelPackageStatusDetails?.ValidationStatuses).toEqual([
+      { Name: 'smoke-test', Status: 'Failed', FailureReason: 'Transform job failed: ClientError' },
+    ]);
+    expect((await describePackage('good')).ModelPackageStatus).toBe('Completed');
+  });
+
+  it('applies setOutcome to packages created afterwards, by name or group', async () => {
+    await start({ pendingMs: 0, inProgressMs: 0 });
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'reg' }));
+    await client.send(version('reg', { ValidationSpecification: validation }));
+    emulator.setOutcome('reg', { status: 'Failed', failureReason: 'bad metrics' });
+    await client.send(version('reg', { ValidationSpecification: validation }));
+    expect((await describePackage('reg/1')).ModelPackageStatus).toBe('Completed');
+    const second = await describePackage('reg/2');
+    expect(second.ModelPackageStatus).toBe('Failed');
+    expect(second.ModelPackageStatusDetails?.ValidationStatuses?.[0]?.FailureReason).toBe(
+      'bad metrics',
+    );
+  });
+
+  it('completes a package without ValidationSpecification with no validation statuses', async () => {
+    await start({ pendingMs: 5, inProgressMs: 5, outcome: () => ({ status: 'Failed' }) });
+    await client.send(unversioned('plain'));
+    expect((await describePackage('plain')).ModelPackageStatus).toBe('Pending');
+    clock += 10;
+    const done = await describePackage('plain');
+    expect(done.ModelPackageStatus).toBe('Completed');
+    expect(done.ModelPackageStatusDetails).toEqual({
+      ValidationStatuses: [],
+      ImageScanStatuses: [],
+    });
+  });
+
+  it('scans the images of a Marketplace package', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    emulator.setOutcome('scan-fails', {
+      status: 'Completed',
+      imageScan: { status: 'Failed', failureReason: 'CVE-2024-0001 found' },
+    });
+    await client.send(marketplace('listed'));
+    await client.send(marketplace('scan-fails'));
+    expect((await describePackage('listed')).ModelPackageStatusDetails?.ImageScanStatuses).toEqual([
+      { Name: IMAGE, Status: 'NotStarted' },
+    ]);
+    clock += 150;
+    expect((await describePackage('listed')).ModelPackageStatusDetails?.ImageScanStatuses).toEqual([
+      { Name: IMAGE, Status: 'InProgress' },
+    ]);
+    clock += 50;
+    const listed = await describePackage('listed');
+    expect(listed.ModelPackageStatus).toBe('Completed');
+    expect(listed.CertifyForMarketplace).toBe(true);
+    expect(listed.ModelPackageStatusDetails?.ImageScanStatuses).toEqual([
+      { Name: IMAGE, Status: 'Completed' },
+    ]);
+    const failed = await describePackage('scan-fails');
+    expect(failed.ModelPackageStatus).toBe('Failed');
+    expect(failed.ModelPackageStatusDetails).toEqual({
+      ValidationStatuses: [{ Name: 'smoke-test', Status: 'Completed' }],
+      ImageScanStatuses: [{ Name: IMAGE, Status: 'Failed', FailureReason: 'CVE-2024-0001 found' }],
+    });
+  });
+});
+
+describe('BatchDescribeModelPackage', () => {
+  beforeEach(() => start({ pendingMs: 100, inProgressMs: 100 }));
+
+  it('describes known ARNs and maps unknown ones to errors', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'batch' }));
+    await client.send(version('batch', { ModelPackageDescription: 'v1' }));
+    const known = `${PREFIX}model-package/batch/1`;
+    const unknown = `${PREFIX}model-package/batch/9`;
+    clock += 150;
+    const result = await client.send(
+      new BatchDescribeModelPackageCommand({ ModelPackageArnList: [known, unknown] }),
+    );
+    expect(result.ModelPackageSummaries).toEqual({
+      [known]: {
+        ModelPackageGroupName: 'batch',
+        ModelPackageVersion: 1,
+        ModelPackageArn: known,
+        ModelPackageDescription: 'v1',
+        CreationTime: new Date(START),
+        InferenceSpecification: inference,
+        ModelPackageStatus: 'InProgress',
+        ModelApprovalStatus: 'PendingManualApproval',
+      },
+    });
+    expect(result.BatchDescribeModelPackageErrorMap).toEqual({
+      [unknown]: {
+        ErrorCode: 'ValidationException',
+        ErrorResponse: `ModelPackage ${unknown} does not exist.`,
+      },
+    });
+  });
+
+  it('requires 1 to 100 ARNs', async () => {
+    await expect(
+      client.send(new BatchDescribeModelPackageCommand({ ModelPackageArnList: [] })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /greater than or equal to 1/));
+    const many = Array.from({ length: 101 }, (_, i) => `${PREFIX}model-package/x/${i + 1}`);
+    await expect(
+      client.send(new BatchDescribeModelPackageCommand({ ModelPackageArnList: many })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /less than or equal to 100/));
+  });
+});
+
+describe('ListModelPackages', () => {
+  beforeEach(() => start());
+
+  async function seed(): Promise<void> {
+    for (const name of ['delta', 'alpha', 'echo', 'charlie', 'bravo']) {
+      await client.send(unversioned(name));
+      clock += 1000;
+    }
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'grp' }));
+    await client.send(version('grp'));
+    await client.send(version('grp'));
+  }
+
+  it('pages through unversioned packages by creation time, ascending by default', async () => {
+    await seed();
+    const names: string[] = [];
+    const pages: number[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(new ListModelPackagesCommand({ MaxResults: 2, NextToken }));
+      pages.push(page.ModelPackageSummaryList?.length ?? 0);
+      names.push(...(page.ModelPackageSummaryList ?? []).map((s) => s.ModelPackageName ?? ''));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(pages).toEqual([2, 2, 1]);
+    expect(names).toEqual(['delta', 'alpha', 'echo', 'charlie', 'bravo']);
+  });
+
+  it('sorts by name, descending, and filters by name, type and group', async () => {
+    await seed();
+    const byName = await client.send(
+      new ListModelPackagesCommand({ SortBy: 'Name', SortOrder: 'Descending' }),
+    );
+    expect(byName.ModelPackageSummaryList?.map((s) => s.ModelPackageName)).toEqual([
+      'echo',
+      'delta',
+      'charlie',
+      'bravo',
+      'alpha',
+    ]);
+    expect(byName.NextToken).toBeUndefined();
+
+    const contains = await client.send(new ListModelPackagesCommand({ NameContains: 'ha' }));
+    expect(contains.ModelPackageSummaryList?.map((s) => s.ModelPackageName)).toEqual([
+      'alpha',
+      'charlie',
+    ]);
+
+    const both = await client.send(new ListModelPackagesCommand({ ModelPackageType: 'Both' }));
+    expect(both.ModelPackageSummaryList).toHaveLength(7);
+
+    const group = await client.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: 'grp', SortOrder: 'Descending' }),
+    );
+    expect(group.ModelPackageSummaryList).toEqual([
+      expect.objectContaining({
+        ModelPackageGroupName: 'grp',
+        ModelPackageVersion: 2,
+        ModelPackageArn: `${PREFIX}model-package/grp/2`,
+        ModelApprovalStatus: 'PendingManualApproval',
+        ModelPackageStatus: 'Pending',
+      }),
+      expect.objectContaining({ ModelPackageVersion: 1 }),
+    ]);
+  });
+
+  it('defaults to 10 results and refuses MaxResults over 100', async () => {
+    for (let i = 0; i < 12; i++) await client.send(unversioned(`p${i}`));
+    const page = await client.send(new ListModelPackagesCommand({}));
+    expect(page.ModelPackageSummaryList).toHaveLength(10);
+    expect(page.NextToken).toEqual(expect.any(String));
+    await expect(
+      client.send(new ListModelPackagesCommand({ MaxResults: 101 })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /at 'maxResults'/));
+  });
+});
+
+describe('UpdateModelPackage', () => {
+  beforeEach(() => start({ pendingMs: 100, inProgressMs: 100 }));
+
+  it('approves a version only once validation completed, and merges metadata', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'upd' }));
+    await client.send(version('upd', { CustomerMetadataProperties: { a: '1', b: '2' } }));
+    const arn = `${PREFIX}model-package/upd/1`;
+    await expect(
+      client.send(
+        new UpdateModelPackageCommand({ ModelPackageArn: arn, ModelApprovalStatus: 'Approved' }),
+      ),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /status is Pending/));
+
+    clock += 200;
+    const updated = await client.send(
+      new UpdateModelPackageCommand({
+        ModelPackageArn: arn,
+        ModelApprovalStatus: 'Approved',
+        ApprovalDescription: 'validated',
+        CustomerMetadataProperties: { c: '3' },
+        CustomerMetadataPropertiesToRemove: ['a'],
+      }),
+    );
+    expect(updated.ModelPackageArn).toBe(arn);
+    const described = await describePackage(arn);
+    expect(described).toMatchObject({
+      ModelApprovalStatus: 'Approved',
+      ApprovalDescription: 'validated',
+      CustomerMetadataProperties: { b: '2', c: '3' },
+      LastModifiedTime: new Date(START + 200),
+    });
+  });
+
+  it('refuses an unknown package', async () => {
+    await expect(
+      client.send(
+        new UpdateModelPackageCommand({ ModelPackageArn: `${PREFIX}model-package/none/1` }),
+      ),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /does not exist\.$/));
+  });
+});
+
+describe('tags', () => {
+  beforeEach(() => start());
+
+  it('lists and adds tags of packages and groups', async () => {
+    await client.send(unversioned('tagged', { Tags: [{ Key: 'fingerprint', Value: 'old' }] }));
+    const arn = `${PREFIX}model-package/tagged`;
+    expect((await client.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([
+      { Key: 'fingerprint', Value: 'old' },
+    ]);
+    const added = await client.send(
+      new AddTagsCommand({
+        ResourceArn: arn,
+        Tags: [
+          { Key: 'fingerprint', Value: 'new' },
+          { Key: 'team', Value: 'ml' },
+        ],
+      }),
+    );
+    expect(added.Tags).toHaveLength(2);
+    expect((await client.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([
+      { Key: 'fingerprint', Value: 'new' },
+      { Key: 'team', Value: 'ml' },
+    ]);
+
+    const group = await client.send(
+      new CreateModelPackageGroupCommand({
+        ModelPackageGroupName: 'tg',
+        Tags: [{ Key: 'owner', Value: 'me' }],
+      }),
+    );
+    expect(
+      (await client.send(new ListTagsCommand({ ResourceArn: group.ModelPackageGroupArn }))).Tags,
+    ).toEqual([{ Key: 'owner', Value: 'me' }]);
+
+    await expect(
+      client.send(new ListTagsCommand({ ResourceArn: `${PREFIX}model-package/ghost` })),
+    ).rejects.toMatchObject(rejection('ValidationException', 400, /does not exist/));
+  });
+});
+
+describe('faults', () => {
+  beforeEach(() => start());
+
+  it.each([
+    [{ kind: 'throttle' } as const, 'ThrottlingException', 400, 'Rate exceeded'],
+    [{ kind: 'internal-error' } as const, 'InternalFailure', 500, undefined],
+    [{ kind: 'unavailable' } as const, 'ServiceUnavailable', 503, undefined],
+    [
+      { kind: 'expired-token' } as const,
+      'ExpiredTokenException',
+      400,
+      'The security token included in the request is expired',
+    ],
+  ])('%o surfaces as %s (%d)', async (fault, name, status, message) => {
+    emulator.inject(fault);
+    await expect(client.send(new ListModelPackagesCommand({}))).rejects.toMatchObject(
+      rejection(name, status, message),
+    );
+    const next = await client.send(new ListModelPackagesCommand({}));
+    expect(next.ModelPackageSummaryList).toEqual([]);
+    expect(emulator.counts()).toEqual({ ListModelPackages: 2 });
+  });
+
+  it('drops the connection so that the SDK throws a network error', async () => {
+    emulator.inject({ kind: 'drop-connection' });
+    // Under jest's VM modules the SDK wraps the cross-realm ECONNRESET error ("AWS SDK error
+    // wrapper for TimeoutError: socket hang up"); either way there is no HTTP status.
+    const error: unknown = await client.send(new ListModelPackagesCommand({})).catch((e) => e);
+    expect(String((error as Error).message)).toMatch(/socket hang up/);
+    expect(error).toHaveProperty('$metadata.attempts', 1);
+    expect(error).not.toHaveProperty('$metadata.httpStatusCode');
+    expect(emulator.requests).toHaveLength(1);
+    await expect(client.send(new ListModelPackagesCommand({}))).resolves.toBeDefined();
+  });
+
+  it('faults only the named operation, count times, and records every request', async () => {
+    await client.send(unversioned('f'));
+    emulator.inject({ kind: 'throttle' }, { count: 2, operation: 'DescribeModelPackage' });
+    await client.send(new ListModelPackagesCommand({}));
+    await expect(describePackage('f')).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(describePackage('f')).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(describePackage('f')).resolves.toMatchObject({ ModelPackageName: 'f' });
+    expect(emulator.counts()).toEqual({
+      CreateModelPackage: 1,
+      ListModelPackages: 1,
+      DescribeModelPackage: 3,
+    });
+    expect(emulator.requests.map((r) => r.operation)).toEqual([
+      'CreateModelPackage',
+      'ListModelPackages',
+      'DescribeModelPackage',
+      'DescribeModelPackage',
+      'DescribeModelPackage',
+    ]);
+    expect(emulator.requests[2]).toMatchObject({
+      body: { ModelPackageName: 'f' },
+      at: START,
+      headers: expect.objectContaining({ 'x-amz-target': 'SageMaker.DescribeModelPackage' }),
+    });
+  });
+});
+
+describe('protocol', () => {
+  beforeEach(() => start());
+
+  it('answers 400 MissingAuthenticationTokenException without a SigV4 Authorization', async () => {
+    const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer abc' }];
+    for (const headers of variants) {
+      const response = await rawPost('SageMaker.ListModelPackages', '{}', headers);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+      expect(response.body).toEqual({
+        __type: 'MissingAuthenticationTokenException',
+        message: 'Request is missing Authentication Token',
+      });
+    }
+    expect(emulator.counts()).toEqual({ ListModelPackages: 2 });
+  });
+
+  it('sends errors in the service shape, with x-amzn-ErrorType', async () => {
+    const auth = { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/x, Signature=y' };
+    const response = await rawPost(
+      'SageMaker.DescribeModelPackage',
+      JSON.stringify({ ModelPackageName: 'ghost' }),
+      auth,
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(response.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(response.body).toEqual({
+      __type: 'ValidationException',
+      message: `ModelPackage ${PREFIX}model-package/ghost does not exist.`,
+    });
+    const malformed = await rawPost('SageMaker.ListModelPackages', '{not json', auth);
+    expect(malformed).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+  });
+
+  it('answers UnknownOperationException for operations it does not emulate', async () => {
+    await expect(client.send(new ListModelPackageGroupsCommand({}))).rejects.toMatchObject(
+      rejection('UnknownOperationException', 400, /ListModelPackageGroups/),
+    );
+  });
+});

@@ -1,0 +1,1138 @@
+/**
+ * The project's own SageMaker emulator: a real HTTP server on 127.0.0.1 that speaks the
+ * awsJson1_1 protocol as @aws-sdk/client-sagemaker sends it (`POST /`,
+ * `X-Amz-Target: SageMaker.<Operation>`, a JSON body). It plays model-package validation
+ * forward in time (Pending, InProgress, then Completed or Failed) and injects faults.
+ *
+ * Error codes and messages follow the real service where known; see the notes next to
+ * each error for the source and for the cases where the real behaviour is a guess.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ValidationOutcome {
+  status: 'Completed' | 'Failed';
+  /** FailureReason of the validation profile (and of the package) when Failed. */
+  failureReason?: string;
+  /** Image scan result for Marketplace packages (CertifyForMarketplace: true). */
+  imageScan?: { status: 'Completed' | 'Failed'; failureReason?: string };
+}
+
+export type Fault =
+  | { kind: 'throttle' } // 400 ThrottlingException "Rate exceeded"
+  | { kind: 'internal-error' } // 500 InternalFailure
+  | { kind: 'unavailable' } // 503 ServiceUnavailable
+  | { kind: 'drop-connection' } // destroy the socket without answering
+  | { kind: 'expired-token' }; // 400 ExpiredTokenException
+
+export interface EmulatorOptions {
+  region?: string;
+  accountId?: string;
+  /** Clock in ms, default Date.now; all timing uses it. */
+  now?: () => number;
+  /** How long a new package stays Pending, then InProgress, in ms (defaults 1000 and 2000). */
+  pendingMs?: number;
+  inProgressMs?: number;
+  /** Decides the outcome of a package's validation; default: Completed. */
+  outcome?: (request: Record<string, unknown>) => ValidationOutcome;
+}
+
+export interface RecordedRequest {
+  operation: string;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  at: number;
+}
+
+export interface SageMakerEmulator {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** Every request, in order, faulted ones included. */
+  requests: RecordedRequest[];
+  /** Queue faults: the next `count` requests (optionally only of `operation`) get `fault`. */
+  inject(fault: Fault, options?: { count?: number; operation?: string }): void;
+  /** Outcome for packages created from now on whose ModelPackageName or group matches `name`. */
+  setOutcome(name: string, outcome: ValidationOutcome): void;
+  /** Requests per operation, e.g. { CreateModelPackage: 1, DescribeModelPackage: 12 }. */
+  counts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+type Json = Record<string, unknown>;
+type Tag = { Key: string; Value: string };
+type DetailedStatus = 'NotStarted' | 'InProgress' | 'Completed' | 'Failed';
+type StatusItem = { Name: string; Status: DetailedStatus; FailureReason?: string };
+type Phase = 'Pending' | 'InProgress' | 'Done';
+
+interface StoredGroup {
+  name: string;
+  arn: string;
+  description?: string;
+  createdAt: number;
+  tags: Tag[];
+  lastVersion: number;
+}
+
+interface StoredPackage {
+  arn: string;
+  /** ModelPackageName, or the group's name for a version. */
+  name: string;
+  group?: string;
+  version?: number;
+  request: Json;
+  createdAt: number;
+  lastModifiedAt: number;
+  approvalStatus?: string;
+  approvalDescription?: string;
+  customerMetadata?: Record<string, string>;
+  tags: Tag[];
+  outcome: ValidationOutcome;
+}
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+  operation?: string;
+}
+
+interface Backend {
+  region: string;
+  accountId: string;
+  now: () => number;
+  pendingMs: number;
+  inProgressMs: number;
+  outcome: (request: Json) => ValidationOutcome;
+  outcomes: Map<string, ValidationOutcome>;
+  groups: Map<string, StoredGroup>;
+  packages: Map<string, StoredPackage>;
+  /** ClientToken -> fingerprint of the request and the ARN it created. */
+  tokens: Map<string, { fingerprint: string; arn: string }>;
+  faults: QueuedFault[];
+  requests: RecordedRequest[];
+}
+
+class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const validationError = (message: string): ServiceError =>
+  new ServiceError('ValidationException', message);
+
+// ---------------------------------------------------------------------------------------------
+// Narrowing and request constraints
+
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const NAME_TEXT = '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$';
+const ARN_PREFIX = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):([0-9]{12}):([a-z-]*)\/(.+)$/;
+const NAME_OR_ARN =
+  /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:[a-z-]*\/)?[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}(?<!-)$/;
+const NAME_OR_ARN_TEXT =
+  '(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)$';
+const PACKAGE_REF =
+  /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:[a-z-]*\/)?[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}(?<!-)(\/[0-9]{1,9})?$/;
+const PACKAGE_REF_TEXT =
+  '(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$';
+const PACKAGE_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]{9,16}:[0-9]{12}:model-package\/\S{1,2048}$/;
+const PACKAGE_ARN_TEXT =
+  'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[\\S]{1,2048}$';
+const RESOURCE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+$/;
+const CLIENT_TOKEN = /^[a-zA-Z0-9-]+$/;
+const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'] as const;
+const PACKAGE_TYPES = ['Versioned', 'Unversioned', 'Both'] as const;
+const SORT_BY = ['Name', 'CreationTime'] as const;
+const SORT_ORDERS = ['Ascending', 'Descending'] as const;
+
+type MemberRule =
+  | {
+      type: 'string';
+      required?: boolean;
+      min?: number;
+      max?: number;
+      pattern?: [RegExp, string];
+      enum?: readonly string[];
+    }
+  | { type: 'list'; required?: boolean; min?: number; max?: number }
+  | { type: 'map'; required?: boolean; max?: number }
+  | { type: 'structure'; required?: boolean }
+  | { type: 'boolean' }
+  | { type: 'integer'; min?: number; max?: number }
+  | { type: 'timestamp' };
+
+/** The service's member path: `inferenceSpecification.containers.1.member.image`. */
+const memberPath = (path: string): string =>
+  path
+    .split('.')
+    .map((part) => part.charAt(0).toLowerCase() + part.slice(1))
+    .join('.');
+
+const shown = (value: unknown): string =>
+  value === undefined ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
+
+const violation = (path: string, value: unknown, constraint: string): string =>
+  `Value ${shown(value)} at '${memberPath(path)}' failed to satisfy constraint: ${constraint}`;
+
+const TYPE_CHECKS: Record<MemberRule['type'], (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  list: Array.isArray,
+  map: isRecord,
+  structure: isRecord,
+  boolean: (value) => typeof value === 'boolean',
+  integer: (value) => Number.isInteger(value),
+  timestamp: (value) => typeof value === 'number',
+};
+
+function sizeViolations(path: string, value: unknown, size: number, rule: MemberRule): string[] {
+  const min = 'min' in rule ? rule.min : undefined;
+  const max = 'max' in rule ? rule.max : undefined;
+  const what = rule.type === 'string' ? 'length' : 'size';
+  const found: string[] = [];
+  if (min !== undefined && size < min) {
+    found.push(violation(path, value, `Member must have ${what} greater than or equal to ${min}`));
+  }
+  if (max !== undefined && size > max) {
+    found.push(violation(path, value, `Member must have ${what} less than or equal to ${max}`));
+  }
+  return found;
+}
+
+function memberViolations(path: string, value: unknown, rule: MemberRule): string[] {
+  if (value === undefined || value === null) {
+    return 'required' in rule && rule.required
+      ? [violation(path, undefined, 'Member must not be null')]
+      : [];
+  }
+  if (!TYPE_CHECKS[rule.type](value)) {
+    throw new ServiceError('SerializationException', `Unexpected value type at '${path}'`);
+  }
+  if (rule.type === 'integer' && typeof value === 'number') {
+    const min = rule.min ?? -Infinity;
+    const max = rule.max ?? Infinity;
+    if (value < min) {
+      return [violation(path, value, `Member must have value greater than or equal to ${min}`)];
+    }
+    if (value > max) {
+      return [violation(path, value, `Member must have value less than or equal to ${max}`)];
+    }
+    return [];
+  }
+  if (rule.type === 'string' && typeof value === 'string') {
+    const found = sizeViolations(path, value, value.length, rule);
+    if (rule.pattern && !rule.pattern[0].test(value)) {
+      found.push(
+        violation(
+          path,
+          value,
+          `Member must satisfy regular expression pattern: ${rule.pattern[1]}`,
+        ),
+      );
+    }
+    if (rule.enum && !rule.enum.includes(value)) {
+      found.push(
+        violation(path, value, `Member must satisfy enum value set: [${rule.enum.join(', ')}]`),
+      );
+    }
+    return found;
+  }
+  if (Array.isArray(value)) return sizeViolations(path, value, value.length, rule);
+  if (rule.type === 'map' && isRecord(value)) {
+    return sizeViolations(path, value, Object.keys(value).length, rule);
+  }
+  return [];
+}
+
+function checkMembers(body: Json, rules: Record<string, MemberRule>, prefix = ''): string[] {
+  return Object.entries(rules).flatMap(([member, rule]) =>
+    memberViolations(`${prefix}${member}`, body[member], rule),
+  );
+}
+
+/** Checks every item of a list member that is a list of structures. */
+function checkItems(list: unknown, path: string, rules: Record<string, MemberRule>): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown, index) => {
+    const itemPath = `${path}.${index + 1}.member.`;
+    if (!isRecord(item)) {
+      throw new ServiceError('SerializationException', `Expected a structure at '${itemPath}'`);
+    }
+    return checkMembers(item, rules, itemPath);
+  });
+}
+
+function throwIfViolations(found: string[]): void {
+  if (found.length === 0) return;
+  const count = found.length === 1 ? '1 validation error' : `${found.length} validation errors`;
+  throw validationError(`${count} detected: ${found.join('; ')}`);
+}
+
+const TAG_RULES: Record<string, MemberRule> = {
+  Key: { type: 'string', required: true, min: 1, max: 128 },
+  Value: { type: 'string', required: true, min: 0, max: 256 },
+};
+
+const tagViolations = (tags: unknown, path: string): string[] => checkItems(tags, path, TAG_RULES);
+
+function inferenceSpecificationViolations(spec: unknown, path: string): string[] {
+  if (!isRecord(spec)) return [];
+  const found = checkMembers(
+    spec,
+    { Containers: { type: 'list', required: true, min: 1, max: 15 } },
+    `${path}.`,
+  );
+  return [
+    ...found,
+    ...checkItems(spec.Containers, `${path}.Containers`, {
+      Image: { type: 'string', max: 255 },
+      ModelDataUrl: { type: 'string', max: 1024 },
+    }),
+  ];
+}
+
+function validationSpecificationViolations(spec: unknown, path: string): string[] {
+  if (!isRecord(spec)) return [];
+  const found = checkMembers(
+    spec,
+    {
+      ValidationRole: { type: 'string', required: true, min: 20, max: 2048 },
+      ValidationProfiles: { type: 'list', required: true, min: 1, max: 1 },
+    },
+    `${path}.`,
+  );
+  return [
+    ...found,
+    ...checkItems(spec.ValidationProfiles, `${path}.ValidationProfiles`, {
+      ProfileName: { type: 'string', required: true, pattern: [NAME, NAME_TEXT] },
+      TransformJobDefinition: { type: 'structure', required: true },
+    }),
+  ];
+}
+
+const stableJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
+// ---------------------------------------------------------------------------------------------
+// ARNs and lookups
+
+const arnPrefix = (b: Backend): string => `arn:aws:sagemaker:${b.region}:${b.accountId}:`;
+
+/**
+ * SageMaker lower-cases names in ARNs: a version of group `AbaloneModelPackageGroupName` is
+ * `model-package/abalonemodelpackagegroupname/1` (AWS Developer Guide, pipeline tutorial).
+ */
+const packageArn = (b: Backend, path: string): string =>
+  `${arnPrefix(b)}model-package/${path.toLowerCase()}`;
+
+const groupArn = (b: Backend, name: string): string =>
+  `${arnPrefix(b)}model-package-group/${name.toLowerCase()}`;
+
+/**
+ * Resolves a name or an ARN of resource type `type` to the part after `type/`; undefined for
+ * an ARN of another account or type. An ARN of another region is an error.
+ */
+function resourcePart(b: Backend, ref: string, type: string): string | undefined {
+  const match = ARN_PREFIX.exec(ref);
+  if (!match) return ref;
+  const [, region, account, refType, rest] = match;
+  // Real message, seen in aws/amazon-sagemaker-examples#1438.
+  if (region !== b.region) {
+    throw validationError(`ARN should be scoped to correct region: ${b.region}`);
+  }
+  return account === b.accountId && refType === type ? rest : undefined;
+}
+
+/** Real message format: "ModelPackage arn:aws:sagemaker:...:model-package/x does not exist." */
+const packageMissing = (arn: string): ServiceError =>
+  validationError(`ModelPackage ${arn} does not exist.`);
+
+function findPackage(b: Backend, ref: string): StoredPackage {
+  const path = resourcePart(b, ref, 'model-package');
+  const stored = path === undefined ? undefined : b.packages.get(packageArn(b, path));
+  if (!stored) throw packageMissing(ref.startsWith('arn:') ? ref : packageArn(b, ref));
+  return stored;
+}
+
+function findGroup(b: Backend, ref: string): StoredGroup {
+  const name = resourcePart(b, ref, 'model-package-group');
+  const stored = name === undefined ? undefined : b.groups.get(name.toLowerCase());
+  // Real message format: ACK sagemaker-controller matches "ModelPackageGroup <arn> does not exist."
+  if (!stored) {
+    const arn = ref.startsWith('arn:') ? ref : groupArn(b, ref);
+    throw validationError(`ModelPackageGroup ${arn} does not exist.`);
+  }
+  return stored;
+}
+
+function findTagged(b: Backend, arn: string): { tags: Tag[] } {
+  const key = arn.toLowerCase();
+  const found =
+    [...b.packages.values()].find((p) => p.arn === key) ??
+    [...b.groups.values()].find((g) => g.arn === key);
+  if (!found) throw validationError(`Resource ${arn} does not exist.`);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation played forward in time
+
+function phaseOf(b: Backend, pkg: StoredPackage): Phase {
+  const elapsed = b.now() - pkg.createdAt;
+  if (elapsed < b.pendingMs) return 'Pending';
+  if (elapsed < b.pendingMs + b.inProgressMs) return 'InProgress';
+  return 'Done';
+}
+
+function statusItem(
+  name: string,
+  phase: Phase,
+  final: { status: 'Completed' | 'Failed'; failureReason?: string },
+): StatusItem {
+  if (phase === 'Pending') return { Name: name, Status: 'NotStarted' };
+  if (phase === 'InProgress') return { Name: name, Status: 'InProgress' };
+  const item: StatusItem = { Name: name, Status: final.status };
+  if (final.status === 'Failed') item.FailureReason = final.failureReason ?? 'Validation failed.';
+  return item;
+}
+
+function profileNames(request: Json): string[] {
+  const spec = request.ValidationSpecification;
+  if (!isRecord(spec) || !Array.isArray(spec.ValidationProfiles)) return [];
+  return spec.ValidationProfiles.flatMap((profile: unknown) =>
+    isRecord(profile) && typeof profile.ProfileName === 'string' ? [profile.ProfileName] : [],
+  );
+}
+
+function imageNames(request: Json): string[] {
+  const spec = request.InferenceSpecification;
+  if (
+    request.CertifyForMarketplace !== true ||
+    !isRecord(spec) ||
+    !Array.isArray(spec.Containers)
+  ) {
+    return [];
+  }
+  return spec.Containers.flatMap((container: unknown) =>
+    isRecord(container) && typeof container.Image === 'string' ? [container.Image] : [],
+  );
+}
+
+function statusDetails(b: Backend, pkg: StoredPackage): Json {
+  const phase = phaseOf(b, pkg);
+  const scan = pkg.outcome.imageScan ?? { status: 'Completed' };
+  return {
+    ValidationStatuses: profileNames(pkg.request).map((name) =>
+      statusItem(name, phase, pkg.outcome),
+    ),
+    ImageScanStatuses: imageNames(pkg.request).map((name) => statusItem(name, phase, scan)),
+  };
+}
+
+function packageStatus(b: Backend, pkg: StoredPackage): string {
+  const phase = phaseOf(b, pkg);
+  if (phase !== 'Done') return phase;
+  const scanFailed =
+    imageNames(pkg.request).length > 0 && pkg.outcome.imageScan?.status === 'Failed';
+  return pkg.outcome.status === 'Failed' || scanFailed ? 'Failed' : 'Completed';
+}
+
+/** The outcome is only consulted for packages that have something to validate. */
+function decideOutcome(b: Backend, request: Json, names: string[]): ValidationOutcome {
+  if (profileNames(request).length === 0) return { status: 'Completed' };
+  for (const name of names) {
+    const chosen = b.outcomes.get(name.toLowerCase());
+    if (chosen) return chosen;
+  }
+  return b.outcome(request);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+const seconds = (ms: number): number => ms / 1000;
+
+const CREATE_PACKAGE_RULES: Record<string, MemberRule> = {
+  ModelPackageName: { type: 'string', min: 1, max: 63, pattern: [NAME, NAME_TEXT] },
+  ModelPackageGroupName: {
+    type: 'string',
+    min: 1,
+    max: 170,
+    pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
+  },
+  ModelPackageDescription: { type: 'string', max: 1024 },
+  InferenceSpecification: { type: 'structure' },
+  ValidationSpecification: { type: 'structure' },
+  SourceAlgorithmSpecification: { type: 'structure' },
+  CertifyForMarketplace: { type: 'boolean' },
+  Tags: { type: 'list', max: 50 },
+  ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
+  MetadataProperties: { type: 'structure' },
+  ClientToken: { type: 'string', min: 1, max: 36, pattern: [CLIENT_TOKEN, '^[a-zA-Z0-9-]+$'] },
+  CustomerMetadataProperties: { type: 'map', max: 50 },
+};
+
+function createPackageViolations(body: Json): string[] {
+  return [
+    ...checkMembers(body, CREATE_PACKAGE_RULES),
+    ...tagViolations(body.Tags, 'Tags'),
+    ...inferenceSpecificationViolations(body.InferenceSpecification, 'InferenceSpecification'),
+    ...validationSpecificationViolations(body.ValidationSpecification, 'ValidationSpecification'),
+  ];
+}
+
+/**
+ * Rules between members. The first two messages are the service's as quoted by moto
+ * (getmoto/moto#7165); the others are the emulator's wording for rules whose real
+ * message is not documented.
+ */
+function checkPackageKind(body: Json): void {
+  const versioned = body.ModelPackageGroupName !== undefined;
+  if (versioned && body.ModelPackageName !== undefined) {
+    throw validationError(
+      'Both ModelPackageName and ModelPackageGroupName are provided in the input. Cannot determine which one to use.',
+    );
+  }
+  if (!versioned && body.ModelPackageName === undefined) throw validationError('Missing ARN.');
+  if (versioned && body.Tags !== undefined) {
+    throw validationError('Tags are not supported for versioned model packages.');
+  }
+  if (versioned && body.CertifyForMarketplace !== undefined) {
+    throw validationError('CertifyForMarketplace is not supported for versioned model packages.');
+  }
+  if (!versioned && body.ModelApprovalStatus !== undefined) {
+    throw validationError('ModelApprovalStatus is only supported for versioned model packages.');
+  }
+  if (!versioned && !body.InferenceSpecification && !body.SourceAlgorithmSpecification) {
+    throw validationError(
+      'Either InferenceSpecification or SourceAlgorithmSpecification is required for unversioned model packages.',
+    );
+  }
+  if (body.CertifyForMarketplace === true && !body.ValidationSpecification) {
+    throw validationError(
+      'ValidationSpecification is required when CertifyForMarketplace is true.',
+    );
+  }
+}
+
+/** A repeated ClientToken: the same request gets the same ARN; another request a conflict. */
+function replayedArn(b: Backend, body: Json): string | undefined {
+  const token = asString(body.ClientToken);
+  const seen = token === undefined ? undefined : b.tokens.get(token);
+  if (!seen) return undefined;
+  if (seen.fingerprint === stableJson(body)) return seen.arn;
+  // CreateModelPackage models ConflictException; the message is the emulator's.
+  throw new ServiceError(
+    'ConflictException',
+    `ClientToken ${token ?? ''} was already used with a different request.`,
+  );
+}
+
+function newVersion(b: Backend, body: Json, groupRef: string): Omit<StoredPackage, 'outcome'> {
+  const group = findGroup(b, groupRef);
+  group.lastVersion += 1;
+  const at = b.now();
+  return {
+    arn: packageArn(b, `${group.name}/${group.lastVersion}`),
+    name: group.name,
+    group: group.name,
+    version: group.lastVersion,
+    request: body,
+    createdAt: at,
+    lastModifiedAt: at,
+    approvalStatus: asString(body.ModelApprovalStatus) ?? 'PendingManualApproval',
+    tags: [],
+  };
+}
+
+function newUnversioned(b: Backend, body: Json, name: string): Omit<StoredPackage, 'outcome'> {
+  const arn = packageArn(b, name);
+  // sagemaker-python-sdk treats ValidationException "ModelPackage already exists" as a duplicate.
+  if (b.packages.has(arn)) throw validationError(`ModelPackage already exists: ${arn}`);
+  const at = b.now();
+  return { arn, name, request: body, createdAt: at, lastModifiedAt: at, tags: tagList(body.Tags) };
+}
+
+const tagList = (tags: unknown): Tag[] =>
+  Array.isArray(tags)
+    ? tags.flatMap((tag: unknown) =>
+        isRecord(tag) && typeof tag.Key === 'string' && typeof tag.Value === 'string'
+          ? [{ Key: tag.Key, Value: tag.Value }]
+          : [],
+      )
+    : [];
+
+const stringMap = (value: unknown): Record<string, string> | undefined =>
+  isRecord(value)
+    ? Object.fromEntries(
+        Object.entries(value).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+      )
+    : undefined;
+
+function createModelPackage(b: Backend, body: Json): Json {
+  throwIfViolations(createPackageViolations(body));
+  checkPackageKind(body);
+  const replayed = replayedArn(b, body);
+  if (replayed) return { ModelPackageArn: replayed };
+  const groupRef = asString(body.ModelPackageGroupName);
+  const name = asString(body.ModelPackageName) ?? '';
+  const base = groupRef ? newVersion(b, body, groupRef) : newUnversioned(b, body, name);
+  const stored: StoredPackage = {
+    ...base,
+    customerMetadata: stringMap(body.CustomerMetadataProperties),
+    outcome: decideOutcome(b, body, [base.name]),
+  };
+  b.packages.set(stored.arn, stored);
+  const token = asString(body.ClientToken);
+  if (token) b.tokens.set(token, { fingerprint: stableJson(body), arn: stored.arn });
+  return { ModelPackageArn: stored.arn };
+}
+
+/** Request members that are echoed by DescribeModelPackage as they were sent. */
+const ECHOED_MEMBERS = [
+  'ModelPackageDescription',
+  'ModelPackageRegistrationType',
+  'InferenceSpecification',
+  'SourceAlgorithmSpecification',
+  'ValidationSpecification',
+  'MetadataProperties',
+  'ModelMetrics',
+  'Domain',
+  'Task',
+  'SamplePayloadUrl',
+  'DriftCheckBaselines',
+  'AdditionalInferenceSpecifications',
+  'SkipModelValidation',
+  'SourceUri',
+  'SecurityConfig',
+  'ModelCard',
+  'ModelLifeCycle',
+  'ManagedStorageType',
+];
+
+const withoutUndefined = (value: Json): Json =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+
+/** Versions carry no ModelPackageName (AWS Developer Guide's describe example; moto agrees). */
+function identity(pkg: StoredPackage): Json {
+  return pkg.group === undefined
+    ? { ModelPackageName: pkg.name }
+    : { ModelPackageGroupName: pkg.group, ModelPackageVersion: pkg.version };
+}
+
+function describeModelPackage(b: Backend, body: Json): Json {
+  throwIfViolations(
+    checkMembers(body, {
+      ModelPackageName: {
+        type: 'string',
+        required: true,
+        min: 1,
+        max: 176,
+        pattern: [PACKAGE_REF, PACKAGE_REF_TEXT],
+      },
+    }),
+  );
+  const pkg = findPackage(b, asString(body.ModelPackageName) ?? '');
+  const echoed = Object.fromEntries(ECHOED_MEMBERS.map((member) => [member, pkg.request[member]]));
+  return withoutUndefined({
+    ...echoed,
+    ...identity(pkg),
+    ModelPackageArn: pkg.arn,
+    CreationTime: seconds(pkg.createdAt),
+    ModelPackageStatus: packageStatus(b, pkg),
+    ModelPackageStatusDetails: statusDetails(b, pkg),
+    CertifyForMarketplace: pkg.request.CertifyForMarketplace === true,
+    ModelApprovalStatus: pkg.approvalStatus,
+    ApprovalDescription: pkg.approvalDescription,
+    CustomerMetadataProperties: pkg.customerMetadata,
+    LastModifiedTime: seconds(pkg.lastModifiedAt),
+  });
+}
+
+function batchSummary(b: Backend, pkg: StoredPackage): Json {
+  return withoutUndefined({
+    ModelPackageGroupName: pkg.group,
+    ModelPackageVersion: pkg.version,
+    ModelPackageArn: pkg.arn,
+    ModelPackageDescription: pkg.request.ModelPackageDescription,
+    CreationTime: seconds(pkg.createdAt),
+    InferenceSpecification: pkg.request.InferenceSpecification,
+    ModelPackageStatus: packageStatus(b, pkg),
+    ModelApprovalStatus: pkg.approvalStatus,
+  });
+}
+
+function batchDescribeModelPackage(b: Backend, body: Json): Json {
+  throwIfViolations(
+    checkMembers(body, { ModelPackageArnList: { type: 'list', required: true, min: 1, max: 100 } }),
+  );
+  const summaries: Json = {};
+  const errors: Json = {};
+  const arns = Array.isArray(body.ModelPackageArnList) ? body.ModelPackageArnList : [];
+  for (const arn of arns) {
+    if (typeof arn !== 'string') {
+      throw new ServiceError('SerializationException', 'Expected strings');
+    }
+    try {
+      summaries[arn] = batchSummary(b, findPackage(b, arn));
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      errors[arn] = { ErrorCode: error.code, ErrorResponse: error.message };
+    }
+  }
+  return { ModelPackageSummaries: summaries, BatchDescribeModelPackageErrorMap: errors };
+}
+
+const LIST_RULES: Record<string, MemberRule> = {
+  MaxResults: { type: 'integer', min: 1, max: 100 },
+  NameContains: { type: 'string', min: 1, max: 63 },
+  ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
+  ModelPackageGroupName: {
+    type: 'string',
+    min: 1,
+    max: 170,
+    pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
+  },
+  ModelPackageType: { type: 'string', enum: PACKAGE_TYPES },
+  NextToken: { type: 'string', max: 8192 },
+  SortBy: { type: 'string', enum: SORT_BY },
+  SortOrder: { type: 'string', enum: SORT_ORDERS },
+  CreationTimeAfter: { type: 'timestamp' },
+  CreationTimeBefore: { type: 'timestamp' },
+};
+
+/** A group filter lists its versions; otherwise the type filter's default is Unversioned. */
+function listFilter(b: Backend, body: Json): (pkg: StoredPackage) => boolean {
+  const groupRef = asString(body.ModelPackageGroupName);
+  // A group of another account is a name that no group here has.
+  const group =
+    groupRef === undefined
+      ? undefined
+      : (resourcePart(b, groupRef, 'model-package-group') ?? '').toLowerCase();
+  const type =
+    group === undefined ? (asString(body.ModelPackageType) ?? 'Unversioned') : 'Versioned';
+  const contains = asString(body.NameContains);
+  const approval = asString(body.ModelApprovalStatus);
+  const after =
+    typeof body.CreationTimeAfter === 'number' ? body.CreationTimeAfter * 1000 : -Infinity;
+  const before =
+    typeof body.CreationTimeBefore === 'number' ? body.CreationTimeBefore * 1000 : Infinity;
+  return (pkg) =>
+    (type === 'Both' || (type === 'Versioned') === (pkg.version !== undefined)) &&
+    (group === undefined || pkg.group?.toLowerCase() === group) &&
+    (contains === undefined || pkg.name.includes(contains)) &&
+    (approval === undefined || pkg.approvalStatus === approval) &&
+    pkg.createdAt > after &&
+    pkg.createdAt < before;
+}
+
+function listOrder(body: Json): (x: StoredPackage, y: StoredPackage) => number {
+  const direction = body.SortOrder === 'Descending' ? -1 : 1;
+  const byName = body.SortBy === 'Name';
+  return (x, y) => {
+    const primary = byName ? x.name.localeCompare(y.name) : x.createdAt - y.createdAt;
+    const tie = (x.version ?? 0) - (y.version ?? 0) || x.arn.localeCompare(y.arn);
+    return direction * (primary || tie);
+  };
+}
+
+const encodeToken = (offset: number): string => Buffer.from(`offset:${offset}`).toString('base64');
+
+function decodeToken(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+  if (!match?.[1]) throw validationError('Invalid pagination token.');
+  return Number(match[1]);
+}
+
+function listSummary(b: Backend, pkg: StoredPackage): Json {
+  return withoutUndefined({
+    ...identity(pkg),
+    ModelPackageArn: pkg.arn,
+    ModelPackageDescription: pkg.request.ModelPackageDescription,
+    CreationTime: seconds(pkg.createdAt),
+    ModelPackageStatus: packageStatus(b, pkg),
+    ModelApprovalStatus: pkg.approvalStatus,
+  });
+}
+
+/** MaxResults defaults to 10 (undocumented; the usual SageMaker list default). */
+function listModelPackages(b: Backend, body: Json): Json {
+  throwIfViolations(checkMembers(body, LIST_RULES));
+  const all = [...b.packages.values()].filter(listFilter(b, body)).sort(listOrder(body));
+  const offset = decodeToken(asString(body.NextToken));
+  const size = typeof body.MaxResults === 'number' ? body.MaxResults : 10;
+  const page = all.slice(offset, offset + size);
+  const next = offset + size < all.length ? encodeToken(offset + size) : undefined;
+  return withoutUndefined({
+    ModelPackageSummaryList: page.map((pkg) => listSummary(b, pkg)),
+    NextToken: next,
+  });
+}
+
+function createModelPackageGroup(b: Backend, body: Json): Json {
+  throwIfViolations([
+    ...checkMembers(body, {
+      ModelPackageGroupName: {
+        type: 'string',
+        required: true,
+        min: 1,
+        max: 63,
+        pattern: [NAME, NAME_TEXT],
+      },
+      ModelPackageGroupDescription: { type: 'string', max: 1024 },
+      Tags: { type: 'list', max: 50 },
+    }),
+    ...tagViolations(body.Tags, 'Tags'),
+  ]);
+  const name = asString(body.ModelPackageGroupName) ?? '';
+  const arn = groupArn(b, name);
+  // Real: ValidationException "Model Package Group already exists: <arn>" (several public
+  // callers match "Model Package Group already exists" on ValidationException).
+  if (b.groups.has(name.toLowerCase())) {
+    throw validationError(`Model Package Group already exists: ${arn}`);
+  }
+  b.groups.set(name.toLowerCase(), {
+    name,
+    arn,
+    description: asString(body.ModelPackageGroupDescription),
+    createdAt: b.now(),
+    tags: tagList(body.Tags),
+    lastVersion: 0,
+  });
+  return { ModelPackageGroupArn: arn };
+}
+
+function describeModelPackageGroup(b: Backend, body: Json): Json {
+  throwIfViolations(
+    checkMembers(body, {
+      ModelPackageGroupName: {
+        type: 'string',
+        required: true,
+        min: 1,
+        max: 170,
+        pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
+      },
+    }),
+  );
+  const group = findGroup(b, asString(body.ModelPackageGroupName) ?? '');
+  return withoutUndefined({
+    ModelPackageGroupName: group.name,
+    ModelPackageGroupArn: group.arn,
+    ModelPackageGroupDescription: group.description,
+    CreationTime: seconds(group.createdAt),
+    CreatedBy: {},
+    ModelPackageGroupStatus: 'Completed',
+  });
+}
+
+/**
+ * Approval rules are the emulator's (the real messages are undocumented): only versions have
+ * an approval status, and a version can be approved only once its validation Completed.
+ */
+function checkApproval(b: Backend, pkg: StoredPackage, approval: string | undefined): void {
+  if (approval === undefined) return;
+  if (pkg.version === undefined) {
+    throw validationError('ModelApprovalStatus is only supported for versioned model packages.');
+  }
+  const status = packageStatus(b, pkg);
+  if (approval === 'Approved' && status !== 'Completed') {
+    throw validationError(
+      `Cannot approve model package ${pkg.arn} because its status is ${status}; only a Completed model package can be approved.`,
+    );
+  }
+}
+
+/** Sent properties are added or replaced, then the listed keys removed. */
+function updatedMetadata(
+  current: Record<string, string> | undefined,
+  body: Json,
+): Record<string, string> | undefined {
+  const merged = { ...current, ...stringMap(body.CustomerMetadataProperties) };
+  const remove = body.CustomerMetadataPropertiesToRemove;
+  for (const key of Array.isArray(remove) ? remove : []) {
+    if (typeof key === 'string') delete merged[key];
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+function updateModelPackage(b: Backend, body: Json): Json {
+  throwIfViolations(
+    checkMembers(body, {
+      ModelPackageArn: {
+        type: 'string',
+        required: true,
+        min: 1,
+        max: 2048,
+        pattern: [PACKAGE_ARN, PACKAGE_ARN_TEXT],
+      },
+      ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
+      ApprovalDescription: { type: 'string', max: 1024 },
+      CustomerMetadataProperties: { type: 'map', max: 50 },
+      CustomerMetadataPropertiesToRemove: { type: 'list', max: 50 },
+    }),
+  );
+  const pkg = findPackage(b, asString(body.ModelPackageArn) ?? '');
+  const approval = asString(body.ModelApprovalStatus);
+  checkApproval(b, pkg, approval);
+  if (approval !== undefined) pkg.approvalStatus = approval;
+  if (body.ApprovalDescription !== undefined) {
+    pkg.approvalDescription = asString(body.ApprovalDescription);
+  }
+  pkg.customerMetadata = updatedMetadata(pkg.customerMetadata, body);
+  pkg.lastModifiedAt = b.now();
+  return { ModelPackageArn: pkg.arn };
+}
+
+const RESOURCE_ARN_RULE: MemberRule = {
+  type: 'string',
+  required: true,
+  max: 256,
+  pattern: [RESOURCE_ARN, 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.+'],
+};
+
+function listTags(b: Backend, body: Json): Json {
+  throwIfViolations(checkMembers(body, { ResourceArn: RESOURCE_ARN_RULE }));
+  return { Tags: findTagged(b, asString(body.ResourceArn) ?? '').tags };
+}
+
+function addTags(b: Backend, body: Json): Json {
+  throwIfViolations([
+    ...checkMembers(body, {
+      ResourceArn: RESOURCE_ARN_RULE,
+      Tags: { type: 'list', required: true, max: 50 },
+    }),
+    ...tagViolations(body.Tags, 'Tags'),
+  ]);
+  const resource = findTagged(b, asString(body.ResourceArn) ?? '');
+  const added = tagList(body.Tags);
+  const keys = new Set(added.map((tag) => tag.Key));
+  const merged = [...resource.tags.filter((tag) => !keys.has(tag.Key)), ...added];
+  if (merged.length > 50) throw validationError('A resource can have at most 50 tags.');
+  resource.tags = merged;
+  return { Tags: added };
+}
+
+type Handler = (b: Backend, body: Json) => Json;
+
+const HANDLERS: Record<string, Handler> = {
+  CreateModelPackage: createModelPackage,
+  DescribeModelPackage: describeModelPackage,
+  BatchDescribeModelPackage: batchDescribeModelPackage,
+  ListModelPackages: listModelPackages,
+  CreateModelPackageGroup: createModelPackageGroup,
+  DescribeModelPackageGroup: describeModelPackageGroup,
+  UpdateModelPackage: updateModelPackage,
+  ListTags: listTags,
+  AddTags: addTags,
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+const FAULT_ERRORS: Record<Exclude<Fault['kind'], 'drop-connection'>, ServiceError> = {
+  throttle: new ServiceError('ThrottlingException', 'Rate exceeded'),
+  'internal-error': new ServiceError('InternalFailure', 'An internal error occurred.', 500),
+  unavailable: new ServiceError('ServiceUnavailable', 'Service is unavailable.', 503),
+  'expired-token': new ServiceError(
+    'ExpiredTokenException',
+    'The security token included in the request is expired',
+  ),
+};
+
+type ServiceResponse = ServerResponse<IncomingMessage>;
+
+function send(
+  response: ServiceResponse,
+  status: number,
+  payload: Json,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  const text = JSON.stringify(payload);
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendError(response: ServiceResponse, error: ServiceError): void {
+  send(
+    response,
+    error.status,
+    { __type: error.code, message: error.message },
+    { 'x-amzn-errortype': error.code },
+  );
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string): Json | undefined {
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function operationOf(request: IncomingMessage): string {
+  const target = request.headers['x-amz-target'];
+  const value = Array.isArray(target) ? target[0] : target;
+  return value?.startsWith('SageMaker.') ? value.slice('SageMaker.'.length) : (value ?? '');
+}
+
+function takeFault(b: Backend, operation: string): Fault | undefined {
+  const index = b.faults.findIndex(
+    (queued) => queued.operation === undefined || queued.operation === operation,
+  );
+  const queued = b.faults[index];
+  if (!queued) return undefined;
+  queued.remaining -= 1;
+  if (queued.remaining <= 0) b.faults.splice(index, 1);
+  return queued.fault;
+}
+
+/**
+ * Without a SigV4 signature the service answers like other awsJson services (DynamoDB):
+ * 400 MissingAuthenticationTokenException.
+ */
+function checkAuthentication(request: IncomingMessage): void {
+  const authorization = request.headers.authorization;
+  if (
+    typeof authorization !== 'string' ||
+    !authorization.startsWith('AWS4-HMAC-SHA256 Credential=')
+  ) {
+    throw new ServiceError(
+      'MissingAuthenticationTokenException',
+      'Request is missing Authentication Token',
+    );
+  }
+}
+
+function dispatch(
+  b: Backend,
+  request: IncomingMessage,
+  operation: string,
+  body: Json | undefined,
+): Json {
+  checkAuthentication(request);
+  const handler = HANDLERS[operation];
+  if (request.method !== 'POST' || !handler) {
+    throw new ServiceError(
+      'UnknownOperationException',
+      `Unknown operation ${operation || '(none)'}`,
+    );
+  }
+  if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
+  return handler(b, body);
+}
+
+async function handle(
+  b: Backend,
+  request: IncomingMessage,
+  response: ServiceResponse,
+): Promise<void> {
+  const body = parseBody(await readBody(request));
+  const operation = operationOf(request);
+  b.requests.push({ operation, body: body ?? {}, headers: { ...request.headers }, at: b.now() });
+  const fault = takeFault(b, operation);
+  if (fault?.kind === 'drop-connection') {
+    request.socket.destroy();
+    return;
+  }
+  if (fault) return sendError(response, FAULT_ERRORS[fault.kind]);
+  try {
+    send(response, 200, dispatch(b, request, operation, body));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    sendError(
+      response,
+      error instanceof ServiceError ? error : new ServiceError('InternalFailure', message, 500),
+    );
+  }
+}
+
+function createBackend(options: EmulatorOptions): Backend {
+  return {
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '123456789012',
+    now: options.now ?? Date.now,
+    pendingMs: options.pendingMs ?? 1000,
+    inProgressMs: options.inProgressMs ?? 2000,
+    outcome: options.outcome ?? (() => ({ status: 'Completed' })),
+    outcomes: new Map(),
+    groups: new Map(),
+    packages: new Map(),
+    tokens: new Map(),
+    faults: [],
+    requests: [],
+  };
+}
+
+function countByOperation(requests: RecordedRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { operation } of requests) counts[operation] = (counts[operation] ?? 0) + 1;
+  return counts;
+}
+
+export async function startSageMakerEmulator(
+  options: EmulatorOptions = {},
+): Promise<SageMakerEmulator> {
+  const b = createBackend(options);
+  const server: Server = createServer((request, response) => {
+    handle(b, request, response).catch(() => request.socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: b.requests,
+    inject: (fault, { count = 1, operation } = {}) => {
+      if (count >= 1) b.faults.push({ fault, remaining: count, operation });
+    },
+    setOutcome: (name, outcome) => {
+      b.outcomes.set(name.toLowerCase(), outcome);
+    },
+    counts: () => countByOperation(b.requests),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
