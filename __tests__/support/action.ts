@@ -37,6 +37,8 @@ export interface RunOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   event?: { name: string; payload: object };
+  /** Called with each piece of the action's standard output as it arrives. */
+  onOutput?: (text: string) => void;
   /** Sends `signal` to the action once its output matches `when`. */
   interrupt?: { when: RegExp; signal: NodeJS.Signals };
 }
@@ -133,6 +135,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     let interruptedAt: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      options.onOutput?.(chunk.toString());
       if (options.interrupt && interruptedAt === undefined && options.interrupt.when.test(stdout)) {
         interruptedAt = Date.now();
         child.kill(options.interrupt.signal);

@@ -1,0 +1,63 @@
+/**
+ * npm run demo: the built action on examples/, as the runner would start it for a pull
+ * request, against the project's SageMaker emulator started in this process. Shows a
+ * short simulated validation, then a second run that reuses the packages, and prints
+ * the log, the job summary and the outputs of each.
+ */
+import { fileURLToPath } from 'node:url';
+import { runAction, type ActionRun } from '../__tests__/support/action.js';
+import { startSageMakerEmulator } from '../__tests__/support/sagemaker-emulator.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const rule = (title: string) =>
+  console.log(`\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 64 - title.length))}`);
+
+const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
+const run = (title: string, inputs: Record<string, string>): Promise<ActionRun> => {
+  rule(title);
+  return runAction({
+    workspace: root,
+    inputs: { manifest: 'examples/*/model-package.yml', region: 'us-east-1', ...inputs },
+    env: {
+      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'demo-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    event: {
+      name: 'pull_request',
+      payload: {
+        number: 42,
+        pull_request: { number: 42 },
+        repository: { full_name: 'octo-org/models' },
+      },
+    },
+    onOutput: (text) => process.stdout.write(text),
+  });
+};
+
+function show(result: ActionRun): void {
+  rule(`exit code ${result.code}; job summary (GITHUB_STEP_SUMMARY)`);
+  console.log(result.summary);
+  rule('outputs (GITHUB_OUTPUT)');
+  for (const [name, value] of Object.entries(result.outputs)) {
+    console.log(`${name}=${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
+  }
+}
+
+try {
+  const dry = await run('dry run: the requests the manifests resolve to', { 'dry-run': 'true' });
+  console.log(`(dry run: exit code ${dry.code}; its summary lists each request)`);
+  const first = await run(
+    'first run: create the packages and wait for validation (about 10 s)',
+    {},
+  );
+  show(first);
+  const second = await run('second run, same manifests: the packages are reused', {});
+  show(second);
+  rule(`SageMaker requests: ${JSON.stringify(emulator.counts())}`);
+  process.exitCode = first.code || second.code || dry.code || 0;
+} finally {
+  await emulator.close();
+}
