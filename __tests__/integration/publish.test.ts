@@ -245,6 +245,25 @@ describe('faults while waiting', () => {
   }, 60_000);
 });
 
+describe('wait-timeout-minutes', () => {
+  it('stops waiting at the timeout, reporting InProgress / timed-out', async () => {
+    await start({ pendingMs: 300, inProgressMs: 60_000 });
+    const started = Date.now();
+    const run = await act(manifest('timeout', VERSIONED), { 'wait-timeout-minutes': '0.05' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
+    expect(run.summary).toContain('still validating after 0.05 minutes');
+
+    const lenient = await act(manifest('timeout', VERSIONED), {
+      'wait-timeout-minutes': '0.05',
+      'fail-on-validation-failure': 'false',
+    });
+    expect(lenient.code).toBe(0);
+    expect(lenient.outputs['failure-reason']).toBe('timed-out');
+  }, 60_000);
+});
+
 describe('wait: false', () => {
   it('returns right after creation, and a later run reports the current status', async () => {
     await start({ pendingMs: 300, inProgressMs: 1500 });
