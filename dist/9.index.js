@@ -536,6 +536,7 @@ async function publishAndWait(input) {
                 }
             }
         }
+        reportFailures(results, log);
         if (settings.approveOnSuccess)
             await approve(api, results, input.run, log, signal, problems);
     }
@@ -570,6 +571,21 @@ async function describeAll(api, published, signal) {
         return d;
     }));
     return found.filter((d) => d !== undefined);
+}
+/** Each failed validation profile and image scan, with SageMaker's reason, as an error. */
+function reportFailures(results, log) {
+    for (const result of results.filter((r) => r.status === 'Failed' && r.arn)) {
+        const failed = [
+            ...result.validation.map((item) => ({ kind: 'validation profile', item })),
+            ...result.imageScans.map((item) => ({ kind: 'image scan', item })),
+        ].filter(({ item }) => item.status === 'Failed');
+        if (failed.length === 0) {
+            log.error(`${result.manifest}: ${result.arn} failed validation`, result.manifest);
+        }
+        for (const { kind, item } of failed) {
+            log.error(`${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`, result.manifest);
+        }
+    }
 }
 async function approve(api, results, run, log, signal, problems) {
     const approvable = results.filter((r) => r.group && r.status === 'Completed' && r.arn);

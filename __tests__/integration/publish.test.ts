@@ -181,6 +181,14 @@ describe('a failed validation', () => {
       'inference container exited with code 1',
     );
     expect(run.summary).toContain('inference container exited with code 1');
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        properties: expect.objectContaining({ file: 'failing/model-package.yml' }),
+        message:
+          'failing/model-package.yml: validation profile smoke failed: ClientError: inference container exited with code 1',
+      }),
+    );
 
     const lenient = await act(manifest('failing', VERSIONED + VALIDATION), {
       'fail-on-validation-failure': 'false',

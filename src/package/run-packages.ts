@@ -102,6 +102,7 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
       }
     }
 
+    reportFailures(results, log);
     if (settings.approveOnSuccess) await approve(api, results, input.run, log, signal, problems);
   } catch (e) {
     if (signal.aborted) return cancelled(results);
@@ -137,6 +138,25 @@ async function describeAll(
     }),
   );
   return found.filter((d): d is DescribeModelPackageOutput => d !== undefined);
+}
+
+/** Each failed validation profile and image scan, with SageMaker's reason, as an error. */
+function reportFailures(results: readonly PackageResult[], log: PackagesInput['log']): void {
+  for (const result of results.filter((r) => r.status === 'Failed' && r.arn)) {
+    const failed = [
+      ...result.validation.map((item) => ({ kind: 'validation profile', item })),
+      ...result.imageScans.map((item) => ({ kind: 'image scan', item })),
+    ].filter(({ item }) => item.status === 'Failed');
+    if (failed.length === 0) {
+      log.error(`${result.manifest}: ${result.arn} failed validation`, result.manifest);
+    }
+    for (const { kind, item } of failed) {
+      log.error(
+        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`,
+        result.manifest,
+      );
+    }
+  }
 }
 
 async function approve(
