@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { code, codeBlock, table, text } from '../src/report/markdown.js';
-import { renderSummary } from '../src/report/summary.js';
+import { renderSummary } from '../src/report/render.js';
 import { emptyResult, outputsOf, aggregateStatus, type PackageResult } from '../src/results.js';
 
 describe('markdown escaping', () => {

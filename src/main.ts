@@ -9,7 +9,7 @@ import { ManifestPatternError, resolveManifestFiles } from './manifest/files.js'
 import { loadManifest, type CheckedManifest } from './manifest/load.js';
 import { countErrors, formatProblem } from './manifest/problems.js';
 import { withProvenance } from './provenance.js';
-import { renderSummary } from './report/summary.js';
+import { Reporter } from './report/reporter.js';
 import {
   emptyResult,
   outputsOf,
@@ -21,7 +21,8 @@ import { runContextFromEnv, type RunContext } from './run-context.js';
 
 interface Outcome {
   results: PackageResult[];
-  requests?: Map<string, unknown>;
+  /** The requests a dry run would send, per manifest. */
+  dryRunRequests?: Map<string, unknown>;
   /** A failure of the run as a whole. */
   failure?: { reason: FailureReason; message: string };
   /** Failing results that fail the step. */
@@ -30,9 +31,10 @@ interface Outcome {
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const runContext = runContextFromEnv(env);
+  const reporting: { reporter?: Reporter } = {};
   let outcome: Outcome;
   try {
-    outcome = await execute(runContext, env);
+    outcome = await execute(runContext, env, reporting);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof Error && e.stack) core.debug(e.stack);
@@ -41,10 +43,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       failure: { reason: 'create-failed', message: `unexpected error: ${message}` },
     };
   }
-  await finish(outcome, runContext);
+  await finish(outcome, reporting.reporter ?? (await Reporter.create(runContext)));
 }
 
-async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<Outcome> {
+async function execute(
+  runContext: RunContext,
+  env: NodeJS.ProcessEnv,
+  reporting: { reporter?: Reporter },
+): Promise<Outcome> {
   let settings: Settings;
   try {
     settings = getInputs(env);
@@ -54,6 +60,11 @@ async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<
     throw e;
   }
   if (settings.githubToken) core.setSecret(settings.githubToken);
+  try {
+    reporting.reporter = await Reporter.create(runContext, settings);
+  } catch (e) {
+    core.warning(`Pull-request comments are off: ${(e as Error).message}`);
+  }
 
   let files;
   try {
@@ -86,6 +97,9 @@ async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<
     files.map((f) => loadManifest(f.absolute, f.relative, { region: settings.region, context })),
   );
   for (const manifest of checked) report(manifest);
+  reporting.reporter?.useRequests(
+    new Map(checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : []))),
+  );
 
   const invalid = checked.filter((m) => !m.request);
   if (invalid.length > 0) {
@@ -99,13 +113,13 @@ async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<
   }
 
   if (settings.dryRun) {
-    const requests = new Map(
+    const dryRunRequests = new Map(
       checked.map((m) => [m.file, withProvenance(m.request!, runContext)] as const),
     );
     core.info(
       `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing was sent to AWS.`,
     );
-    return { results: checked.map((m) => resultOf(m, settings, 'DryRun')), requests };
+    return { results: checked.map((m) => resultOf(m, settings, 'DryRun')), dryRunRequests };
   }
 
   const { publishAndWait } = await import('./package/run-packages.js');
@@ -122,6 +136,7 @@ async function execute(runContext: RunContext, env: NodeJS.ProcessEnv): Promise<
         error: (message, file) => core.error(message, file ? { file, title: 'Model package' } : {}),
       },
       signal: stop.signal,
+      onProgress: (results) => reporting.reporter?.progress(results),
     });
   } finally {
     stop.dispose();
@@ -183,24 +198,14 @@ function resultOf(
   return result;
 }
 
-async function finish(outcome: Outcome, runContext: RunContext): Promise<void> {
+async function finish(outcome: Outcome, reporter: Reporter): Promise<void> {
   const { results, failure } = outcome;
-  const outputs = outputsOf(results, failure?.reason);
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-
-  const markdown = renderSummary({
-    results,
-    requests: outcome.requests,
-    commit: runContext.sha,
+  const commentUrl = await reporter.finish(results, {
+    dryRunRequests: outcome.dryRunRequests,
     runError: failure?.message,
   });
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(markdown).write();
-    } catch (e) {
-      core.warning(`Could not write the job summary: ${(e as Error).message}`);
-    }
-  }
+  const outputs = outputsOf(results, failure?.reason, commentUrl);
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
   if (failure) core.setFailed(failure.message);
   else if (outcome.failedMessage) core.setFailed(outcome.failedMessage);

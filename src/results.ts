@@ -32,6 +32,8 @@ export interface PackageResult {
   reused: boolean;
   /** When SageMaker created the package (ISO 8601). */
   createdAt: string | null;
+  /** When its validation ended (ISO 8601), once it has. */
+  validatedAt: string | null;
   /** Why the package could not be created, or what ended the wait early. */
   error: string | null;
   validation: StatusItem[];
@@ -53,6 +55,7 @@ export function emptyResult(manifest: string, status: PackageStatus): PackageRes
     failureReason: null,
     reused: false,
     createdAt: null,
+    validatedAt: null,
     error: null,
     validation: [],
     imageScans: [],

@@ -44,4 +44,8 @@ export function applyDescription(
   result.failureReason =
     result.status === 'Failed' ? failureReasonOf(result.validation, result.imageScans) : null;
   result.createdAt = description.CreationTime?.toISOString() ?? result.createdAt;
+  result.validatedAt =
+    result.status === 'InProgress'
+      ? null
+      : ((description.LastModifiedTime ?? description.CreationTime)?.toISOString() ?? null);
 }

@@ -27,6 +27,8 @@ export interface PackagesInput {
   api?: SageMakerApi;
   now?: WaitOptions['now'];
   sleep?: WaitOptions['sleep'];
+  /** Called once the packages exist, and after every status change. */
+  onProgress?: (results: readonly PackageResult[]) => void | Promise<void>;
 }
 
 export interface PackagesOutcome {
@@ -80,6 +82,7 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
 
     const descriptions = await describeAll(api, published, signal);
     for (const d of descriptions) applyDescription(byArn.get(d.ModelPackageArn!)!, d);
+    await input.onProgress?.(results);
 
     if (settings.wait && descriptions.length > 0) {
       const waited = await waitForPackages(descriptions, {
@@ -90,7 +93,10 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
         now: input.now,
         sleep: input.sleep,
         label: (arn) => labels.get(arn) ?? arn,
-        onChange: (d) => applyDescription(byArn.get(d.ModelPackageArn!)!, d),
+        onChange: async (d) => {
+          applyDescription(byArn.get(d.ModelPackageArn!)!, d);
+          await input.onProgress?.(results);
+        },
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {

@@ -1,0 +1,678 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { getOctokit } from '@actions/github';
+import {
+  OCTOCAT,
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubEmulatorOptions,
+  type GitHubUser,
+} from './support/github-emulator.js';
+
+const START = Date.UTC(2025, 0, 15, 12, 0, 0);
+const owner = 'acme';
+const repo = 'models';
+const issue_number = 7;
+const COMMENTS = `/repos/${owner}/${repo}/issues/${issue_number}/comments`;
+
+let clock = START;
+let emulator: GitHubEmulator;
+
+async function start(options: GitHubEmulatorOptions = {}): Promise<void> {
+  emulator = await startGitHubEmulator({ now: () => clock, ...options });
+}
+
+const octokit = (token: string) => getOctokit(token, { baseUrl: emulator.url });
+
+/** The status and body of a request Octokit rejected. */
+async function rejection(promise: Promise<unknown>): Promise<{ status: number; data: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { status, response } = error as { status: number; response?: { data: unknown } };
+    return { status, data: response?.data };
+  }
+  throw new Error('expected the request to fail');
+}
+
+beforeEach(async () => {
+  clock = START;
+  await start();
+});
+
+afterEach(async () => {
+  await emulator?.close();
+});
+
+describe('comments', () => {
+  it('creates, lists, updates and deletes a comment', async () => {
+    const github = octokit('ghs_writer');
+
+    const created = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'Model package check passed',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers['content-type']).toBe('application/json; charset=utf-8');
+    const id = created.data.id;
+    expect(id).toBe(2400000001);
+    expect(created.headers.location).toBe(
+      `${emulator.url}/repos/acme/models/issues/comments/${id}`,
+    );
+    expect(created.data).toMatchObject({
+      id,
+      node_id: Buffer.from(`012:IssueComment${id}`).toString('base64'),
+      body: 'Model package check passed',
+      html_url: `https://github.com/acme/models/pull/7#issuecomment-${id}`,
+      url: `${emulator.url}/repos/acme/models/issues/comments/${id}`,
+      issue_url: `${emulator.url}/repos/acme/models/issues/7`,
+      created_at: '2025-01-15T12:00:00Z',
+      updated_at: '2025-01-15T12:00:00Z',
+      user: {
+        login: 'github-actions[bot]',
+        id: 41898282,
+        node_id: 'MDM6Qm90NDE4OTgyODI=',
+        type: 'Bot',
+        html_url: 'https://github.com/apps/github-actions',
+      },
+    });
+
+    const listed = await github.rest.issues.listComments({ owner, repo, issue_number });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.link).toBeUndefined();
+    expect(listed.data.map((comment) => [comment.id, comment.body])).toEqual([
+      [id, 'Model package check passed'],
+    ]);
+
+    clock = START + 90_000;
+    const updated = await github.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: id,
+      body: 'Model package check failed',
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.data).toMatchObject({
+      id,
+      body: 'Model package check failed',
+      created_at: '2025-01-15T12:00:00Z',
+      updated_at: '2025-01-15T12:01:30Z',
+    });
+    expect(emulator.comments(owner, repo, issue_number).map((comment) => comment.body)).toEqual([
+      'Model package check failed',
+    ]);
+
+    const deleted = await github.rest.issues.deleteComment({ owner, repo, comment_id: id });
+    expect(deleted.status).toBe(204);
+    expect(deleted.data).toBe('');
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([]);
+    expect((await github.rest.issues.listComments({ owner, repo, issue_number })).data).toEqual([]);
+
+    expect(
+      emulator.requests.map((request) => [request.method, request.path, request.status]),
+    ).toEqual([
+      ['POST', COMMENTS, 201],
+      ['GET', COMMENTS, 200],
+      ['PATCH', `/repos/acme/models/issues/comments/${id}`, 200],
+      ['DELETE', `/repos/acme/models/issues/comments/${id}`, 204],
+      ['GET', COMMENTS, 200],
+    ]);
+    expect(emulator.requests[0]).toMatchObject({
+      body: { body: 'Model package check passed' },
+      token: 'ghs_writer',
+      at: START,
+    });
+    expect(emulator.requests[2]?.at).toBe(START + 90_000);
+    expect(emulator.requests[2]?.foreignAuthor).toBeUndefined();
+  });
+
+  it('moves updated_at forward by a second when an edit comes within the same second', async () => {
+    const github = octokit('ghs_writer');
+    const { data } = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'a',
+    });
+    const first = await github.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: data.id,
+      body: 'b',
+    });
+    const second = await github.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: data.id,
+      body: 'c',
+    });
+    expect([data.updated_at, first.data.updated_at, second.data.updated_at]).toEqual([
+      '2025-01-15T12:00:00Z',
+      '2025-01-15T12:00:01Z',
+      '2025-01-15T12:00:02Z',
+    ]);
+  });
+
+  it('keeps comments per repository and issue, matching owner and repository case-insensitively', async () => {
+    const github = octokit('ghs_writer');
+    await github.rest.issues.createComment({ owner, repo, issue_number, body: 'on 7' });
+    await github.rest.issues.createComment({ owner, repo, issue_number: 8, body: 'on 8' });
+    await github.rest.issues.createComment({ owner, repo: 'other', issue_number, body: 'other' });
+
+    const upper = await github.rest.issues.listComments({
+      owner: 'ACME',
+      repo: 'Models',
+      issue_number,
+    });
+    expect(upper.data.map((comment) => comment.body)).toEqual(['on 7']);
+    expect(emulator.comments(owner, repo, 8).map((comment) => comment.body)).toEqual(['on 8']);
+    expect(emulator.comments(owner, 'other', 7).map((comment) => comment.body)).toEqual(['other']);
+    expect(emulator.comments(owner, repo, 99)).toEqual([]);
+  });
+
+  it('answers 404 for unknown comments, comments of another repository and unknown routes', async () => {
+    const github = octokit('ghs_writer');
+    const { data } = await github.rest.issues.createComment({
+      owner,
+      repo: 'other',
+      issue_number,
+      body: 'elsewhere',
+    });
+
+    expect(
+      await rejection(
+        github.rest.issues.updateComment({ owner, repo, comment_id: 123, body: 'x' }),
+      ),
+    ).toEqual({
+      status: 404,
+      data: {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+        status: '404',
+      },
+    });
+    expect(
+      (await rejection(github.rest.issues.deleteComment({ owner, repo, comment_id: data.id })))
+        .status,
+    ).toBe(404);
+    expect(
+      await rejection(github.request('GET /repos/{owner}/{repo}/pulls', { owner, repo })),
+    ).toEqual({
+      status: 404,
+      data: {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '404',
+      },
+    });
+    expect(emulator.comments(owner, 'other', issue_number).map((comment) => comment.body)).toEqual([
+      'elsewhere',
+    ]);
+  });
+});
+
+describe('pagination', () => {
+  beforeEach(() => {
+    for (let index = 1; index <= 45; index++) {
+      emulator.addComment(owner, repo, issue_number, `comment ${index}`);
+    }
+  });
+
+  it('follows the Link header through 45 comments, 10 a page', async () => {
+    const github = octokit('ghs_writer');
+    const all = await github.paginate(github.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number,
+      per_page: 10,
+    });
+    expect(all.map((comment) => comment.body)).toEqual(
+      Array.from({ length: 45 }, (_, index) => `comment ${index + 1}`),
+    );
+    expect(all.map((comment) => comment.id)).toEqual(
+      Array.from({ length: 45 }, (_, index) => 2400000001 + index),
+    );
+    expect(emulator.requests.map((request) => request.query)).toEqual([
+      { per_page: '10' },
+      { per_page: '10', page: '2' },
+      { per_page: '10', page: '3' },
+      { per_page: '10', page: '4' },
+      { per_page: '10', page: '5' },
+    ]);
+    expect(emulator.requests.every((request) => request.path === COMMENTS)).toBe(true);
+  });
+
+  it("writes the Link header in GitHub's format", async () => {
+    const github = octokit('ghs_writer');
+    const base = `${emulator.url}${COMMENTS}`;
+    const page = (number?: number) =>
+      github.rest.issues.listComments({ owner, repo, issue_number, per_page: 10, page: number });
+
+    const first = await page();
+    expect(first.data).toHaveLength(10);
+    expect(first.headers.link).toBe(
+      `<${base}?per_page=10&page=2>; rel="next", <${base}?per_page=10&page=5>; rel="last"`,
+    );
+
+    const middle = await page(3);
+    expect(middle.data.map((comment) => comment.body)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `comment ${index + 21}`),
+    );
+    expect(middle.headers.link).toBe(
+      `<${base}?per_page=10&page=2>; rel="prev", <${base}?per_page=10&page=4>; rel="next", ` +
+        `<${base}?per_page=10&page=5>; rel="last", <${base}?per_page=10&page=1>; rel="first"`,
+    );
+
+    const last = await page(5);
+    expect(last.data.map((comment) => comment.body)).toEqual([
+      'comment 41',
+      'comment 42',
+      'comment 43',
+      'comment 44',
+      'comment 45',
+    ]);
+    expect(last.headers.link).toBe(
+      `<${base}?per_page=10&page=4>; rel="prev", <${base}?per_page=10&page=1>; rel="first"`,
+    );
+
+    const beyond = await page(6);
+    expect(beyond.data).toEqual([]);
+    expect(beyond.headers.link).toBe(
+      `<${base}?per_page=10&page=5>; rel="prev", <${base}?per_page=10&page=1>; rel="first"`,
+    );
+  });
+
+  it('defaults to 30 a page and caps per_page at 100', async () => {
+    const github = octokit('ghs_writer');
+    const base = `${emulator.url}${COMMENTS}`;
+
+    const byDefault = await github.rest.issues.listComments({ owner, repo, issue_number });
+    expect(byDefault.data).toHaveLength(30);
+    expect(byDefault.headers.link).toBe(
+      `<${base}?page=2>; rel="next", <${base}?page=2>; rel="last"`,
+    );
+
+    const capped = await github.rest.issues.listComments({
+      owner,
+      repo,
+      issue_number,
+      per_page: 500,
+    });
+    expect(capped.data).toHaveLength(45);
+    expect(capped.headers.link).toBeUndefined();
+  });
+});
+
+describe('validation', () => {
+  it('rejects a body over 65,536 characters with 422 and accepts exactly 65,536', async () => {
+    const github = octokit('ghs_writer');
+    const tooLong = await rejection(
+      github.rest.issues.createComment({ owner, repo, issue_number, body: 'x'.repeat(65537) }),
+    );
+    expect(tooLong).toEqual({
+      status: 422,
+      data: {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 65536 characters)',
+          },
+        ],
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        status: '422',
+      },
+    });
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([]);
+
+    const fits = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'x'.repeat(65536),
+    });
+    expect(fits.status).toBe(201);
+    expect(fits.data.body).toHaveLength(65536);
+
+    // Characters, not UTF-16 units: 65,536 emoji are 131,072 units but fit.
+    const emoji = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: '🚀'.repeat(65536),
+    });
+    expect(emoji.status).toBe(201);
+  });
+
+  it('rejects an update over 65,536 characters and keeps the comment', async () => {
+    const github = octokit('ghs_writer');
+    const seeded = emulator.addComment(owner, repo, issue_number, 'report');
+    const result = await rejection(
+      github.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: seeded.id,
+        body: 'y'.repeat(70000),
+      }),
+    );
+    expect(result.status).toBe(422);
+    expect(result.data).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ code: 'custom', message: 'body is too long (maximum is 65536 characters)' }],
+      documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+    });
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([seeded]);
+  });
+
+  it('rejects a missing body, a body that is not a string and malformed JSON', async () => {
+    const github = octokit('ghs_writer');
+    // A route given as a plain string skips Octokit's typing of the parameters.
+    const route: string = `POST ${COMMENTS}`;
+    const missing = await rejection(github.request(route, {}));
+    expect(missing.status).toBe(422);
+    expect(missing.data).toMatchObject({ message: 'Invalid request.\n\n"body" wasn\'t supplied.' });
+
+    const notString = await rejection(github.request(route, { body: 5 }));
+    expect(notString.status).toBe(422);
+    expect(notString.data).toMatchObject({
+      message: "Invalid request.\n\nFor 'properties/body', 5 is not a string.",
+    });
+
+    const empty = await rejection(
+      github.rest.issues.createComment({ owner, repo, issue_number, body: '' }),
+    );
+    expect(empty).toMatchObject({
+      status: 422,
+      data: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+      },
+    });
+
+    const malformed = await fetch(`${emulator.url}${COMMENTS}`, {
+      method: 'POST',
+      headers: { authorization: 'token ghs_writer', 'content-type': 'application/json' },
+      body: '{"body": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ message: 'Problems parsing JSON' });
+    expect(emulator.requests.at(-1)?.body).toBe('{"body": ');
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([]);
+  });
+});
+
+describe('authentication and permissions', () => {
+  it('answers 401 Bad credentials for an unknown token', async () => {
+    const result = await rejection(
+      octokit('ghp_unknown').rest.issues.listComments({ owner, repo, issue_number }),
+    );
+    expect(result).toEqual({
+      status: 401,
+      data: {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      },
+    });
+    expect(emulator.requests[0]?.token).toBe('ghp_unknown');
+  });
+
+  it('answers 401 without a token and accepts Bearer tokens', async () => {
+    const anonymous = await fetch(`${emulator.url}${COMMENTS}`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await anonymous.json()).toEqual({
+      message: 'Requires authentication',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '401',
+    });
+    expect(emulator.requests[0]?.token).toBeUndefined();
+
+    const bearer = await fetch(`${emulator.url}${COMMENTS}`, {
+      headers: { authorization: 'Bearer ghs_writer' },
+    });
+    expect(bearer.status).toBe(200);
+    expect(await bearer.json()).toEqual([]);
+  });
+
+  it('answers 403 to a read-only token that creates, updates or deletes, and lets it read', async () => {
+    const reader = octokit('ghs_reader');
+    const seeded = emulator.addComment(owner, repo, issue_number, 'previous report');
+
+    const create = await rejection(
+      reader.rest.issues.createComment({ owner, repo, issue_number, body: 'new report' }),
+    );
+    expect(create).toEqual({
+      status: 403,
+      data: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        status: '403',
+      },
+    });
+
+    const update = await rejection(
+      reader.rest.issues.updateComment({ owner, repo, comment_id: seeded.id, body: 'changed' }),
+    );
+    expect(update).toEqual({
+      status: 403,
+      data: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+        status: '403',
+      },
+    });
+
+    const remove = await rejection(
+      reader.rest.issues.deleteComment({ owner, repo, comment_id: seeded.id }),
+    );
+    expect(remove.status).toBe(403);
+
+    const listed = await reader.rest.issues.listComments({ owner, repo, issue_number });
+    expect(listed.data.map((comment) => comment.body)).toEqual(['previous report']);
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([seeded]);
+    expect(emulator.writes()).toBe(0);
+  });
+
+  it('answers GET /user for a user token and 403 for installation tokens', async () => {
+    const user = await octokit('ghp_user').rest.users.getAuthenticated();
+    expect(user.status).toBe(200);
+    expect(user.data).toMatchObject({
+      login: 'octocat',
+      id: 583231,
+      node_id: 'MDQ6VXNlcjU4MzIzMQ==',
+      type: 'User',
+      html_url: 'https://github.com/octocat',
+    });
+
+    for (const token of ['ghs_writer', 'ghs_reader']) {
+      expect(await rejection(octokit(token).rest.users.getAuthenticated())).toEqual({
+        status: 403,
+        data: {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        },
+      });
+    }
+  });
+
+  it('uses the tokens it is given instead of the defaults', async () => {
+    await emulator.close();
+    const reviewer: GitHubUser = { login: 'reviewer', id: 1001, type: 'User' };
+    await start({
+      tokens: {
+        github_pat_reader: { user: reviewer, write: false, installation: false },
+      },
+    });
+    expect(
+      (
+        await rejection(
+          octokit('ghs_writer').rest.issues.listComments({ owner, repo, issue_number }),
+        )
+      ).status,
+    ).toBe(401);
+    const me = await octokit('github_pat_reader').rest.users.getAuthenticated();
+    expect(me.data.login).toBe('reviewer');
+    expect(
+      await rejection(
+        octokit('github_pat_reader').rest.issues.createComment({
+          owner,
+          repo,
+          issue_number,
+          body: 'x',
+        }),
+      ),
+    ).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by personal access token' },
+    });
+  });
+});
+
+describe('test controls', () => {
+  it('fails the next request with an injected status, then recovers', async () => {
+    const github = octokit('ghs_writer');
+    emulator.fail(502);
+    expect(await rejection(github.rest.issues.listComments({ owner, repo, issue_number }))).toEqual(
+      {
+        status: 502,
+        data: {
+          message: 'Bad Gateway',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '502',
+        },
+      },
+    );
+    const again = await github.rest.issues.listComments({ owner, repo, issue_number });
+    expect(again.status).toBe(200);
+    expect(emulator.requests.map((request) => request.status)).toEqual([502, 200]);
+  });
+
+  it('fails only matching requests, `count` times, without changing anything', async () => {
+    const github = octokit('ghs_writer');
+    emulator.fail(500, { count: 2, method: 'post', path: /\/issues\/\d+\/comments$/ });
+
+    expect((await github.rest.issues.listComments({ owner, repo, issue_number })).status).toBe(200);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(
+        await rejection(github.rest.issues.createComment({ owner, repo, issue_number, body: 'x' })),
+      ).toMatchObject({ status: 500, data: { message: 'Server Error' } });
+    }
+    expect(emulator.comments(owner, repo, issue_number)).toEqual([]);
+    const created = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'x',
+    });
+    expect(created.status).toBe(201);
+    expect(emulator.requests.map((request) => [request.method, request.status])).toEqual([
+      ['GET', 200],
+      ['POST', 500],
+      ['POST', 500],
+      ['POST', 201],
+    ]);
+    expect(emulator.writes()).toBe(1);
+  });
+
+  it('fails even requests that would have been unauthenticated, with a chosen message', async () => {
+    emulator.fail(403, { message: 'API rate limit exceeded for installation ID 1.' });
+    expect(
+      await rejection(
+        octokit('ghp_unknown').rest.issues.listComments({ owner, repo, issue_number }),
+      ),
+    ).toMatchObject({
+      status: 403,
+      data: { message: 'API rate limit exceeded for installation ID 1.' },
+    });
+    expect(() => emulator.fail(200)).toThrow(RangeError);
+  });
+
+  it('counts only the requests that changed something', async () => {
+    const github = octokit('ghs_writer');
+    expect(emulator.writes()).toBe(0);
+    const { data } = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'a',
+    });
+    await github.rest.issues.listComments({ owner, repo, issue_number });
+    await github.rest.issues.updateComment({ owner, repo, comment_id: data.id, body: 'b' });
+    await rejection(
+      github.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: data.id,
+        body: 'c'.repeat(70000),
+      }),
+    );
+    await rejection(
+      octokit('ghs_reader').rest.issues.deleteComment({ owner, repo, comment_id: data.id }),
+    );
+    expect(emulator.writes()).toBe(2);
+    await github.rest.issues.deleteComment({ owner, repo, comment_id: data.id });
+    expect(emulator.writes()).toBe(3);
+    expect(emulator.requests).toHaveLength(6);
+  });
+
+  it("seeds another user's comment, and records when a token edits or deletes it", async () => {
+    const github = octokit('ghs_writer');
+    const own = emulator.addComment(owner, repo, issue_number, 'bot report');
+    clock = START + 5_000;
+    const theirs = emulator.addComment(owner, repo, issue_number, 'LGTM', OCTOCAT);
+    expect(theirs).toEqual({
+      id: own.id + 1,
+      node_id: Buffer.from(`012:IssueComment${own.id + 1}`).toString('base64'),
+      body: 'LGTM',
+      user: { login: 'octocat', id: 583231, type: 'User' },
+      html_url: `https://github.com/acme/models/pull/7#issuecomment-${own.id + 1}`,
+      url: `${emulator.url}/repos/acme/models/issues/comments/${own.id + 1}`,
+      created_at: '2025-01-15T12:00:05Z',
+      updated_at: '2025-01-15T12:00:05Z',
+    });
+    expect(own.user).toEqual({ login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    expect(emulator.requests).toEqual([]);
+
+    const listed = await github.rest.issues.listComments({ owner, repo, issue_number });
+    expect(listed.data.map((comment) => [comment.user?.login, comment.body])).toEqual([
+      ['github-actions[bot]', 'bot report'],
+      ['octocat', 'LGTM'],
+    ]);
+
+    await github.rest.issues.updateComment({ owner, repo, comment_id: own.id, body: 'new report' });
+    const edited = await github.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: theirs.id,
+      body: 'overwritten',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.data.user).toMatchObject({ login: 'octocat' });
+    await github.rest.issues.deleteComment({ owner, repo, comment_id: theirs.id });
+
+    expect(emulator.requests.map((request) => [request.method, request.foreignAuthor])).toEqual([
+      ['GET', undefined],
+      ['PATCH', undefined],
+      ['PATCH', 'octocat'],
+      ['DELETE', 'octocat'],
+    ]);
+    expect(emulator.comments(owner, repo, issue_number).map((comment) => comment.body)).toEqual([
+      'new report',
+    ]);
+  });
+
+  it('hands out copies, so changing them leaves the emulator alone', async () => {
+    const seeded = emulator.addComment(owner, repo, issue_number, 'kept');
+    seeded.body = 'changed';
+    const [copy] = emulator.comments(owner, repo, issue_number);
+    if (copy) copy.user.login = 'mallory';
+    expect(emulator.comments(owner, repo, issue_number)).toMatchObject([
+      { body: 'kept', user: { login: 'github-actions[bot]' } },
+    ]);
+  });
+});

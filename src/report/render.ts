@@ -1,0 +1,237 @@
+/**
+ * Rendering of a run's results, one module for both places people look: the job summary
+ * (every package of the run) and the pull-request comment (one package, with a hidden
+ * marker). Per package: status with an icon, identity, timings, the validation profiles
+ * and image scans with their failure reasons, links, the manifest's problems and, for a
+ * dry run, the request. Text from AWS or a manifest is escaped; long bodies are cut.
+ */
+import type { PackageResult, PackageStatus } from '../results.js';
+import { LINK_TITLES, type PackageLinks } from './links.js';
+import { code, codeBlock, details, table, text } from './markdown.js';
+
+/** GitHub refuses comment bodies longer than this. */
+export const COMMENT_LIMIT = 65_536;
+/** Job summaries are limited to 1 MiB per step; stay well below. */
+export const SUMMARY_LIMIT = 1_000_000;
+
+const ICONS: Record<PackageStatus, string> = {
+  DryRun: '🔍',
+  Completed: '✅',
+  Failed: '❌',
+  InProgress: '⏳',
+};
+
+export function icon(result: PackageResult): string {
+  if (result.failureReason === 'cancelled') return '⏹';
+  if (result.failureReason === 'timed-out') return '⏱';
+  return ICONS[result.status];
+}
+
+export interface RenderOptions {
+  commit?: string;
+  runUrl?: string;
+  /** The resolved request of a dry run. */
+  request?: unknown;
+  /** Failure reasons and errors longer than this are cut. */
+  reasonLimit?: number;
+}
+
+function cut(value: string, limit: number, runUrl: string | undefined): string {
+  if (value.length <= limit) return text(value);
+  const where = runUrl ? ` in the [workflow run](${url(runUrl)})` : ' in the workflow run';
+  return `${text(value.slice(0, limit))}… *(cut; ${value.length} characters${where})*`;
+}
+
+/** A URL as a markdown link target: characters that could end it are encoded. */
+function url(value: string): string {
+  return value.replace(/[()<>\s"]/g, (c) => encodeURIComponent(c));
+}
+
+function headline(result: PackageResult, limit: number, runUrl?: string): string {
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const origin = result.reused ? 'reused the package of an earlier run' : 'new package';
+  switch (result.failureReason) {
+    case 'invalid-manifest':
+      return `invalid manifest: ${errors} ${errors === 1 ? 'error' : 'errors'}, nothing was sent to AWS`;
+    case 'create-failed':
+      return `not created: ${cut(result.error ?? 'unknown error', limit, runUrl)}`;
+    case 'cancelled':
+      return 'the run was cancelled; SageMaker keeps validating the package';
+    case 'timed-out':
+      return `stopped waiting: ${cut(result.error ?? 'the package is still validating', limit, runUrl)}`;
+    case 'validation-failed':
+      return `validation failed (${origin})`;
+    case 'image-scan-failed':
+      return `image scan failed (${origin})`;
+  }
+  switch (result.status) {
+    case 'DryRun':
+      return 'dry run: the manifest is valid; nothing was sent to AWS';
+    case 'Completed':
+      return `validation completed (${origin})`;
+    default:
+      return `validating (${origin})`;
+  }
+}
+
+function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+}
+
+function formatTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function identity(result: PackageResult, commit: string | undefined): string {
+  const rows: string[][] = [];
+  if (result.name) rows.push(['Package', `${code(result.name)} (unversioned)`]);
+  if (result.group) {
+    const version = result.version != null ? `version ${result.version}` : 'new version';
+    rows.push(['Group', `${code(result.group)} (${version})`]);
+  }
+  if (result.arn) rows.push(['ARN', code(result.arn)]);
+  rows.push(['Region', result.region ? code(result.region) : 'not set']);
+  if (commit) rows.push(['Commit', code(commit.slice(0, 12))]);
+  if (result.createdAt) {
+    const by = result.reused ? 'by an earlier run' : 'by this run';
+    rows.push(['Created', `${formatTime(result.createdAt)} ${by}`]);
+  }
+  if (result.createdAt && result.validatedAt) {
+    const minutes = minutesBetween(result.createdAt, result.validatedAt);
+    rows.push(['Validated', `after ${minutes} min (${formatTime(result.validatedAt)})`]);
+  }
+  return table(['', ''], rows);
+}
+
+function statusTable(
+  title: string,
+  items: PackageResult['validation'],
+  limit: number,
+  runUrl?: string,
+): string {
+  const rows = items.map((i) => [
+    text(i.name),
+    text(i.status),
+    i.failureReason ? cut(i.failureReason, limit, runUrl) : '',
+  ]);
+  return table([title, 'Status', 'Failure reason'], rows);
+}
+
+function links(result: PackageResult): string {
+  const entries = (Object.keys(LINK_TITLES) as (keyof PackageLinks)[])
+    .map((key) => [LINK_TITLES[key], result.links[key]] as const)
+    .filter((entry): entry is readonly [string, string] => Boolean(entry[1]));
+  return entries.map(([title, href]) => `[${title}](${url(href)})`).join(' · ');
+}
+
+function problems(result: PackageResult, limit: number, runUrl?: string): string {
+  return result.problems
+    .map((p) => {
+      const mark = p.severity === 'error' ? '❌' : '⚠️';
+      const member = p.member ? ` ${code(p.member)}` : '';
+      const where = code(`${result.manifest}:${p.line}:${p.column}`);
+      return `- ${mark} ${where}${member}: ${cut(p.message, limit, runUrl)}`;
+    })
+    .join('\n');
+}
+
+/** One package's section, without a heading level of its own choosing. */
+export function renderPackage(result: PackageResult, options: RenderOptions = {}): string {
+  const limit = options.reasonLimit ?? Number.POSITIVE_INFINITY;
+  const title = result.name ?? result.group ?? result.manifest;
+  const parts = [
+    `### ${icon(result)} ${text(title)}`,
+    `${code(result.manifest)}: ${headline(result, limit, options.runUrl)}`,
+  ];
+  if (result.failureReason !== 'invalid-manifest') parts.push(identity(result, options.commit));
+  if (result.validation.length) {
+    parts.push(statusTable('Validation profile', result.validation, limit, options.runUrl));
+  }
+  if (result.imageScans.length) {
+    parts.push(statusTable('Image scan', result.imageScans, limit, options.runUrl));
+  }
+  const linkLine = links(result);
+  if (linkLine) parts.push(linkLine);
+  const found = problems(result, limit, options.runUrl);
+  if (found) parts.push(found);
+  if (options.request !== undefined) {
+    parts.push(
+      details(
+        'Request that would be sent (CreateModelPackage)',
+        codeBlock(JSON.stringify(options.request, null, 2), 'json'),
+      ),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * The longest rendering within `max` characters: failure reasons are cut shorter and
+ * shorter, and as a last resort the body itself, with a note that says where the rest is.
+ */
+export function fit(render: (reasonLimit: number) => string, max: number, runUrl?: string): string {
+  for (const limit of [Number.POSITIVE_INFINITY, 4000, 1000, 200]) {
+    const body = render(limit);
+    if (body.length <= max) return body;
+  }
+  const where = runUrl ? `the [workflow run](${url(runUrl)})` : 'the workflow run';
+  const note = `\n\n*… cut at ${max} characters; the full report is in ${where}.*\n`;
+  return render(200).slice(0, max - note.length) + note;
+}
+
+export interface SummaryInput {
+  results: readonly PackageResult[];
+  /** Per manifest path, the resolved request (dry runs). */
+  requests?: ReadonlyMap<string, unknown>;
+  commit?: string;
+  runUrl?: string;
+  /** A failure of the whole run, before any manifest was read. */
+  runError?: string;
+}
+
+/** The job summary: every package of the run. */
+export function renderSummary(input: SummaryInput): string {
+  return fit(
+    (reasonLimit) => {
+      const parts: string[] = ['## SageMaker model package'];
+      if (input.runError) parts.push(`❌ ${cut(input.runError, reasonLimit, input.runUrl)}`);
+      for (const result of input.results) {
+        parts.push(
+          renderPackage(result, {
+            commit: input.commit,
+            runUrl: input.runUrl,
+            request: input.requests?.get(result.manifest),
+            reasonLimit,
+          }),
+        );
+      }
+      return `${parts.join('\n\n')}\n`;
+    },
+    SUMMARY_LIMIT,
+    input.runUrl,
+  );
+}
+
+const MARKER_PREFIX = '<!-- sagemaker-model-package-action manifest=';
+
+/** The hidden marker by which a manifest's comment is found again. */
+export function commentMarker(manifest: string): string {
+  return `${MARKER_PREFIX}${encodeURIComponent(manifest)} -->`;
+}
+
+/** A pull-request comment for one package, starting with its marker. */
+export function renderComment(
+  result: PackageResult,
+  options: Omit<RenderOptions, 'reasonLimit'> = {},
+): string {
+  return fit(
+    (reasonLimit) =>
+      [
+        commentMarker(result.manifest),
+        '#### SageMaker model package',
+        renderPackage(result, { ...options, reasonLimit }),
+      ].join('\n\n'),
+    COMMENT_LIMIT,
+    options.runUrl,
+  );
+}
