@@ -1,0 +1,190 @@
+/**
+ * Pull-request comments and the job summary, end to end: the built action against the
+ * SageMaker emulator and the GitHub API emulator.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { commentMarker } from '../../src/report/render.js';
+import { runAction } from '../support/action.js';
+import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../support/manifests.js';
+import { startSageMakerEmulator, type SageMakerEmulator } from '../support/sagemaker-emulator.js';
+
+const PR = 7;
+let workspace: string;
+let sagemaker: SageMakerEmulator;
+let github: GitHubEmulator;
+
+beforeAll(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'smp-comments-'));
+  for (const [dir, text] of [
+    ['a', MARKETPLACE],
+    ['b', VERSIONED + VALIDATION],
+  ] as const) {
+    mkdirSync(path.join(workspace, dir));
+    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+  }
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(async () => {
+  await sagemaker?.close();
+  await github?.close();
+});
+
+async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {}) {
+  sagemaker = await startSageMakerEmulator({ pendingMs: 3000, inProgressMs: 3000, ...options });
+  github = await startGitHubEmulator();
+}
+
+function act(
+  inputs: Record<string, string> = {},
+  event: { name: string; payload: object } = {
+    name: 'pull_request',
+    payload: { number: PR, pull_request: { number: PR } },
+  },
+) {
+  return runAction({
+    workspace,
+    inputs: {
+      manifest: 'a/model-package.yml\nb/model-package.yml',
+      region: 'us-east-1',
+      'github-token': 'ghs_writer',
+      ...inputs,
+    },
+    env: {
+      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      GITHUB_API_URL: github.url,
+    },
+    event,
+  });
+}
+
+const comments = () => github.comments('octo-org', 'models', PR);
+const writes = (method: string) =>
+  github.requests.filter((r) => r.method === method && r.status < 300).length;
+
+describe('on a pull request', () => {
+  it('keeps one comment per manifest, edited as the status changes, and again on the next run', async () => {
+    await start();
+    sagemaker.setOutcome('fraud-detector', {
+      status: 'Failed',
+      failureReason: 'ClientError: the container answered 500 to /invocations',
+    });
+    const run = await act();
+    expect(run.code).toBe(1);
+
+    const [a, b] = comments();
+    expect(comments()).toHaveLength(2);
+    expect(a!.body.startsWith(commentMarker('a/model-package.yml'))).toBe(true);
+    expect(b!.body.startsWith(commentMarker('b/model-package.yml'))).toBe(true);
+    expect(a!.body).toContain('### ✅ churn-predictor');
+    expect(a!.body).toContain(
+      '[Model package](https://console.aws.amazon.com/sagemaker/home?region=us-east-1#/model-packages/churn-predictor)',
+    );
+    expect(a!.body).toContain(
+      '[Transform jobs](https://console.aws.amazon.com/sagemaker/home?region=us-east-1#/transform-jobs)',
+    );
+    expect(a!.body).toContain(
+      '[Validation output](https://console.aws.amazon.com/s3/buckets/models?region=us-east-1&prefix=out%2F)',
+    );
+    expect(a!.body).toContain(
+      '[Workflow run](https://github.com/octo-org/models/actions/runs/1000)',
+    );
+    expect(b!.body).toContain('### ❌ fraud-detector');
+    expect(b!.body).toContain(
+      '| smoke | Failed | ClientError: the container answered 500 to /invocations |',
+    );
+    expect(b!.body).toContain('#/model-registry/fraud-detector/versions/1)');
+    expect(run.outputs['comment-url']).toBe(a!.html_url);
+
+    // Created once (⏳), then edited on the two status changes: never on every poll.
+    expect(writes('POST')).toBe(2);
+    expect(writes('PATCH')).toBeLessThanOrEqual(4);
+
+    // 40 comments by others come before the next run's; it edits the same two.
+    for (let i = 0; i < 40; i++)
+      github.addComment('octo-org', 'models', PR, `comment ${i}`, OCTOCAT);
+    const again = await act();
+    expect(again.code).toBe(1);
+    expect(writes('POST')).toBe(2);
+    const ours = comments().filter((c) => c.body.includes('sagemaker-model-package-action'));
+    expect(ours.map((c) => c.id)).toEqual([a!.id, b!.id]);
+    expect(ours[0]!.body).toContain('reused the package of an earlier run');
+  }, 90_000);
+
+  it("never edits another author's comment that carries the marker", async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const quoted = `> ${commentMarker('a/model-package.yml')}\nWhy did this fail?`;
+    const theirs = github.addComment('octo-org', 'models', PR, quoted, OCTOCAT);
+    const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
+    expect(run.code).toBe(0);
+    expect(comments().find((c) => c.id === theirs.id)!.body).toBe(quoted);
+    expect(comments()).toHaveLength(2);
+    expect(github.requests.some((r) => r.foreignAuthor)).toBe(false);
+  }, 60_000);
+
+  it('with a read-only token: the same result, one warning, the summary complete', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const run = await act({ 'github-token': 'ghs_reader', wait: 'false' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'InProgress', 'comment-url': '' });
+    const warnings = run.annotations.filter((a) => a.level === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('Could not write pull-request comments');
+    expect(comments()).toHaveLength(0);
+    expect(run.summary).toContain('### ⏳ churn-predictor');
+    expect(run.summary).toContain('### ⏳ fraud-detector');
+  }, 60_000);
+
+  it('keeps a hostile, huge failure reason from breaking the comment or the summary', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const hostile = `<img src=x onerror=alert(1)> @octo-org/admins | cell | ${'x'.repeat(100_000)}`;
+    sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: hostile });
+    const run = await act({ manifest: 'b/model-package.yml' });
+    expect(run.code).toBe(1);
+    const [comment] = comments();
+    // The comment is cut to GitHub's limit and points at the run, whose summary has it all.
+    expect(comment!.body.length).toBeLessThanOrEqual(65_536);
+    expect(comment!.body).toContain(`*(cut; ${hostile.length} characters in the [workflow run]`);
+    expect(run.summary).toContain('x'.repeat(100_000));
+    for (const body of [comment!.body, run.summary]) {
+      expect(body).not.toContain('<img');
+      expect(body).not.toContain('@octo-org');
+      expect(body).toContain('&lt;img src=x onerror=alert(1)&gt; &#64;octo-org/admins &#124; cell');
+      const row = body.split('\n').find((line) => line.startsWith('| smoke |'))!;
+      expect(row.split('|')).toHaveLength(5);
+    }
+  }, 60_000);
+
+  it('comments on a dry run too', async () => {
+    await start();
+    const run = await act({ 'dry-run': 'true' });
+    expect(run.code).toBe(0);
+    expect(comments().map((c) => c.body.split('\n\n')[2])).toEqual([
+      '### 🔍 churn-predictor',
+      '### 🔍 fraud-detector',
+    ]);
+  }, 60_000);
+});
+
+describe('on other events', () => {
+  it.each(['push', 'workflow_dispatch'])(
+    '%s: no GitHub API call, a complete summary',
+    async (name) => {
+      await start({ pendingMs: 100, inProgressMs: 100 });
+      const run = await act({ wait: 'false' }, { name, payload: {} });
+      expect(run.code).toBe(0);
+      expect(github.requests).toEqual([]);
+      expect(run.summary).toContain('### ⏳ churn-predictor');
+      expect(run.summary).toContain(
+        '[Workflow run](https://github.com/octo-org/models/actions/runs/1000)',
+      );
+    },
+    60_000,
+  );
+});
