@@ -38,9 +38,9 @@ describe('the job summary', () => {
     });
     expect(markdown).toContain('### 🔍 churn');
     expect(markdown).toContain('dry run: the manifest is valid; nothing was sent to AWS');
-    expect(markdown).toContain('| Package | <code>churn</code> (unversioned) |');
-    expect(markdown).toContain('| Region | <code>us-east-1</code> |');
-    expect(markdown).toContain('| Commit | <code>0123456789ab</code> |');
+    expect(markdown).toContain('- **Package:** <code>churn</code> (unversioned)');
+    expect(markdown).toContain('- **Region:** <code>us-east-1</code>');
+    expect(markdown).toContain('- **Commit:** <code>0123456789ab</code>');
     expect(markdown).toContain(
       '<details><summary>Request that would be sent (CreateModelPackage)</summary>',
     );

@@ -4,7 +4,7 @@
 # Regenerating leaves the fresh files in place, ready to commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(schema src/generated dist)
+paths=(schema src/generated docs dist)
 before=$(mktemp -d)
 trap 'rm -rf "$before"' EXIT
 for p in "${paths[@]}"; do

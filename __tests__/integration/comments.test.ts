@@ -165,7 +165,7 @@ describe('on a pull request', () => {
     await start();
     const run = await act({ 'dry-run': 'true' });
     expect(run.code).toBe(0);
-    expect(comments().map((c) => c.body.split('\n\n')[2])).toEqual([
+    expect(comments().map((c) => c.body.split('\n\n')[1])).toEqual([
       '### 🔍 churn-predictor',
       '### 🔍 fraud-detector',
     ]);

@@ -138,9 +138,15 @@ async function describeAll(
     published.map(async (p) => {
       if (!p) return undefined;
       if (p.existing) return p.existing;
-      const d = await api.describeModelPackage(p.arn, { abortSignal: signal });
-      if (!d) throw new Error(`${p.arn} was created but cannot be described`);
-      return d;
+      try {
+        const d = await api.describeModelPackage(p.arn, { abortSignal: signal });
+        if (!d) throw new Error(`${p.arn} was created but cannot be described`);
+        return d;
+      } catch (e) {
+        // The poller tolerates what passes; it starts from a status not yet known.
+        if (errorKind(e) !== 'transient') throw e;
+        return { ModelPackageArn: p.arn } as unknown as DescribeModelPackageOutput;
+      }
     }),
   );
   return found.filter((d): d is DescribeModelPackageOutput => d !== undefined);

@@ -123,7 +123,7 @@ export async function waitForPackages(
         }
         descriptions.set(before.ModelPackageArn!, after);
         log.info(
-          `${stamp()} ${label(before.ModelPackageArn!)}: ${before.ModelPackageStatus} → ${after.ModelPackageStatus}`,
+          `${stamp()} ${label(before.ModelPackageArn!)}: ${before.ModelPackageStatus ?? 'not yet known'} → ${after.ModelPackageStatus}`,
         );
         await options.onChange?.(after);
       }

@@ -100,7 +100,7 @@ function identity(result: PackageResult, commit: string | undefined): string {
     const minutes = minutesBetween(result.createdAt, result.validatedAt);
     rows.push(['Validated', `after ${minutes} min (${formatTime(result.validatedAt)})`]);
   }
-  return table(['', ''], rows);
+  return rows.map(([label, value]) => `- **${label}:** ${value}`).join('\n');
 }
 
 function statusTable(
@@ -228,8 +228,8 @@ export function renderComment(
     (reasonLimit) =>
       [
         commentMarker(result.manifest),
-        '#### SageMaker model package',
         renderPackage(result, { ...options, reasonLimit }),
+        '<sub>SageMaker model package action · this comment is updated on every status change</sub>',
       ].join('\n\n'),
     COMMENT_LIMIT,
     options.runUrl,

@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { packageLinks, partitionOf } from '../src/report/links.js';
+import {
+  COMMENT_LIMIT,
+  commentMarker,
+  fit,
+  renderComment,
+  renderSummary,
+} from '../src/report/render.js';
+import { markedManifest } from '../src/report/comment.js';
+import { COMMIT, REPORT_FIXTURES, RUN_URL } from './support/report-fixtures.js';
+
+describe('rendering snapshots (docs/report-examples.md shows them rendered)', () => {
+  for (const [key, { result, request }] of Object.entries(REPORT_FIXTURES)) {
+    it(`${key}: comment`, () => {
+      expect(renderComment(result, { commit: COMMIT, runUrl: RUN_URL, request })).toMatchSnapshot();
+    });
+  }
+  it('summary of all of them', () => {
+    const results = Object.values(REPORT_FIXTURES).map((f) => f.result);
+    const requests = new Map(
+      Object.values(REPORT_FIXTURES)
+        .filter((f) => f.request)
+        .map((f) => [f.result.manifest, f.request] as const),
+    );
+    expect(renderSummary({ results, requests, commit: COMMIT, runUrl: RUN_URL })).toMatchSnapshot();
+  });
+});
+
+describe('the comment marker', () => {
+  it('names the manifest and is found again, whatever the path holds', () => {
+    for (const manifest of ['model-package.yml', 'models/a b/c-->.yml', 'ü/x.json']) {
+      const body = `${commentMarker(manifest)}\n\nbody`;
+      expect(markedManifest(body)).toBe(manifest);
+    }
+    expect(markedManifest('no marker')).toBeUndefined();
+  });
+});
+
+describe('fit', () => {
+  it('cuts reasons first, then the body, and says where the rest is', () => {
+    const render = (limit: number) => 'x'.repeat(Math.min(limit, 100_000));
+    expect(fit(render, COMMENT_LIMIT).length).toBe(4000);
+    const tooLong = () => 'y'.repeat(200_000);
+    const body = fit(tooLong, COMMENT_LIMIT, RUN_URL);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body).toContain(`the full report is in the [workflow run](${RUN_URL})`);
+  });
+});
+
+describe('links', () => {
+  it('use the console of the partition', () => {
+    expect(partitionOf('us-east-1')).toBe('aws');
+    expect(partitionOf('cn-north-1')).toBe('aws-cn');
+    expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
+    expect(partitionOf('arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/x')).toBe(
+      'aws-cn',
+    );
+
+    const cn = packageLinks({ region: 'cn-north-1', name: 'churn' });
+    expect(cn.modelPackage).toBe(
+      'https://console.amazonaws.cn/sagemaker/home?region=cn-north-1#/model-packages/churn',
+    );
+    const gov = packageLinks({ region: 'us-gov-west-1', group: 'g', version: 2 });
+    expect(gov.modelPackage).toBe(
+      'https://console.amazonaws-us-gov.com/sagemaker/home?region=us-gov-west-1#/model-registry/g/versions/2',
+    );
+    expect(gov.transformJobs).toBe(
+      'https://console.amazonaws-us-gov.com/sagemaker/home?region=us-gov-west-1#/transform-jobs',
+    );
+  });
+
+  it('cover the logs, the S3 output and the run', () => {
+    const links = packageLinks({
+      region: 'eu-west-1',
+      group: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/fraud',
+      version: 4,
+      s3OutputPath: 's3://bucket/validation/out put/',
+      runUrl: RUN_URL,
+    });
+    expect(links).toEqual({
+      modelPackage:
+        'https://console.aws.amazon.com/sagemaker/home?region=eu-west-1#/model-registry/fraud/versions/4',
+      transformJobs:
+        'https://console.aws.amazon.com/sagemaker/home?region=eu-west-1#/transform-jobs',
+      logs: 'https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Fsagemaker$252FTransformJobs',
+      validationOutput:
+        'https://console.aws.amazon.com/s3/buckets/bucket?region=eu-west-1&prefix=validation%2Fout%20put%2F',
+      run: RUN_URL,
+    });
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Results in each state a report can show, for the rendering snapshots and for
+ * docs/report-examples.md (npm run generate).
+ */
+import { packageLinks } from '../../src/report/links.js';
+import { emptyResult, type PackageResult } from '../../src/results.js';
+
+export const RUN_URL = 'https://github.com/octo-org/models/actions/runs/1000';
+export const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+const REGION = 'us-east-1';
+const GROUP_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/3';
+const UNVERSIONED_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor';
+
+function versioned(overrides: Partial<PackageResult>): PackageResult {
+  const result: PackageResult = {
+    ...emptyResult('models/fraud/model-package.yml', 'Completed'),
+    group: 'fraud-detector',
+    version: 3,
+    arn: GROUP_ARN,
+    region: REGION,
+    createdAt: '2026-11-24T09:00:12.000Z',
+    validation: [{ name: 'fraud-smoke-test', status: 'Completed', failureReason: null }],
+    ...overrides,
+  };
+  result.links = {
+    ...packageLinks({
+      region: REGION,
+      arn: result.arn,
+      group: result.group,
+      version: result.version,
+      s3OutputPath: 's3://example-models/fraud/validation/output/',
+      runUrl: RUN_URL,
+    }),
+  };
+  return result;
+}
+
+function marketplace(overrides: Partial<PackageResult>): PackageResult {
+  const result: PackageResult = {
+    ...emptyResult('models/churn/model-package.yml', 'Completed'),
+    name: 'churn-predictor',
+    arn: UNVERSIONED_ARN,
+    region: REGION,
+    createdAt: '2026-11-24T09:00:05.000Z',
+    validation: [{ name: 'churn-sample-batch', status: 'Completed', failureReason: null }],
+    imageScans: [
+      {
+        name: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-predictor:1.4.0',
+        status: 'Completed',
+        failureReason: null,
+      },
+    ],
+    ...overrides,
+  };
+  result.links = {
+    ...packageLinks({
+      region: REGION,
+      arn: result.arn,
+      name: result.name,
+      s3OutputPath: 's3://example-models/churn/validation/output/',
+      runUrl: RUN_URL,
+    }),
+  };
+  return result;
+}
+
+export const REPORT_FIXTURES: Record<
+  string,
+  { title: string; result: PackageResult; request?: unknown }
+> = {
+  completed: {
+    title: 'Completed',
+    result: versioned({ validatedAt: '2026-11-24T09:41:40.000Z' }),
+  },
+  failed: {
+    title: 'Failed, with an image scan failure',
+    result: marketplace({
+      status: 'Failed',
+      failureReason: 'image-scan-failed',
+      validatedAt: '2026-11-24T09:12:30.000Z',
+      imageScans: [
+        {
+          name: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-predictor:1.4.0',
+          status: 'Failed',
+          failureReason:
+            'The image has 2 critical vulnerabilities (CVE-2026-1234 in openssl 3.0.2, CVE-2026-5678 in glibc 2.35). Rebuild it on a patched base image.',
+        },
+      ],
+    }),
+  },
+  timedOut: {
+    title: 'Timed out',
+    result: versioned({
+      status: 'InProgress',
+      failureReason: 'timed-out',
+      error: 'still validating after 300 minutes; SageMaker keeps validating',
+      validation: [{ name: 'fraud-smoke-test', status: 'InProgress', failureReason: null }],
+    }),
+  },
+  cancelled: {
+    title: 'Cancelled',
+    result: versioned({
+      status: 'InProgress',
+      failureReason: 'cancelled',
+      error: 'the run was cancelled; SageMaker keeps validating',
+      validation: [{ name: 'fraud-smoke-test', status: 'NotStarted', failureReason: null }],
+    }),
+  },
+  dryRun: {
+    title: 'Dry run',
+    result: {
+      ...emptyResult('models/churn/model-package.yml', 'DryRun'),
+      name: 'churn-predictor',
+      region: REGION,
+      links: { run: RUN_URL },
+      problems: [
+        {
+          severity: 'warning',
+          line: 14,
+          column: 7,
+          member: 'InferenceSpecification.SupportedRealtimeInferenceInstanceTypes[1]',
+          message:
+            "'ml.m7i.large' is not a real-time inference instance type known to this version of the AWS SDK; nearest known: ml.m7i.xlarge, ml.m6i.large, ml.m5.large",
+        },
+      ],
+    },
+    request: {
+      ModelPackageName: 'churn-predictor',
+      CertifyForMarketplace: true,
+      MetadataProperties: { CommitId: COMMIT, GeneratedBy: RUN_URL },
+    },
+  },
+  reused: {
+    title: 'Reused',
+    result: marketplace({
+      reused: true,
+      validatedAt: '2026-11-20T15:03:05.000Z',
+      createdAt: '2026-11-20T14:40:00.000Z',
+    }),
+  },
+};
