@@ -19,6 +19,7 @@ import type { SageMakerApi } from '../src/sagemaker/api.js';
 import { waitForPackages } from '../src/package/wait.js';
 import { RUN_ENV, runAction } from '../__tests__/support/action.js';
 import { VALIDATION, VERSIONED } from '../__tests__/support/manifests.js';
+import { startGitHubEmulator } from '../__tests__/support/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/support/sagemaker-emulator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -163,6 +164,7 @@ async function emulatedRun(count: number) {
     pendingMs: PENDING_MS,
     inProgressMs: IN_PROGRESS_MS,
   });
+  const github = await startGitHubEmulator();
   const workspace = path.join(work, `packages-${count}`);
   for (let i = 1; i <= count; i++) {
     mkdirSync(path.join(workspace, `p${i}`), { recursive: true });
@@ -175,8 +177,10 @@ async function emulatedRun(count: number) {
   const start = Date.now();
   const run = await runAction({
     workspace,
-    inputs: { manifest: 'p*/model-package.yml', region: 'us-east-1' },
+    inputs: { manifest: 'p*/model-package.yml', region: 'us-east-1', 'github-token': 'ghs_writer' },
+    event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7 } } },
     env: {
+      GITHUB_API_URL: github.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'bench',
@@ -193,12 +197,15 @@ async function emulatedRun(count: number) {
     .filter((r) => r.operation === 'CreateModelPackage')
     .map((r) => r.at);
   const requests = emulator.requests.length;
+  const gitHubCalls = (method: string) => github.requests.filter((r) => r.method === method).length;
+  const gitHub = `${gitHubCalls('POST')} created, ${gitHubCalls('PATCH')} edited, ${gitHubCalls('GET')} read`;
   await emulator.close();
+  await github.close();
   if (run.code !== 0 || run.outputs.status !== 'Completed') {
     throw new Error(`the emulated run failed (${run.code}):\n${run.stdout}${run.stderr}`);
   }
   const finished = Math.max(...created) + PENDING_MS + IN_PROGRESS_MS;
-  return { wall, requests, delay: (Math.max(...reported) - finished) / 1000 };
+  return { wall, requests, gitHub, delay: (Math.max(...reported) - finished) / 1000 };
 }
 
 const one = await emulatedRun(1);
@@ -207,6 +214,11 @@ report(
   'validation finished -> reported (30 s validation)',
   `${one.delay.toFixed(1)} s`,
   'target <= 6 s',
+);
+report(
+  'GitHub API calls, one package: created, Pending -> InProgress -> Completed',
+  one.gitHub,
+  'target <= 1 created + 3 edited + listing',
 );
 const twenty = await emulatedRun(20);
 report('wall time, one package', `${one.wall.toFixed(1)} s`);

@@ -2,10 +2,12 @@
  * npm run demo: the built action on examples/, as the runner would start it for a pull
  * request, against the project's SageMaker emulator started in this process. Shows a
  * short simulated validation, then a second run that reuses the packages, and prints
- * the log, the job summary and the outputs of each.
+ * the log, the job summary and the outputs of each, and the pull-request comment that the
+ * project's GitHub API emulator received.
  */
 import { fileURLToPath } from 'node:url';
 import { runAction, type ActionRun } from '../__tests__/support/action.js';
+import { startGitHubEmulator } from '../__tests__/support/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/support/sagemaker-emulator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -13,12 +15,20 @@ const rule = (title: string) =>
   console.log(`\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 64 - title.length))}`);
 
 const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
+const github = await startGitHubEmulator();
+const PR = 42;
 const run = (title: string, inputs: Record<string, string>): Promise<ActionRun> => {
   rule(title);
   return runAction({
     workspace: root,
-    inputs: { manifest: 'examples/*/model-package.yml', region: 'us-east-1', ...inputs },
+    inputs: {
+      manifest: 'examples/*/model-package.yml',
+      region: 'us-east-1',
+      'github-token': 'ghs_writer',
+      ...inputs,
+    },
     env: {
+      GITHUB_API_URL: github.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
@@ -56,8 +66,14 @@ try {
   show(first);
   const second = await run('second run, same manifests: the packages are reused', {});
   show(second);
+  const comments = github.comments('octo-org', 'models', PR);
+  rule(`pull request #${PR}: ${comments.length} comments, one per manifest, edited in place`);
+  console.log(comments[comments.length - 1]?.body ?? '(none)');
   rule(`SageMaker requests: ${JSON.stringify(emulator.counts())}`);
+  const writes = (method: string) => github.requests.filter((r) => r.method === method).length;
+  rule(`GitHub API: ${writes('POST')} comments created, ${writes('PATCH')} edited`);
   process.exitCode = first.code || second.code || dry.code || 0;
 } finally {
   await emulator.close();
+  await github.close();
 }

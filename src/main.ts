@@ -126,14 +126,19 @@ async function execute(
   const stop = cancellation();
   try {
     return await publishAndWait({
-      manifests: checked.map((m) => ({ file: m.file, request: m.request! })),
+      manifests: checked.map((m) => ({
+        file: m.file,
+        request: m.request!,
+        validationLine: m.validationLine,
+      })),
       settings,
       region: settings.region!,
       run: runContext,
       log: {
         info: (message) => core.info(message),
         warning: (message) => core.warning(message),
-        error: (message, file) => core.error(message, file ? { file, title: 'Model package' } : {}),
+        error: (message, file, line) =>
+          core.error(message, file ? { file, startLine: line, title: 'Model package' } : {}),
       },
       signal: stop.signal,
       onProgress: (results) => reporting.reporter?.progress(results),

@@ -184,7 +184,8 @@ describe('a failed validation', () => {
     expect(run.annotations).toContainEqual(
       expect.objectContaining({
         level: 'error',
-        properties: expect.objectContaining({ file: 'failing/model-package.yml' }),
+        // The line of ValidationSpecification.
+        properties: expect.objectContaining({ file: 'failing/model-package.yml', line: '9' }),
         message:
           'failing/model-package.yml: validation profile smoke failed: ClientError: inference container exited with code 1',
       }),

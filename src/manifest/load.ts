@@ -22,6 +22,8 @@ export interface CheckedManifest {
   /** The request with expressions resolved; undefined when there is an error. */
   request?: ModelPackageManifest;
   problems: Problem[];
+  /** The line that validation results are annotated at: ValidationSpecification's, or the name's. */
+  validationLine?: number;
 }
 
 /** Larger manifests are refused before they are parsed. */
@@ -85,7 +87,16 @@ export function checkManifestText(
   sortProblems(problems);
 
   const valid = !problems.some((p) => p.severity === 'error');
-  return valid ? { file, request: resolved as ModelPackageManifest, problems } : { file, problems };
+  if (!valid) return { file, problems };
+  const anchor = ['ValidationSpecification', 'ModelPackageName', 'ModelPackageGroupName']
+    .map((member) => source.locate([member]))
+    .find((l) => l.found);
+  return {
+    file,
+    request: resolved as ModelPackageManifest,
+    problems,
+    validationLine: anchor?.location.key.line,
+  };
 }
 
 function expressionProblem(error: ExpressionError, source: ParsedSource, file: string): Problem {

@@ -17,11 +17,11 @@ import { publishPackage, type Published } from './publish.js';
 import { waitForPackages, type WaitOptions } from './wait.js';
 
 export interface PackagesInput {
-  manifests: readonly { file: string; request: ModelPackageManifest }[];
+  manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
   settings: Settings;
   region: string;
   run: RunContext;
-  log: Log & { error(message: string, file?: string): void };
+  log: Log & { error(message: string, file?: string, line?: number): void };
   signal: AbortSignal;
   /** The SageMaker operations; the real client by default. */
   api?: SageMakerApi;
@@ -108,7 +108,7 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
       }
     }
 
-    reportFailures(results, log);
+    reportFailures(results, input.manifests, log);
     if (settings.approveOnSuccess) await approve(api, results, input.run, log, signal, problems);
   } catch (e) {
     if (signal.aborted) return cancelled(results);
@@ -153,22 +153,29 @@ async function describeAll(
 }
 
 /** Each failed validation profile and image scan, with SageMaker's reason, as an error. */
-function reportFailures(results: readonly PackageResult[], log: PackagesInput['log']): void {
-  for (const result of results.filter((r) => r.status === 'Failed' && r.arn)) {
+function reportFailures(
+  results: readonly PackageResult[],
+  manifests: PackagesInput['manifests'],
+  log: PackagesInput['log'],
+): void {
+  results.forEach((result, i) => {
+    if (result.status !== 'Failed' || !result.arn) return;
+    const line = manifests[i]?.validationLine;
     const failed = [
       ...result.validation.map((item) => ({ kind: 'validation profile', item })),
       ...result.imageScans.map((item) => ({ kind: 'image scan', item })),
     ].filter(({ item }) => item.status === 'Failed');
     if (failed.length === 0) {
-      log.error(`${result.manifest}: ${result.arn} failed validation`, result.manifest);
+      log.error(`${result.manifest}: ${result.arn} failed validation`, result.manifest, line);
     }
     for (const { kind, item } of failed) {
       log.error(
         `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`,
         result.manifest,
+        line,
       );
     }
-  }
+  });
 }
 
 async function approve(
