@@ -21,4 +21,4 @@ if [ "$stale" -ne 0 ]; then
   echo "Generated files were stale (listed above) and have been regenerated: commit them." >&2
   exit 1
 fi
-echo "schema/, src/generated/ and dist/ are up to date"
+echo "schema/, src/generated/, docs/ and dist/ are up to date"

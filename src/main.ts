@@ -105,9 +105,13 @@ async function execute(
   if (invalid.length > 0) {
     const errors = checked.reduce((n, m) => n + countErrors(m.problems), 0);
     return {
-      results: checked.map((m) =>
-        resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed'),
-      ),
+      results: checked.map((m) => {
+        const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
+        if (m.request && !settings.dryRun) {
+          result.error = 'not sent to AWS: another manifest of this run is invalid';
+        }
+        return result;
+      }),
       failedMessage: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was sent to AWS`,
     };
   }

@@ -69,6 +69,8 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
       return 'dry run: the manifest is valid; nothing was sent to AWS';
     case 'Completed':
       return `validation completed (${origin})`;
+    case 'Failed':
+      return cut(result.error ?? 'failed', limit, runUrl);
     default:
       return `validating (${origin})`;
   }

@@ -44,7 +44,8 @@ export class Reporter {
   private decorate(results: readonly PackageResult[]): void {
     const url = runUrl(this.run);
     for (const result of results) {
-      if (!result.region || result.failureReason === 'invalid-manifest') {
+      // Console links only for packages that exist.
+      if (!result.region || !result.arn) {
         result.links = url ? { run: url } : {};
         continue;
       }
