@@ -75,11 +75,15 @@ describe('on a pull request', () => {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
+    // 40 comments by others come before the action's.
+    for (let i = 0; i < 40; i++) {
+      github.addComment('octo-org', 'models', PR, `earlier comment ${i}`, OCTOCAT);
+    }
     const run = await act();
     expect(run.code).toBe(1);
 
-    const [a, b] = comments();
-    expect(comments()).toHaveLength(2);
+    const [a, b] = comments().slice(40);
+    expect(comments()).toHaveLength(42);
     expect(a!.body.startsWith(commentMarker('a/model-package.yml'))).toBe(true);
     expect(b!.body.startsWith(commentMarker('b/model-package.yml'))).toBe(true);
     expect(a!.body).toContain('### ✅ churn-predictor');
@@ -106,14 +110,17 @@ describe('on a pull request', () => {
     expect(writes('POST')).toBe(2);
     expect(writes('PATCH')).toBeLessThanOrEqual(4);
 
-    // 40 comments by others come before the next run's; it edits the same two.
-    for (let i = 0; i < 40; i++)
-      github.addComment('octo-org', 'models', PR, `comment ${i}`, OCTOCAT);
+    // 110 more comments by others: the next run searches every page.
+    for (let i = 0; i < 110; i++) {
+      github.addComment('octo-org', 'models', PR, `later comment ${i}`, OCTOCAT);
+    }
     const again = await act();
     expect(again.code).toBe(1);
     expect(writes('POST')).toBe(2);
     const ours = comments().filter((c) => c.body.includes('sagemaker-model-package-action'));
     expect(ours.map((c) => c.id)).toEqual([a!.id, b!.id]);
+    const lists = github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'));
+    expect(lists.map((r) => r.query.page ?? '1').slice(-2)).toEqual(['1', '2']);
     expect(ours[0]!.body).toContain('reused the package of an earlier run');
   }, 90_000);
 
