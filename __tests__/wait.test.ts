@@ -156,6 +156,30 @@ describe('waitForPackages', () => {
     expect(calls).toEqual(['DescribeModelPackage', 'DescribeModelPackage', 'DescribeModelPackage']);
   });
 
+  it('describes many unversioned packages a few at a time', async () => {
+    const h = harness();
+    const arns = Array.from({ length: 12 }, (_, i) => `${UNVERSIONED}-${i}`);
+    const { api } = scripted(
+      Object.fromEntries(arns.map((arn) => [arn, [[10_000, 'Completed']] as [number, string][]])),
+      h.clock,
+    );
+    let running = 0;
+    let most = 0;
+    const original = api.describeModelPackage.bind(api);
+    api.describeModelPackage = async (arn, options) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return original(arn, options);
+    };
+    const result = await waitForPackages(
+      arns.map((arn) => described(arn)),
+      { ...h.options, api },
+    );
+    expect(result.end).toBe('done');
+    expect(most).toBe(POLL.concurrentDescribes);
+  });
+
   it('rides out throttling, 5xx answers and dropped connections, with warnings', async () => {
     const h = harness();
     const faults = [

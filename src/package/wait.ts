@@ -21,6 +21,7 @@ export const POLL = {
   jitter: 0.2,
   transientLimitMs: 5 * 60_000,
   batchSize: 100,
+  concurrentDescribes: 5,
 } as const;
 
 const TERMINAL = new Set(['Completed', 'Failed', 'Deleting']);
@@ -175,14 +176,17 @@ async function currentStatuses(
       current.set(arn, { status: output.ModelPackageSummaries?.[arn]?.ModelPackageStatus });
     }
   }
+  // Unversioned packages have no batch call: a few at a time, within the same budget.
   const others = pending.filter((d) => !isVersionArn(d.ModelPackageArn!));
-  await Promise.all(
-    others.map(async (d) => {
-      const description = await api.describeModelPackage(d.ModelPackageArn!, {
-        abortSignal: signal,
-      });
-      current.set(d.ModelPackageArn!, { status: description?.ModelPackageStatus, description });
-    }),
-  );
+  for (let i = 0; i < others.length; i += POLL.concurrentDescribes) {
+    await Promise.all(
+      others.slice(i, i + POLL.concurrentDescribes).map(async (d) => {
+        const description = await api.describeModelPackage(d.ModelPackageArn!, {
+          abortSignal: signal,
+        });
+        current.set(d.ModelPackageArn!, { status: description?.ModelPackageStatus, description });
+      }),
+    );
+  }
   return current;
 }
