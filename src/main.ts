@@ -130,6 +130,7 @@ async function execute(
   const stop = cancellation();
   try {
     return await publishAndWait({
+      results: checked.map((m) => resultOf(m, settings, 'InProgress')),
       manifests: checked.map((m) => ({
         file: m.file,
         request: m.request!,

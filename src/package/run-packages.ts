@@ -7,7 +7,7 @@ import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { Settings } from '../inputs.js';
 import type { Log } from '../log.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import { emptyResult, type PackageResult } from '../results.js';
+import type { PackageResult } from '../results.js';
 import { runUrl, type RunContext } from '../run-context.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { createSageMakerApi } from '../sagemaker/client.js';
@@ -18,6 +18,8 @@ import { waitForPackages, type WaitOptions } from './wait.js';
 
 export interface PackagesInput {
   manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
+  /** One result per manifest, in the same order, filled in as the run goes. */
+  results: PackageResult[];
   settings: Settings;
   region: string;
   run: RunContext;
@@ -40,13 +42,7 @@ export interface PackagesOutcome {
 export async function publishAndWait(input: PackagesInput): Promise<PackagesOutcome> {
   const { settings, log, signal } = input;
   const api = input.api ?? createSageMakerApi(input.region);
-  const results = input.manifests.map((m) => {
-    const result = emptyResult(m.file, 'InProgress');
-    result.name = m.request.ModelPackageName ?? null;
-    result.group = m.request.ModelPackageGroupName ?? null;
-    result.region = input.region;
-    return result;
-  });
+  const { results } = input;
   const labels = new Map<string, string>();
   const byArn = new Map<string, PackageResult>();
   const problems: string[] = [];
