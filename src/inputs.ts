@@ -1,5 +1,5 @@
 /** The action's inputs (action.yml), read and checked once into a typed settings object. */
-import * as core from '@actions/core';
+import * as core from './runner.js';
 
 export type CommentMode = 'update' | 'new' | 'off';
 
@@ -29,8 +29,8 @@ export class InputError extends Error {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
 
-function booleanInput(name: string, fallback: boolean): boolean {
-  const value = core.getInput(name).trim();
+function booleanInput(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
+  const value = core.getInput(name, env).trim();
   if (value === '') return fallback;
   if (/^(true|True|TRUE)$/.test(value)) return true;
   if (/^(false|False|FALSE)$/.test(value)) return false;
@@ -45,12 +45,12 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
   if (manifests.length === 0) manifests.push('model-package.yml');
 
   const region =
-    core.getInput('region').trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+    core.getInput('region', env).trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   if (region && !REGION.test(region)) {
     throw new InputError(`input 'region': '${region}' is not an AWS region name such as us-east-1`);
   }
 
-  const timeoutText = core.getInput('wait-timeout-minutes').trim() || '300';
+  const timeoutText = core.getInput('wait-timeout-minutes', env).trim() || '300';
   const waitTimeoutMinutes = Number(timeoutText);
   if (!Number.isFinite(waitTimeoutMinutes) || waitTimeoutMinutes <= 0) {
     throw new InputError(
@@ -58,7 +58,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
-  const comment = (core.getInput('comment').trim() || 'update') as CommentMode;
+  const comment = (core.getInput('comment', env).trim() || 'update') as CommentMode;
   if (!COMMENT_MODES.includes(comment)) {
     throw new InputError(
       `input 'comment' must be one of ${COMMENT_MODES.join(', ')}, not '${comment}'`,
@@ -68,13 +68,13 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     manifests,
     region: region || undefined,
-    wait: booleanInput('wait', true),
+    wait: booleanInput('wait', true, env),
     waitTimeoutMinutes,
-    failOnValidationFailure: booleanInput('fail-on-validation-failure', true),
+    failOnValidationFailure: booleanInput('fail-on-validation-failure', true, env),
     comment,
-    githubToken: core.getInput('github-token'),
-    dryRun: booleanInput('dry-run', false),
-    createGroup: booleanInput('create-group', true),
-    approveOnSuccess: booleanInput('approve-on-success', false),
+    githubToken: core.getInput('github-token', env),
+    dryRun: booleanInput('dry-run', false, env),
+    createGroup: booleanInput('create-group', true, env),
+    approveOnSuccess: booleanInput('approve-on-success', false, env),
   };
 }

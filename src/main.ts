@@ -2,7 +2,7 @@
  * The action: read the inputs, check every manifest before AWS is touched, then either
  * report what a dry run would send or create the packages.
  */
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
 import { expressionContextFromEnv } from './manifest/expressions.js';
 import { ManifestPatternError, resolveManifestFiles } from './manifest/files.js';

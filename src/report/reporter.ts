@@ -2,7 +2,7 @@
  * Reporting for a run: links on every result, the pull-request comments while the run
  * goes on (on status changes, never per poll) and at its end, and the job summary.
  */
-import * as core from '@actions/core';
+import * as core from '../runner.js';
 import type { Settings } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { PackageResult } from '../results.js';
@@ -91,12 +91,10 @@ export class Reporter {
       runUrl: runUrl(this.run),
       runError: options.runError,
     });
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      try {
-        await core.summary.addRaw(markdown).write();
-      } catch (e) {
-        core.warning(`Could not write the job summary: ${(e as Error).message}`);
-      }
+    try {
+      core.appendSummary(markdown);
+    } catch (e) {
+      core.warning(`Could not write the job summary: ${(e as Error).message}`);
     }
     const first = results[0];
     return (first && this.comments?.url(first.manifest)) ?? '';
