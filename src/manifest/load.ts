@@ -32,6 +32,11 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 const EXPECTED_TOP_LEVEL =
   'a mapping of CreateModelPackage members such as ModelPackageName or ModelPackageGroupName';
 
+/** A problem with the file as a whole, at its start. */
+function fileError(file: string, message: string): CheckedManifest {
+  return { file, problems: [{ severity: 'error', file, line: 1, column: 1, member: '', message }] };
+}
+
 export function checkManifestText(
   text: string,
   file: string,
@@ -48,13 +53,9 @@ export function checkManifestText(
   }));
   if (problems.length > 0) return { file, problems };
 
-  const at = (message: string): CheckedManifest => ({
-    file,
-    problems: [{ severity: 'error', file, line: 1, column: 1, member: '', message }],
-  });
   const { value } = source;
   if (value === undefined || value === null)
-    return at(`the manifest is empty; expected ${EXPECTED_TOP_LEVEL}`);
+    return fileError(file, `the manifest is empty; expected ${EXPECTED_TOP_LEVEL}`);
   if (typeof value !== 'object' || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     const { location } = source.locate([]);
@@ -133,20 +134,17 @@ export async function loadManifest(
   file: string,
   options: CheckOptions,
 ): Promise<CheckedManifest> {
-  const fail = (message: string): CheckedManifest => ({
-    file,
-    problems: [{ severity: 'error', file, line: 1, column: 1, member: '', message }],
-  });
   try {
     const { size } = await stat(absolutePath);
     if (size > MAX_MANIFEST_BYTES) {
-      return fail(
+      return fileError(
+        file,
         `the manifest is ${size} bytes; manifests of more than ${MAX_MANIFEST_BYTES} bytes are refused`,
       );
     }
     const text = await readFile(absolutePath, 'utf8');
     return checkManifestText(text, file, options);
   } catch (e) {
-    return fail(`cannot read the manifest: ${(e as Error).message}`);
+    return fileError(file, `cannot read the manifest: ${(e as Error).message}`);
   }
 }

@@ -43,7 +43,6 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
   const { settings, log, signal } = input;
   const api = input.api ?? createSageMakerApi(input.region);
   const { results } = input;
-  const labels = new Map<string, string>();
   const byArn = new Map<string, PackageResult>();
   const problems: string[] = [];
 
@@ -61,7 +60,6 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
           });
           result.arn = p.arn;
           result.reused = p.reused;
-          labels.set(p.arn, result.name ?? `${result.group} (${m.file})`);
           byArn.set(p.arn, result);
           return p;
         } catch (e) {
@@ -88,7 +86,7 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
         timeoutMs: settings.waitTimeoutMinutes * 60_000,
         now: input.now,
         sleep: input.sleep,
-        label: (arn) => labels.get(arn) ?? arn,
+        label: (arn) => labelOf(byArn.get(arn)) ?? arn,
         onChange: async (d) => {
           applyDescription(byArn.get(d.ModelPackageArn!)!, d);
           await input.onProgress?.(results);
@@ -99,7 +97,7 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
         for (const r of results.filter((r) => r.status === 'InProgress')) {
           r.failureReason = 'timed-out';
           r.error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating`;
-          log.warning(`${labels.get(r.arn!)}: ${r.error}.`);
+          log.warning(`${labelOf(r)}: ${r.error}.`);
         }
       }
     }
@@ -123,6 +121,11 @@ export async function publishAndWait(input: PackagesInput): Promise<PackagesOutc
     api.destroy();
   }
   return { results, failedMessage: failure(results, settings, problems) };
+}
+
+/** How a package is named in the log. */
+function labelOf(result: PackageResult | undefined): string | undefined {
+  return result && (result.name ?? `${result.group} (${result.manifest})`);
 }
 
 async function describeAll(

@@ -69,6 +69,11 @@ export class Reporter {
   async progress(results: readonly PackageResult[]): Promise<void> {
     if (!this.comments) return;
     this.decorate(results);
+    await this.publishComments(results);
+  }
+
+  private async publishComments(results: readonly PackageResult[]): Promise<void> {
+    if (!this.comments) return;
     for (const result of results) {
       await this.comments.publish(
         result.manifest,
@@ -83,7 +88,7 @@ export class Reporter {
     options: { dryRunRequests?: ReadonlyMap<string, unknown>; runError?: string },
   ): Promise<string> {
     this.decorate(results);
-    await this.progress(results);
+    await this.publishComments(results);
     const markdown = renderSummary({
       results,
       requests: options.dryRunRequests,
