@@ -17,7 +17,7 @@ import {
   startSageMakerEmulator,
   type EmulatorOptions,
   type SageMakerEmulator,
-} from './support/sagemaker-emulator.js';
+} from './harness/sagemaker-emulator.js';
 
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
 const PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012:';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  expressionContextFromEnv,
+  expressionContextOf,
   resolveExpressions,
   substitute,
   type ExpressionError,
 } from '../src/manifest/expressions.js';
-import { check, CONTEXT, errors, MARKETPLACE, replaceLine } from './support/manifests.js';
+import { check, CONTEXT, errors, MARKETPLACE, replaceLine } from './harness/manifests.js';
+import { runContext } from './harness/run-context.js';
 
 function run(value: string, context = CONTEXT) {
   const found: ExpressionError[] = [];
@@ -71,9 +72,16 @@ describe('resolveExpressions', () => {
   });
 
   it('reads the github context from the runner variables', () => {
-    const context = expressionContextFromEnv({ GITHUB_SHA: 'abc', GITHUB_RUN_ID: '' });
-    expect(context.github.sha).toBe('abc');
-    expect(context.github.run_id).toBeUndefined();
+    const context = expressionContextOf(runContext(undefined, { sha: 'abc', runId: NaN }), {
+      GITHUB_REF_NAME: 'main',
+    });
+    expect(context.github).toEqual({
+      sha: 'abc',
+      ref_name: 'main',
+      run_id: undefined,
+      run_number: '7',
+      repository: 'octo-org/models',
+    });
   });
 });
 

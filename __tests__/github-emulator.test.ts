@@ -6,7 +6,7 @@ import {
   type GitHubEmulator,
   type GitHubEmulatorOptions,
   type GitHubUser,
-} from './support/github-emulator.js';
+} from './harness/github-emulator.js';
 
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
 const owner = 'acme';

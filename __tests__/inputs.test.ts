@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { getInputs } from '../src/inputs.js';
+import { memoryRunner } from './harness/memory-runner.js';
 
-const saved = { ...process.env };
-afterEach(() => {
-  process.env = { ...saved };
-});
-
-function withInputs(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key];
-  }
-  for (const [name, value] of Object.entries(inputs))
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-  Object.assign(process.env, env);
-  return getInputs(process.env);
-}
+const read = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  getInputs(memoryRunner(inputs), env);
 
 describe('getInputs', () => {
-  it('has the defaults of action.yml when inputs are absent', () => {
-    expect(withInputs({})).toEqual({
+  it("has action.yml's defaults when inputs are absent", () => {
+    expect(read({})).toEqual({
       manifests: ['model-package.yml'],
       region: undefined,
       wait: true,
@@ -32,9 +21,13 @@ describe('getInputs', () => {
     });
   });
 
-  it('reads hyphenated inputs, multi-line manifests and decimal timeouts', () => {
-    const settings = withInputs({
-      manifest: 'a.yml\n  models/*.yml  \n',
+  it('reads the inputs it is given, not the process environment', () => {
+    expect(read({ manifest: 'custom/*.yml' }).manifests).toEqual(['custom/*.yml']);
+  });
+
+  it('reads multi-line manifests, YAML booleans and decimal timeouts', () => {
+    const settings = read({
+      manifest: 'a.yml\n  models/*.yml  \n\n',
       'dry-run': 'true',
       'wait-timeout-minutes': '0.1',
       'fail-on-validation-failure': 'False',
@@ -52,29 +45,28 @@ describe('getInputs', () => {
   });
 
   it('takes the region from the input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
-    expect(withInputs({ region: 'eu-west-1' }, { AWS_REGION: 'us-east-1' }).region).toBe(
-      'eu-west-1',
+    expect(read({ region: 'eu-west-1' }, { AWS_REGION: 'us-east-1' }).region).toBe('eu-west-1');
+    expect(read({}, { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' }).region).toBe(
+      'us-east-1',
     );
-    expect(
-      withInputs({}, { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' }).region,
-    ).toBe('us-east-1');
-    expect(withInputs({}, { AWS_DEFAULT_REGION: 'cn-north-1' }).region).toBe('cn-north-1');
-    expect(withInputs({ region: 'us-gov-west-1' }).region).toBe('us-gov-west-1');
+    expect(read({}, { AWS_DEFAULT_REGION: 'cn-north-1' }).region).toBe('cn-north-1');
+    expect(read({ region: 'us-gov-west-1' }).region).toBe('us-gov-west-1');
   });
 
-  it('names the input whose value is wrong', () => {
-    expect(() => withInputs({ 'dry-run': 'yes' })).toThrow(
+  it('names the input, or the variable, whose value is wrong', () => {
+    expect(() => read({ 'dry-run': 'yes' })).toThrow(
       "input 'dry-run' must be true or false, not 'yes'",
     );
-    expect(() => withInputs({ 'wait-timeout-minutes': '0' })).toThrow(
-      "input 'wait-timeout-minutes'",
-    );
-    expect(() => withInputs({ 'wait-timeout-minutes': 'soon' })).toThrow("not 'soon'");
-    expect(() => withInputs({ comment: 'sometimes' })).toThrow(
+    expect(() => read({ 'wait-timeout-minutes': '0' })).toThrow("input 'wait-timeout-minutes'");
+    expect(() => read({ 'wait-timeout-minutes': 'soon' })).toThrow("not 'soon'");
+    expect(() => read({ comment: 'sometimes' })).toThrow(
       "input 'comment' must be one of update, new, off, not 'sometimes'",
     );
-    expect(() => withInputs({ region: 'US East' })).toThrow(
+    expect(() => read({ region: 'US East' })).toThrow(
       "input 'region': 'US East' is not an AWS region",
+    );
+    expect(() => read({}, { AWS_REGION: 'us_east_1' })).toThrow(
+      "environment variable AWS_REGION: 'us_east_1' is not an AWS region",
     );
   });
 });

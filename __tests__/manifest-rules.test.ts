@@ -11,7 +11,7 @@ import {
   replaceLine,
   VERSIONED,
   warnings,
-} from './support/manifests.js';
+} from './harness/manifests.js';
 
 function onlyError(text: string, options?: Parameters<typeof check>[1]) {
   const result = check(text, options);

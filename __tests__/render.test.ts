@@ -1,14 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { packageLinks, partitionOf } from '../src/report/links.js';
-import {
-  COMMENT_LIMIT,
-  commentMarker,
-  fit,
-  renderComment,
-  renderSummary,
-} from '../src/report/render.js';
-import { markedManifest } from '../src/report/comment.js';
-import { COMMIT, REPORT_FIXTURES, RUN_URL } from './support/report-fixtures.js';
+import { COMMENT_LIMIT, fit, renderComment, renderSummary } from '../src/report/render.js';
+import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
+import { COMMIT, REPORT_FIXTURES, RUN_URL } from './harness/report-fixtures.js';
 
 describe('rendering snapshots (docs/report-examples.md shows them rendered)', () => {
   for (const [key, { result, request }] of Object.entries(REPORT_FIXTURES)) {
@@ -34,6 +28,15 @@ describe('the comment marker', () => {
       expect(markedManifest(body)).toBe(manifest);
     }
     expect(markedManifest('no marker')).toBeUndefined();
+  });
+
+  it('is the first line, exactly: a quoted or embedded marker is not one', () => {
+    const marker = commentMarker('a.yml');
+    expect(markedManifest(`${marker}\r\nbody`)).toBe('a.yml');
+    expect(markedManifest(`> ${marker}\nWhy did this fail?`)).toBeUndefined();
+    expect(markedManifest(`Build log:\n${marker}`)).toBeUndefined();
+    expect(markedManifest(`${marker} and more`)).toBeUndefined();
+    expect(markedManifest(marker.replace('a.yml', 'a%2.yml'))).toBeUndefined();
   });
 });
 

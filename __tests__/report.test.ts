@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { code, codeBlock, table, text } from '../src/report/markdown.js';
 import { renderSummary } from '../src/report/render.js';
-import { emptyResult, outputsOf, aggregateStatus, type PackageResult } from '../src/results.js';
+import { outputsOf } from '../src/outputs.js';
+import { aggregateStatus, emptyResult, stopped, type PackageResult } from '../src/results.js';
 
 describe('markdown escaping', () => {
   it('keeps manifest and AWS text from injecting HTML, mentions or table cells', () => {
@@ -104,7 +105,7 @@ describe('outputs', () => {
       }),
       result({ status: 'Failed', failureReason: 'validation-failed' }),
     ];
-    const outputs = outputsOf(results);
+    const outputs = outputsOf({ results });
     expect(outputs).toMatchObject({
       'model-package-arn': 'arn:aws:sagemaker:us-east-1:123456789012:model-package/g/2',
       'model-package-version': '2',
@@ -113,9 +114,16 @@ describe('outputs', () => {
       'comment-url': '',
     });
     expect(JSON.parse(outputs.results)).toHaveLength(2);
-    expect(outputsOf([], 'invalid-input')).toMatchObject({
+    expect(outputsOf(stopped('invalid-input', 'bad input'), 'https://x')).toEqual({
+      'model-package-arn': '',
+      'model-package-version': '',
       status: 'Failed',
       'failure-reason': 'invalid-input',
+      results: '[]',
+      'comment-url': 'https://x',
     });
+    // A run-wide reason wins over the results'.
+    const cancelled = outputsOf({ results, failure: { reason: 'cancelled', message: 'x' } });
+    expect(cancelled['failure-reason']).toBe('cancelled');
   });
 });

@@ -1,65 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
-import type { SageMakerApi } from '../src/sagemaker/api.js';
-import { CredentialsError } from '../src/sagemaker/errors.js';
 import { POLL, waitForPackages } from '../src/package/wait.js';
+import { silentLog } from '../src/runner/port.js';
+import { CredentialsError } from '../src/sagemaker/errors.js';
+import { fakeSageMaker, type Timeline } from './harness/fake-sagemaker.js';
 
 const VERSION = (n: number) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/${n}`;
 const UNVERSIONED = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn';
 
-/**
- * A scripted SageMaker: each package walks through its statuses at the given times
- * (ms of the fake clock); `failures` are thrown by the calls made at those times.
- */
+/** Packages that walk through their statuses at the given times (ms of the fake clock). */
 function scripted(
-  timelines: Record<string, [number, string][]>,
+  timelines: Record<string, Timeline>,
   clock: { t: number },
-  failures: (t: number, operation: string) => unknown = () => undefined,
+  fail?: (t: number, operation: string) => unknown,
 ) {
-  const calls: string[] = [];
-  const statusAt = (arn: string) => {
-    let status = 'Pending';
-    for (const [at, s] of timelines[arn]!) if (clock.t >= at) status = s;
-    return status;
-  };
-  const call = (operation: string) => {
-    calls.push(operation);
-    const failure = failures(clock.t, operation);
-    if (failure) throw failure;
-  };
-  const api: Partial<SageMakerApi> = {
-    region: 'us-east-1',
-    async batchDescribeModelPackage(arns) {
-      call('BatchDescribeModelPackage');
-      return {
-        ModelPackageSummaries: Object.fromEntries(
-          arns.map((arn) => [
-            arn,
-            { ModelPackageArn: arn, ModelPackageStatus: statusAt(arn) } as never,
-          ]),
-        ),
-        $metadata: {},
-      };
-    },
-    async describeModelPackage(arn) {
-      call('DescribeModelPackage');
-      return described(arn, statusAt(arn));
-    },
-  };
-  return { api: api as SageMakerApi, calls };
+  const fake = fakeSageMaker({ clock, fail: fail && ((operation, t) => fail(t, operation)) });
+  for (const [arn, timeline] of Object.entries(timelines)) fake.add(arn, timeline);
+  return { api: fake.api, calls: fake.calls };
 }
 
+/** A package's first description, as the wait starts from it. */
 function described(arn: string, status = 'Pending'): DescribeModelPackageOutput {
-  return {
-    ModelPackageArn: arn,
-    ModelPackageName: arn.split('/')[1],
-    ModelPackageStatus: status as never,
-    ModelPackageStatusDetails: {
-      ValidationStatuses: [{ Name: 'sample', Status: status as never }],
-    },
-    CreationTime: new Date(0),
-    $metadata: {},
-  } as DescribeModelPackageOutput;
+  return { ModelPackageArn: arn, ModelPackageStatus: status } as DescribeModelPackageOutput;
 }
 
 function harness() {
@@ -72,8 +34,9 @@ function harness() {
     lines,
     options: {
       log: {
-        info: (m: string) => lines.push(`info ${m}`),
-        warning: (m: string) => lines.push(`warning ${m}`),
+        ...silentLog,
+        info: (m: string) => void lines.push(`info ${m}`),
+        warning: (m: string) => void lines.push(`warning ${m}`),
       },
       now: () => clock.t,
       sleep: async (ms: number) => {
@@ -135,7 +98,7 @@ describe('waitForPackages', () => {
     const h = harness();
     const arns = Array.from({ length: 20 }, (_, i) => VERSION(i + 1));
     const { api, calls } = scripted(
-      Object.fromEntries(arns.map((arn) => [arn, [[60_000, 'Completed']] as [number, string][]])),
+      Object.fromEntries(arns.map((arn) => [arn, [[60_000, 'Completed']] as Timeline])),
       h.clock,
     );
     const result = await waitForPackages(
@@ -160,7 +123,7 @@ describe('waitForPackages', () => {
     const h = harness();
     const arns = Array.from({ length: 12 }, (_, i) => `${UNVERSIONED}-${i}`);
     const { api } = scripted(
-      Object.fromEntries(arns.map((arn) => [arn, [[10_000, 'Completed']] as [number, string][]])),
+      Object.fromEntries(arns.map((arn) => [arn, [[10_000, 'Completed']] as Timeline])),
       h.clock,
     );
     let running = 0;

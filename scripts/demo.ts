@@ -6,9 +6,9 @@
  * project's GitHub API emulator received.
  */
 import { fileURLToPath } from 'node:url';
-import { runAction, type ActionRun } from '../__tests__/support/action.js';
-import { startGitHubEmulator } from '../__tests__/support/github-emulator.js';
-import { startSageMakerEmulator } from '../__tests__/support/sagemaker-emulator.js';
+import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
+import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
+import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rule = (title: string) =>

@@ -1,5 +1,9 @@
-/** The action's inputs (action.yml), read and checked once into a typed settings object. */
-import * as core from './runner.js';
+/**
+ * The action's inputs (action.yml), read once through the runner port into a typed
+ * settings object. INPUTS is the code's copy of action.yml's inputs and defaults; a test
+ * keeps the two equal.
+ */
+import type { Runner } from './runner/port.js';
 
 export type CommentMode = 'update' | 'new' | 'off';
 
@@ -18,6 +22,22 @@ export interface Settings {
   approveOnSuccess: boolean;
 }
 
+/** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
+export const INPUTS = {
+  manifest: 'model-package.yml',
+  region: '',
+  wait: 'true',
+  'wait-timeout-minutes': '300',
+  'fail-on-validation-failure': 'true',
+  comment: 'update',
+  'github-token': '${{ github.token }}',
+  'dry-run': 'false',
+  'create-group': 'true',
+  'approve-on-success': 'false',
+} as const;
+
+export type InputName = keyof typeof INPUTS;
+
 /** An input whose value cannot be used; the message names the input. */
 export class InputError extends Error {
   constructor(message: string) {
@@ -29,28 +49,43 @@ export class InputError extends Error {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
 
-function booleanInput(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
-  const value = core.getInput(name, env).trim();
-  if (value === '') return fallback;
-  if (/^(true|True|TRUE)$/.test(value)) return true;
-  if (/^(false|False|FALSE)$/.test(value)) return false;
-  throw new InputError(`input '${name}' must be true or false, not '${value}'`);
+/** The input's value, or its default when the workflow does not give one. */
+function valueOf(runner: Runner, name: InputName): string {
+  const value = runner.getInput(name);
+  if (value !== '') return value;
+  const fallback: string = INPUTS[name];
+  return fallback.startsWith('${{') ? '' : fallback;
 }
 
-export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
-  const manifests = core
-    .getMultilineInput('manifest')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  if (manifests.length === 0) manifests.push('model-package.yml');
+function booleanInput(runner: Runner, name: InputName): boolean {
+  if (runner.getInput(name) === '') return valueOf(runner, name) === 'true';
+  try {
+    return runner.getBooleanInput(name);
+  } catch {
+    throw new InputError(`input '${name}' must be true or false, not '${runner.getInput(name)}'`);
+  }
+}
 
-  const region =
-    core.getInput('region', env).trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+function regionOf(runner: Runner, env: NodeJS.ProcessEnv): { region?: string; source: string } {
+  const input = runner.getInput('region');
+  if (input) return { region: input, source: "input 'region'" };
+  for (const variable of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const value = env[variable]?.trim();
+    if (value) return { region: value, source: `environment variable ${variable}` };
+  }
+  return { source: "input 'region'" };
+}
+
+export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env): Settings {
+  const lines = runner.getMultilineInput('manifest').filter(Boolean);
+  const manifests = lines.length > 0 ? lines : [INPUTS.manifest];
+
+  const { region, source } = regionOf(runner, env);
   if (region && !REGION.test(region)) {
-    throw new InputError(`input 'region': '${region}' is not an AWS region name such as us-east-1`);
+    throw new InputError(`${source}: '${region}' is not an AWS region name such as us-east-1`);
   }
 
-  const timeoutText = core.getInput('wait-timeout-minutes', env).trim() || '300';
+  const timeoutText = valueOf(runner, 'wait-timeout-minutes');
   const waitTimeoutMinutes = Number(timeoutText);
   if (!Number.isFinite(waitTimeoutMinutes) || waitTimeoutMinutes <= 0) {
     throw new InputError(
@@ -58,7 +93,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
-  const comment = (core.getInput('comment', env).trim() || 'update') as CommentMode;
+  const comment = valueOf(runner, 'comment') as CommentMode;
   if (!COMMENT_MODES.includes(comment)) {
     throw new InputError(
       `input 'comment' must be one of ${COMMENT_MODES.join(', ')}, not '${comment}'`,
@@ -67,14 +102,14 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Settings {
 
   return {
     manifests,
-    region: region || undefined,
-    wait: booleanInput('wait', true, env),
+    region,
+    wait: booleanInput(runner, 'wait'),
     waitTimeoutMinutes,
-    failOnValidationFailure: booleanInput('fail-on-validation-failure', true, env),
+    failOnValidationFailure: booleanInput(runner, 'fail-on-validation-failure'),
     comment,
-    githubToken: core.getInput('github-token', env),
-    dryRun: booleanInput('dry-run', false, env),
-    createGroup: booleanInput('create-group', true, env),
-    approveOnSuccess: booleanInput('approve-on-success', false, env),
+    githubToken: valueOf(runner, 'github-token'),
+    dryRun: booleanInput(runner, 'dry-run'),
+    createGroup: booleanInput(runner, 'create-group'),
+    approveOnSuccess: booleanInput(runner, 'approve-on-success'),
   };
 }

@@ -1,222 +1,192 @@
 /**
- * The action: read the inputs, check every manifest before AWS is touched, then either
- * report what a dry run would send or create the packages.
+ * The action as a one-way pipeline: settings → checked manifests → outcome (the plan of a
+ * dry run, or what publishing produced) → links → reports → outputs. Each stage returns
+ * a new value; the runner port, the run's context and the AWS and GitHub clients are
+ * passed in, so the whole pipeline runs in tests as it runs on a runner.
  */
-import * as core from './runner.js';
+import { onCancel } from './cancellation.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
-import { expressionContextFromEnv } from './manifest/expressions.js';
-import { ManifestPatternError, resolveManifestFiles } from './manifest/files.js';
-import { loadManifest, type CheckedManifest } from './manifest/load.js';
-import { countErrors, formatProblem } from './manifest/problems.js';
-import { withProvenance } from './provenance.js';
+import { checkManifests } from './manifest/check.js';
+import { ManifestPatternError } from './manifest/files.js';
+import type { CheckedManifest } from './manifest/load.js';
+import { countErrors } from './manifest/problems.js';
+import type { ModelPackageManifest } from './manifest/schema.js';
+import { outputsOf } from './outputs.js';
+import { withProvenance } from './package/provenance.js';
+import type { WaitOptions } from './package/wait.js';
+import type { CommentClient } from './report/github-comments.js';
+import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
-import {
-  emptyResult,
-  outputsOf,
-  type FailureReason,
-  type PackageResult,
-  type PackageStatus,
-} from './results.js';
-import { runContextFromEnv, type RunContext } from './run-context.js';
+import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
+import type { RunContext } from './run-context.js';
+import type { Runner } from './runner/port.js';
+import type { SageMakerApi } from './sagemaker/api.js';
 
-interface Outcome {
-  results: PackageResult[];
-  /** The requests a dry run would send, per manifest. */
-  dryRunRequests?: Map<string, unknown>;
-  /** A failure of the run as a whole. */
-  failure?: { reason: FailureReason; message: string };
-  /** Failing results that fail the step. */
-  failedMessage?: string;
+export interface Dependencies {
+  runner: Runner;
+  /** The run: @actions/github's context. */
+  run: RunContext;
+  env: NodeJS.ProcessEnv;
+  /** The directory manifests are found in (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** SageMaker for a region; the AWS SDK's client by default. */
+  sagemaker?: (region: string) => SageMakerApi;
+  /** GitHub for a token; Octokit by default. */
+  github?: (token: string) => CommentClient;
+  /** Aborts the run; by default SIGINT and SIGTERM do. */
+  signal?: AbortSignal;
+  now?: WaitOptions['now'];
+  sleep?: WaitOptions['sleep'];
 }
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const runContext = runContextFromEnv(env);
-  const reporting: { reporter?: Reporter } = {};
-  let outcome: Outcome;
-  try {
-    outcome = await execute(runContext, env, reporting);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof Error && e.stack) core.debug(e.stack);
-    outcome = {
-      results: [],
-      failure: { reason: 'create-failed', message: `unexpected error: ${message}` },
-    };
-  }
-  await finish(outcome, reporting.reporter ?? (await Reporter.create(runContext)));
+/** What the stages before reporting produced: the outcome and the manifests' requests. */
+interface Produced {
+  outcome: Outcome;
+  requests: ReadonlyMap<string, ModelPackageManifest>;
 }
 
-async function execute(
-  runContext: RunContext,
-  env: NodeJS.ProcessEnv,
-  reporting: { reporter?: Reporter },
-): Promise<Outcome> {
-  let settings: Settings;
+export async function run(deps: Dependencies): Promise<void> {
+  const { runner } = deps;
+  const read = readSettings(deps);
+  const settings = 'manifests' in read ? read : undefined;
+  if (settings?.githubToken) runner.setSecret(settings.githubToken);
+  const reporter = new Reporter({ run: deps.run, settings, runner, github: deps.github });
+  const { outcome, requests } = settings
+    ? await produce(deps, settings, reporter)
+    : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };
+  const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
+  const { commentUrl } = await runner.group('Reporting', () => reporter.finish(linked));
+  for (const [name, value] of Object.entries(outputsOf(linked, commentUrl))) {
+    runner.setOutput(name, value);
+  }
+  if (linked.failure) runner.setFailed(linked.failure.message);
+}
+
+function readSettings(deps: Dependencies): Settings | Outcome {
   try {
-    settings = getInputs(env);
+    return getInputs(deps.runner, deps.env);
   } catch (e) {
-    if (e instanceof InputError)
-      return { results: [], failure: { reason: 'invalid-input', message: e.message } };
+    if (e instanceof InputError) return stopped('invalid-input', e.message);
     throw e;
   }
-  if (settings.githubToken) core.setSecret(settings.githubToken);
-  try {
-    reporting.reporter = await Reporter.create(runContext, settings);
-  } catch (e) {
-    core.warning(`Pull-request comments are off: ${(e as Error).message}`);
-  }
+}
 
-  let files;
+async function produce(
+  deps: Dependencies,
+  settings: Settings,
+  reporter: Reporter,
+): Promise<Produced> {
+  const none = new Map<string, ModelPackageManifest>();
   try {
-    files = await resolveManifestFiles(settings.manifests, runContext.workspace);
-  } catch (e) {
-    if (e instanceof ManifestPatternError) {
-      return { results: [], failure: { reason: 'invalid-manifest', message: e.message } };
-    }
-    throw e;
-  }
-
-  if (!settings.region) {
-    if (!settings.dryRun) {
+    if (!settings.region && !settings.dryRun) {
       return {
-        results: [],
-        failure: {
-          reason: 'invalid-input',
-          message:
-            "no region: set the 'region' input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
-        },
+        outcome: stopped(
+          'invalid-input',
+          "no region: set the 'region' input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
+        ),
+        requests: none,
       };
     }
-    core.warning(
-      "No region is set (input 'region', AWS_REGION or AWS_DEFAULT_REGION): the image region checks were skipped.",
+    if (!settings.region) {
+      deps.runner.warning(
+        "No region is set (input 'region', AWS_REGION or AWS_DEFAULT_REGION): the image region checks were skipped.",
+      );
+    }
+    const checked = await deps.runner.group('Checking the manifests', () =>
+      checkManifests({
+        patterns: settings.manifests,
+        workspace: deps.workspace,
+        region: settings.region,
+        run: deps.run,
+        env: deps.env,
+        log: deps.runner,
+      }),
     );
+    const requests = new Map(
+      checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : [])),
+    );
+    return { outcome: await afterCheck(deps, settings, checked, requests, reporter), requests };
+  } catch (e) {
+    if (e instanceof ManifestPatternError) {
+      return { outcome: stopped('invalid-manifest', e.message), requests: none };
+    }
+    if (e instanceof Error && e.stack) deps.runner.debug(e.stack);
+    const message = e instanceof Error ? e.message : String(e);
+    return { outcome: stopped('create-failed', `unexpected error: ${message}`), requests: none };
   }
+}
 
-  const context = expressionContextFromEnv(env);
-  const checked = await Promise.all(
-    files.map((f) => loadManifest(f.absolute, f.relative, { region: settings.region, context })),
-  );
-  for (const manifest of checked) report(manifest);
-  reporting.reporter?.useRequests(
-    new Map(checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : []))),
-  );
-
+/** The outcome of checked manifests: refused, planned (dry run) or published. */
+async function afterCheck(
+  deps: Dependencies,
+  settings: Settings,
+  checked: readonly CheckedManifest[],
+  requests: ReadonlyMap<string, ModelPackageManifest>,
+  reporter: Reporter,
+): Promise<Outcome> {
   const invalid = checked.filter((m) => !m.request);
   if (invalid.length > 0) {
     const errors = checked.reduce((n, m) => n + countErrors(m.problems), 0);
     return {
       results: checked.map((m) => {
         const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
-        if (m.request && !settings.dryRun) {
-          result.error = 'not sent to AWS: another manifest of this run is invalid';
-        }
-        return result;
+        return m.request && !settings.dryRun
+          ? { ...result, error: 'not sent to AWS: another manifest of this run is invalid' }
+          : result;
       }),
-      failedMessage: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was sent to AWS`,
+      failure: {
+        message: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was sent to AWS`,
+      },
     };
   }
 
   if (settings.dryRun) {
-    const dryRunRequests = new Map(
-      checked.map((m) => [m.file, withProvenance(m.request!, runContext)] as const),
-    );
-    core.info(
+    deps.runner.info(
       `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing was sent to AWS.`,
     );
-    return { results: checked.map((m) => resultOf(m, settings, 'DryRun')), dryRunRequests };
+    return {
+      results: checked.map((m) => resultOf(m, settings, 'DryRun')),
+      plan: new Map(checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const)),
+    };
   }
 
-  const { publishAndWait } = await import('./package/run-packages.js');
-  const stop = cancellation();
+  const { publishPackages } = await import('./package/publish.js');
+  const cancel = deps.signal ? undefined : onCancel(deps.runner);
   try {
-    return await publishAndWait({
-      results: checked.map((m) => resultOf(m, settings, 'InProgress')),
+    return await publishPackages({
       manifests: checked.map((m) => ({
         file: m.file,
         request: m.request!,
         validationLine: m.validationLine,
       })),
+      results: checked.map((m) => resultOf(m, settings, 'InProgress')),
       settings,
       region: settings.region!,
-      run: runContext,
-      log: {
-        info: (message) => core.info(message),
-        warning: (message) => core.warning(message),
-        error: (message, file, line) =>
-          core.error(message, file ? { file, startLine: line, title: 'Model package' } : {}),
-      },
-      signal: stop.signal,
-      onProgress: (results) => reporting.reporter?.progress(results),
+      run: deps.run,
+      log: deps.runner,
+      group: (name, fn) => deps.runner.group(name, fn),
+      signal: deps.signal ?? cancel!.signal,
+      api: deps.sagemaker?.(settings.region!),
+      now: deps.now,
+      sleep: deps.sleep,
+      onProgress: (results) => reporter.progress(withLinks(results, requests, deps.run)),
     });
   } finally {
-    stop.dispose();
+    cancel?.dispose();
   }
-}
-
-/** Aborts when the job is cancelled (SIGINT, then SIGTERM, from the runner). */
-function cancellation(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: string) => {
-    if (controller.signal.aborted) return;
-    core.warning(
-      `Received ${name}: the run is cancelled; SageMaker keeps validating the packages.`,
-    );
-    controller.abort();
-  };
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    },
-  };
-}
-
-/** Logs a manifest's problems, each also an annotation on the file. */
-function report(manifest: CheckedManifest): void {
-  for (const problem of manifest.problems) {
-    const properties = {
-      title: problem.member || 'Manifest',
-      file: problem.file,
-      startLine: problem.line,
-      startColumn: problem.column,
-    };
-    if (problem.severity === 'error') core.error(formatProblem(problem), properties);
-    else core.warning(formatProblem(problem), properties);
-  }
-  const errors = countErrors(manifest.problems);
-  const warnings = manifest.problems.length - errors;
-  const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
-  core.info(`${manifest.file}: ${manifest.request ? 'valid' : 'invalid'} (${counts})`);
 }
 
 function resultOf(
   manifest: CheckedManifest,
   settings: Settings,
-  status: PackageStatus,
+  status: PackageResult['status'],
 ): PackageResult {
-  const result = emptyResult(manifest.file, status);
-  result.region = settings.region ?? null;
-  result.name = manifest.request?.ModelPackageName ?? null;
-  result.group = manifest.request?.ModelPackageGroupName ?? null;
-  if (!manifest.request) result.failureReason = 'invalid-manifest';
-  result.problems = manifest.problems.map(({ file: _file, ...rest }) => rest);
-  return result;
-}
-
-async function finish(outcome: Outcome, reporter: Reporter): Promise<void> {
-  const { results, failure } = outcome;
-  const commentUrl = await reporter.finish(results, {
-    dryRunRequests: outcome.dryRunRequests,
-    runError: failure?.message,
-  });
-  const outputs = outputsOf(results, failure?.reason, commentUrl);
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-
-  if (failure) core.setFailed(failure.message);
-  else if (outcome.failedMessage) core.setFailed(outcome.failedMessage);
+  return {
+    ...emptyResult(manifest.file, status),
+    region: settings.region ?? null,
+    name: manifest.request?.ModelPackageName ?? null,
+    group: manifest.request?.ModelPackageGroupName ?? null,
+    failureReason: manifest.request ? null : 'invalid-manifest',
+    problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
+  };
 }

@@ -1,5 +1,6 @@
-/** The outcome of a run per manifest, and the action's outputs derived from it (SPEC §3). */
+/** What a run produced, per manifest, and how the step ends (SPEC §3). */
 import type { Problem } from './manifest/problems.js';
+import type { ModelPackageManifest } from './manifest/schema.js';
 
 export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
 
@@ -64,36 +65,30 @@ export function emptyResult(manifest: string, status: PackageStatus): PackageRes
   };
 }
 
+/** Why the step fails, in one line; `reason` when the run as a whole failed. */
+export interface StepFailure {
+  message: string;
+  /** The failure-reason output; without it, the first failed result's reason is used. */
+  reason?: FailureReason;
+}
+
+/** What a run produced: the result of each manifest and, when the step fails, why. */
+export interface Outcome {
+  results: readonly PackageResult[];
+  /** The resolved request of each manifest of a dry run, by manifest path. */
+  plan?: ReadonlyMap<string, ModelPackageManifest>;
+  failure?: StepFailure;
+}
+
+/** An outcome with no package: the run stopped before any manifest was read. */
+export function stopped(reason: FailureReason, message: string): Outcome {
+  return { results: [], failure: { reason, message } };
+}
+
 /** The run's status: any failure wins, then anything unfinished; a dry run stays a dry run. */
 export function aggregateStatus(results: readonly PackageResult[]): PackageStatus {
   if (results.length === 0 || results.some((r) => r.status === 'Failed')) return 'Failed';
   if (results.some((r) => r.status === 'InProgress')) return 'InProgress';
   if (results.every((r) => r.status === 'DryRun')) return 'DryRun';
   return 'Completed';
-}
-
-export interface Outputs {
-  'model-package-arn': string;
-  'model-package-version': string;
-  status: PackageStatus;
-  'failure-reason': FailureReason | '';
-  results: string;
-  'comment-url': string;
-}
-
-export function outputsOf(
-  results: readonly PackageResult[],
-  runFailure?: FailureReason,
-  commentUrl = '',
-): Outputs {
-  const first = results[0];
-  const failureReason = runFailure ?? results.find((r) => r.failureReason)?.failureReason ?? '';
-  return {
-    'model-package-arn': first?.arn ?? '',
-    'model-package-version': first?.version != null ? String(first.version) : '',
-    status: runFailure ? 'Failed' : aggregateStatus(results),
-    'failure-reason': failureReason,
-    results: JSON.stringify(results),
-    'comment-url': commentUrl,
-  };
 }

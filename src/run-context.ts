@@ -1,37 +1,51 @@
-/** What the action knows about the workflow run it is part of, from the runner's variables. */
-export interface RunContext {
-  workspace: string;
-  serverUrl: string;
-  repository?: string;
-  sha?: string;
-  runId?: string;
-  runAttempt?: string;
-  eventName?: string;
-  eventPath?: string;
+/**
+ * The workflow run the action is part of: @actions/github's context (event, commit, run
+ * and repository), and the URLs the reports link to.
+ */
+import type { context } from '@actions/github';
+
+/** The parts of @actions/github's context the action reads. */
+export type RunContext = Pick<
+  typeof context,
+  'eventName' | 'payload' | 'sha' | 'runId' | 'runNumber' | 'runAttempt' | 'serverUrl' | 'repo'
+>;
+
+/** owner/repo, or undefined when the run does not say (context.repo throws then). */
+export function repositoryOf(run: RunContext): { owner: string; repo: string } | undefined {
+  try {
+    const { owner, repo } = run.repo;
+    return owner && repo ? { owner, repo } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  return {
-    workspace: value('GITHUB_WORKSPACE') ?? process.cwd(),
-    serverUrl: (value('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, ''),
-    repository: value('GITHUB_REPOSITORY'),
-    sha: value('GITHUB_SHA'),
-    runId: value('GITHUB_RUN_ID'),
-    runAttempt: value('GITHUB_RUN_ATTEMPT'),
-    eventName: value('GITHUB_EVENT_NAME'),
-    eventPath: value('GITHUB_EVENT_PATH'),
-  };
+/** A whole positive number from the context (it holds NaN for a variable that is unset). */
+function known(value: number): number | undefined {
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function serverUrl(run: RunContext): string {
+  return (run.serverUrl || 'https://github.com').replace(/\/+$/, '');
 }
 
 export function repositoryUrl(run: RunContext): string | undefined {
-  return run.repository ? `${run.serverUrl}/${run.repository}` : undefined;
+  const repository = repositoryOf(run);
+  return repository ? `${serverUrl(run)}/${repository.owner}/${repository.repo}` : undefined;
 }
 
-/** The URL of this workflow run (of this attempt, when known). */
+/** The URL of this workflow run (of this attempt, when it is not the first). */
 export function runUrl(run: RunContext): string | undefined {
   const repo = repositoryUrl(run);
-  if (!repo || !run.runId) return undefined;
-  const attempt = run.runAttempt && run.runAttempt !== '1' ? `/attempts/${run.runAttempt}` : '';
-  return `${repo}/actions/runs/${run.runId}${attempt}`;
+  const runId = known(run.runId);
+  if (!repo || !runId) return undefined;
+  const attempt = known(run.runAttempt);
+  return `${repo}/actions/runs/${runId}${attempt && attempt > 1 ? `/attempts/${attempt}` : ''}`;
+}
+
+/** Identifies one attempt of one run, for request tokens: the same when a request is retried. */
+export function runKey(run: RunContext): string {
+  const repository = repositoryOf(run);
+  const name = repository ? `${repository.owner}/${repository.repo}` : '';
+  return `${name}/${known(run.runId) ?? 'local'}/${known(run.runAttempt) ?? 1}`;
 }

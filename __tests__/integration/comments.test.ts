@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commentMarker } from '../../src/report/render.js';
-import { runAction } from '../support/action.js';
-import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../support/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../support/sagemaker-emulator.js';
+import { commentMarker } from '../../src/report/comment-marker.js';
+import { runAction } from '../harness/dist-action.js';
+import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 
 const PR = 7;
 let workspace: string;

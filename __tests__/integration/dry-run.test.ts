@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, RUN_ENV, runAction } from '../support/action.js';
-import { startRequestCounter, type RequestCounter } from '../support/request-counter.js';
+import { ROOT, runAction } from '../harness/dist-action.js';
+import { RUN_ENV } from '../harness/run-context.js';
+import { startRequestCounter, type RequestCounter } from '../harness/request-counter.js';
 
 let aws: RequestCounter;
 let workspace: string;

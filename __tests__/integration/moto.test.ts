@@ -4,25 +4,18 @@
  * does, and creating, versioning, describing and listing work end to end.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createSageMakerApi } from '../../src/sagemaker/client.js';
-import { publishPackage } from '../../src/package/publish.js';
+import { createOrReuse } from '../../src/package/create-or-reuse.js';
+import { silentLog as log } from '../../src/runner/port.js';
 import type { SageMakerApi } from '../../src/sagemaker/api.js';
-import type { RunContext } from '../../src/run-context.js';
-import { check, MARKETPLACE, VERSIONED } from '../support/manifests.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { createSageMakerApi } from '../../src/sagemaker/client.js';
+import { check, MARKETPLACE, VERSIONED } from '../harness/manifests.js';
+import { startMoto, type Moto } from '../harness/moto.js';
+import { RUN_ENV, runContext } from '../harness/run-context.js';
 
 let moto: Moto;
 let api: SageMakerApi;
 const saved = { ...process.env };
-const run: RunContext = {
-  workspace: '/tmp',
-  serverUrl: 'https://github.com',
-  repository: 'octo-org/models',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  runId: '1000',
-  runAttempt: '1',
-};
-const log = { info: () => undefined, warning: () => undefined };
+const run = runContext();
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -46,8 +39,8 @@ describe('against moto_server', () => {
   // moto answers ListTags for model packages with an error page, so the reuse of an
   // unversioned package (found by its tag) is tested against the project's emulator.
   it("creates an unversioned package with the run's provenance", async () => {
-    const first = await publishPackage(request(MARKETPLACE), { api, run, createGroup: true, log });
-    expect(first).toMatchObject({ reused: false, name: 'churn-predictor', group: null });
+    const first = await createOrReuse(request(MARKETPLACE), { api, run, createGroup: true, log });
+    expect(first.reused).toBe(false);
     expect(first.arn).toBe(
       'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor',
     );
@@ -57,7 +50,7 @@ describe('against moto_server', () => {
     expect(described?.CertifyForMarketplace).toBe(true);
     expect(described?.ModelPackageStatus).toBe('Completed');
     expect(described?.MetadataProperties).toEqual({
-      CommitId: run.sha,
+      CommitId: RUN_ENV.GITHUB_SHA,
       Repository: 'https://github.com/octo-org/models',
       GeneratedBy: 'https://github.com/octo-org/models/actions/runs/1000',
     });
@@ -65,15 +58,15 @@ describe('against moto_server', () => {
   });
 
   it('creates a group and versions, reusing an unchanged one', async () => {
-    const v1 = await publishPackage(request(VERSIONED), { api, run, createGroup: true, log });
-    expect(v1).toMatchObject({ reused: false, group: 'fraud-detector' });
+    const v1 = await createOrReuse(request(VERSIONED), { api, run, createGroup: true, log });
+    expect(v1).toMatchObject({ reused: false, arn: expect.stringMatching(/fraud-detector\/1$/) });
     expect(await api.describeModelPackageGroup('fraud-detector')).toBeDefined();
 
-    const again = await publishPackage(request(VERSIONED), { api, run, createGroup: true, log });
+    const again = await createOrReuse(request(VERSIONED), { api, run, createGroup: true, log });
     expect(again).toMatchObject({ reused: true, arn: v1.arn });
 
     const changed = request(VERSIONED.replace('${{ github.sha }}', 'v2'));
-    const v2 = await publishPackage(changed, { api, run, createGroup: true, log });
+    const v2 = await createOrReuse(changed, { api, run, createGroup: true, log });
     expect(v2.reused).toBe(false);
     expect(v2.arn).not.toBe(v1.arn);
 
@@ -81,17 +74,15 @@ describe('against moto_server', () => {
     expect(described?.ModelPackageVersion).toBe(2);
     expect(described?.ModelPackageGroupName).toBe('fraud-detector');
 
-    const list = await api.listModelPackages({
-      ModelPackageGroupName: 'fraud-detector',
-      ModelPackageType: 'Versioned',
-    });
-    expect(list.ModelPackageSummaryList?.map((s) => s.ModelPackageVersion).sort()).toEqual([1, 2]);
+    const versions = await api.newestVersions('fraud-detector', 20);
+    expect(versions.map((s) => s.ModelPackageVersion)).toEqual([2, 1]);
+    expect(await api.newestVersions('fraud-detector', 1)).toHaveLength(1);
   });
 
   it('says when a group is missing and may not be created', async () => {
     const text = VERSIONED.replace('fraud-detector', 'no-such-group');
     await expect(
-      publishPackage(request(text), { api, run, createGroup: false, log }),
+      createOrReuse(request(text), { api, run, createGroup: false, log }),
     ).rejects.toThrow("model package group 'no-such-group' does not exist in us-east-1");
   });
 });

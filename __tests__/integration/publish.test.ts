@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manifestSchema } from '../../src/manifest/schema.js';
-import { runAction, type ActionRun } from '../support/action.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../support/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../support/sagemaker-emulator.js';
+import { runAction, type ActionRun } from '../harness/dist-action.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SESSION = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN';

@@ -3,6 +3,7 @@
  * the contexts below are accepted; nothing is evaluated, so nothing in a manifest can
  * run. Any other expression is an error at its position.
  */
+import { repositoryOf, type RunContext } from '../run-context.js';
 import { didYouMean } from '../suggest.js';
 import type { MemberPath } from './problems.js';
 
@@ -25,11 +26,20 @@ export const GITHUB_VARIABLES: Readonly<Record<GithubProperty, string>> = {
   repository: 'GITHUB_REPOSITORY',
 };
 
-export function expressionContextFromEnv(env: NodeJS.ProcessEnv): ExpressionContext {
-  const github = Object.fromEntries(
-    GITHUB_PROPERTIES.map((name) => [name, env[GITHUB_VARIABLES[name]] || undefined]),
-  ) as Record<GithubProperty, string | undefined>;
-  return { github, env };
+/** The values of a run: github.* from @actions/github's context (ref_name from its variable). */
+export function expressionContextOf(run: RunContext, env: NodeJS.ProcessEnv): ExpressionContext {
+  const repository = repositoryOf(run);
+  const number = (value: number) => (Number.isInteger(value) ? String(value) : undefined);
+  return {
+    github: {
+      sha: run.sha || undefined,
+      ref_name: env[GITHUB_VARIABLES.ref_name] || undefined,
+      run_id: number(run.runId),
+      run_number: number(run.runNumber),
+      repository: repository && `${repository.owner}/${repository.repo}`,
+    },
+    env,
+  };
 }
 
 /** Environment variables that hold credentials: a manifest is published and printed. */

@@ -103,13 +103,18 @@ export function checkManifestText(
 function expressionProblem(error: ExpressionError, source: ParsedSource, file: string): Problem {
   const { location } = source.locate(error.path);
   let position = location.value;
+  let end = location.valueEnd;
   const index = location.source?.indexOf(error.text) ?? -1;
-  if (index >= 0 && location.offset !== undefined)
+  if (index >= 0 && location.offset !== undefined) {
     position = source.position(location.offset + index);
+    end = source.position(location.offset + index + error.text.length);
+  }
   return {
     severity: 'error',
     file,
     ...position,
+    endLine: end.line,
+    endColumn: end.column,
     member: formatMemberPath(error.path),
     message: `${error.text}: ${error.message}`,
   };
@@ -119,10 +124,15 @@ function findingProblem(finding: Finding, source: ParsedSource, file: string): P
   const { location, found } = source.locate(finding.at ?? finding.path);
   // A scalar is pointed at itself; a missing member, a name or a collection at its key.
   const onValue = found && !finding.onKey && location.source !== undefined;
+  const [start, end] = onValue
+    ? [location.value, location.valueEnd]
+    : [location.key, location.keyEnd];
   return {
     severity: finding.severity,
     file,
-    ...(onValue ? location.value : location.key),
+    ...start,
+    endLine: end.line,
+    endColumn: end.column,
     member: formatMemberPath(finding.path),
     message: finding.message,
   };

@@ -7,6 +7,9 @@ export interface Problem {
   line: number;
   /** 1-based. */
   column: number;
+  /** Where the member's text ends, when it is known (1-based, exclusive column). */
+  endLine?: number;
+  endColumn?: number;
   /** The member's path, such as InferenceSpecification.Containers[0].Image; empty for the file. */
   member: string;
   message: string;

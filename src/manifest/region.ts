@@ -8,7 +8,7 @@ import type { Finding } from './findings.js';
 const ECR_IMAGE = /^\d{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\//;
 
 /** The region of an ECR image URI, or undefined for other registries. */
-export function ecrImageRegion(image: string): string | undefined {
+function ecrImageRegion(image: string): string | undefined {
   return ECR_IMAGE.exec(image)?.[1];
 }
 

@@ -20,10 +20,12 @@ export interface Position {
   column: number;
 }
 
-/** Where a located member is: its key's position, its value's, and the value's raw text. */
+/** Where a located member is: its key's span, its value's, and the value's raw text. */
 export interface Location {
   key: Position;
+  keyEnd: Position;
   value: Position;
+  valueEnd: Position;
   /** The value's source text, for scalars; used to point inside a string. */
   source?: string;
   /** Offset of `source` in the file. */
@@ -59,7 +61,12 @@ export function parseSource(text: string): ParsedSource {
     return { line, column: col };
   };
   const errors: SourceError[] = [];
-  const start: Location = { key: position(0), value: position(0) };
+  const start: Location = {
+    key: position(0),
+    keyEnd: position(0),
+    value: position(0),
+    valueEnd: position(0),
+  };
 
   const docs = Array.isArray(documents) ? documents : [];
   const doc = docs[0] as Document.Parsed | undefined;
@@ -105,9 +112,14 @@ export function parseSource(text: string): ParsedSource {
   };
 
   function nodeLocation(node: Node, key: Node | undefined): Location {
-    const valueOffset = node.range?.[0] ?? 0;
-    const keyOffset = key?.range?.[0] ?? valueOffset;
-    const loc: Location = { key: position(keyOffset), value: position(valueOffset) };
+    const [valueStart = 0, valueEnd = valueStart] = node.range ?? [];
+    const [keyStart, keyEnd] = key?.range ?? [valueStart, valueEnd];
+    const loc: Location = {
+      key: position(keyStart),
+      keyEnd: position(keyEnd),
+      value: position(valueStart),
+      valueEnd: position(valueEnd),
+    };
     if (isScalar(node) && node.range) {
       loc.source = text.slice(node.range[0], node.range[1]);
       loc.offset = node.range[0];

@@ -1,172 +1,236 @@
 /**
- * Create or version a package (SPEC §4): reuse the identical package a previous run
- * made, create the group of a versioned package when it is missing, and otherwise
- * create the package with its fingerprint and the run's provenance.
+ * Publishing, the AWS stage of a run: create or reuse every package, wait for their
+ * validation together, approve versions that passed when asked to, and say how the step
+ * ends. Every step makes new results; the caller's are never changed. Imported only when
+ * the run talks to AWS, so a dry run never loads the AWS SDK.
  */
-import type {
-  CreateModelPackageInput,
-  DescribeModelPackageOutput,
-} from '@aws-sdk/client-sagemaker';
-import type { Log } from '../log.js';
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import type { Settings } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import { withProvenance } from '../provenance.js';
+import type { Outcome, PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
+import type { Log, Runner } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
+import { createSageMakerApi } from '../sagemaker/client.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
-import { clientToken, fingerprint, FINGERPRINT_KEY } from './fingerprint.js';
+import { approveCompleted } from './approve.js';
+import { createOrReuse, type Package } from './create-or-reuse.js';
+import { withDescription } from './status.js';
+import { waitForPackages, type WaitOptions } from './wait.js';
 
-export interface PublishOptions {
-  api: SageMakerApi;
+export interface PublishInput {
+  /** The valid manifests, in the order of `results`. */
+  manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
+  /** One result per manifest, as the check left it. */
+  results: readonly PackageResult[];
+  settings: Pick<
+    Settings,
+    'wait' | 'waitTimeoutMinutes' | 'createGroup' | 'approveOnSuccess' | 'failOnValidationFailure'
+  >;
+  region: string;
   run: RunContext;
-  createGroup: boolean;
   log: Log;
-  signal?: AbortSignal;
+  /** Folds a phase's log lines; status changes are logged outside. */
+  group: Runner['group'];
+  signal: AbortSignal;
+  /** The SageMaker operations; the real client by default. */
+  api?: SageMakerApi;
+  now?: WaitOptions['now'];
+  sleep?: WaitOptions['sleep'];
+  /** Called with the results once the packages exist, and after every status change. */
+  onProgress?: (results: readonly PackageResult[]) => void | Promise<void>;
 }
 
-export interface Published {
-  arn: string;
-  /** ModelPackageName of an unversioned package. */
-  name: string | null;
-  /** ModelPackageGroupName of a version. */
-  group: string | null;
-  reused: boolean;
-  /** The package as it was found, when it was reused. */
-  existing?: DescribeModelPackageOutput;
-}
+const CANCELLED = 'the run was cancelled; SageMaker keeps validating';
 
-/** A package could not be created; the message says why and what to do. */
-export class PublishError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PublishError';
-  }
-}
-
-/** How many of a group's newest versions are searched for an identical one. */
-export const VERSIONS_SEARCHED = 20;
-
-export async function publishPackage(
-  request: ModelPackageManifest,
-  options: PublishOptions,
-): Promise<Published> {
-  try {
-    return request.ModelPackageGroupName
-      ? await publishVersion(request, request.ModelPackageGroupName, options)
-      : await publishUnversioned(request, request.ModelPackageName!, options);
-  } catch (e) {
-    if (e instanceof PublishError || options.signal?.aborted) throw e;
-    if (errorKind(e) === 'credentials') throw new CredentialsError(e);
-    throw new PublishError(describeError(e));
-  }
-}
-
-function runKey(run: RunContext): string {
-  return `${run.repository ?? ''}/${run.runId ?? 'local'}/${run.runAttempt ?? '1'}`;
-}
-
-async function publishVersion(
-  request: ModelPackageManifest,
-  group: string,
-  { api, run, createGroup, log, signal }: PublishOptions,
-): Promise<Published> {
-  const print = fingerprint(request);
-  const found = await api.describeModelPackageGroup(group, { abortSignal: signal });
-  if (!found) {
-    if (!createGroup) {
-      throw new PublishError(
-        `model package group '${group}' does not exist in ${api.region}; create it, or set 'create-group: true'`,
-      );
-    }
-    try {
-      await api.createModelPackageGroup({ ModelPackageGroupName: group }, { abortSignal: signal });
-      log.info(`Created model package group ${group}.`);
-    } catch (e) {
-      // Another run may have created it in the meantime.
-      if (errorKind(e) !== 'exists') throw e;
-    }
-  } else {
-    const existing = await findVersion(api, group, print, signal);
-    if (existing) {
-      log.info(
-        `${group}: version ${existing.ModelPackageVersion} has the same definition; reusing ${existing.ModelPackageArn}.`,
-      );
-      return { arn: existing.ModelPackageArn!, name: null, group, reused: true, existing };
-    }
-  }
-
-  const input: CreateModelPackageInput = {
-    ...(withProvenance(request, run) as CreateModelPackageInput),
-    CustomerMetadataProperties: { ...request.CustomerMetadataProperties, [FINGERPRINT_KEY]: print },
-    ClientToken: clientToken(print, runKey(run)),
+export async function publishPackages(input: PublishInput): Promise<Outcome> {
+  const { settings, log, signal } = input;
+  const api = input.api ?? createSageMakerApi(input.region);
+  let results = input.results;
+  const progress = async (next: readonly PackageResult[]) => {
+    results = next;
+    await input.onProgress?.(results);
   };
-  const arn = await api.createModelPackage(input, { abortSignal: signal });
-  log.info(`Created ${arn}.`);
-  return { arn, name: null, group, reused: false };
-}
-
-async function findVersion(
-  api: SageMakerApi,
-  group: string,
-  print: string,
-  signal: AbortSignal | undefined,
-): Promise<DescribeModelPackageOutput | undefined> {
-  const { ModelPackageSummaryList: versions = [] } = await api.listModelPackages(
-    {
-      ModelPackageGroupName: group,
-      ModelPackageType: 'Versioned',
-      SortBy: 'CreationTime',
-      SortOrder: 'Descending',
-      MaxResults: VERSIONS_SEARCHED,
-    },
-    { abortSignal: signal },
-  );
-  for (const version of versions) {
-    const described = await api.describeModelPackage(version.ModelPackageArn!, {
-      abortSignal: signal,
-    });
-    if (described?.CustomerMetadataProperties?.[FINGERPRINT_KEY] === print) return described;
-  }
-  return undefined;
-}
-
-async function publishUnversioned(
-  request: ModelPackageManifest,
-  name: string,
-  { api, run, log, signal }: PublishOptions,
-): Promise<Published> {
-  const print = fingerprint(request);
-  const reuse = async (): Promise<Published | undefined> => {
-    const existing = await api.describeModelPackage(name, { abortSignal: signal });
-    if (!existing) return undefined;
-    const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
-    if (tags.some((t) => t.Key === FINGERPRINT_KEY && t.Value === print)) {
-      log.info(`${name} exists with the same definition; reusing ${existing.ModelPackageArn}.`);
-      return { arn: existing.ModelPackageArn!, name, group: null, reused: true, existing };
-    }
-    throw new PublishError(
-      `model package '${name}' already exists in ${api.region} with a different definition. ` +
-        'Model packages are immutable and their names unique: give the changed package a new ' +
-        'ModelPackageName, or publish versions with ModelPackageGroupName instead.',
+  try {
+    const packages = await input.group('Creating the model packages', () =>
+      Promise.all(input.manifests.map((m, i) => publishOne(m, results[i]!, input, api))),
     );
-  };
+    results = packages.map((p) => p.result);
+    if (signal.aborted) return cancelled(results);
 
-  const existing = await reuse();
-  if (existing) return existing;
-  const input: CreateModelPackageInput = {
-    ...(withProvenance(request, run) as CreateModelPackageInput),
-    Tags: [...(request.Tags ?? []), { Key: FINGERPRINT_KEY, Value: print }],
-    ClientToken: clientToken(print, runKey(run)),
-  };
-  try {
-    const arn = await api.createModelPackage(input, { abortSignal: signal });
-    log.info(`Created ${arn}.`);
-    return { arn, name, group: null, reused: false };
-  } catch (e) {
-    // Another run may have created it since we looked.
-    if (errorKind(e) === 'exists') {
-      const raced = await reuse();
-      if (raced) return raced;
+    const descriptions = await describeAll(api, packages, signal);
+    await progress(results.map((r) => described(r, descriptions)));
+
+    if (settings.wait && descriptions.length > 0) {
+      const timeoutMs = settings.waitTimeoutMinutes * 60_000;
+      log.info(
+        `Waiting for the validation of ${descriptions.length} ${descriptions.length === 1 ? 'package' : 'packages'} (at most ${settings.waitTimeoutMinutes} minutes).`,
+      );
+      const waited = await waitForPackages(descriptions, {
+        api,
+        log,
+        signal,
+        timeoutMs,
+        now: input.now,
+        sleep: input.sleep,
+        label: (arn) => labelOf(results.find((r) => r.arn === arn)) ?? arn,
+        onChange: (d) => progress(results.map((r) => described(r, [d]))),
+      });
+      if (waited.end === 'cancelled') return cancelled(results);
+      if (waited.end === 'timed-out') {
+        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating`;
+        results = unfinished(results, 'timed-out', error);
+        for (const r of results.filter((r) => r.failureReason === 'timed-out')) {
+          log.warning(`${labelOf(r)}: ${error}.`);
+        }
+      }
     }
-    throw e;
+
+    logFailures(results, input.manifests, log);
+    const notApproved = settings.approveOnSuccess
+      ? await approveCompleted(results, { api, run: input.run, log, signal })
+      : [];
+    return { results, failure: stepFailure(results, settings, notApproved) };
+  } catch (e) {
+    if (signal.aborted) return cancelled(results);
+    const message =
+      e instanceof CredentialsError
+        ? e.message
+        : errorKind(e) === 'credentials'
+          ? new CredentialsError(e).message
+          : `the wait ended: ${describeError(e)}`;
+    return { results: unfinished(results, 'timed-out', message), failure: { message } };
+  } finally {
+    api.destroy();
   }
+}
+
+/** Creates or reuses one manifest's package; a failure is that package's result. */
+async function publishOne(
+  manifest: PublishInput['manifests'][number],
+  result: PackageResult,
+  input: PublishInput,
+  api: SageMakerApi,
+): Promise<{ result: PackageResult; package?: Package }> {
+  const { log, signal } = input;
+  try {
+    const p = await createOrReuse(manifest.request, {
+      api,
+      run: input.run,
+      createGroup: input.settings.createGroup,
+      log,
+      signal,
+    });
+    return { result: { ...result, arn: p.arn, reused: p.reused }, package: p };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    const error = e instanceof Error ? e.message : String(e);
+    log.error(`${manifest.file}: the package was not created: ${error}`, {
+      file: manifest.file,
+      title: 'Model package',
+    });
+    return { result: { ...result, status: 'Failed', failureReason: 'create-failed', error } };
+  }
+}
+
+/** The result with its package's description, when one of `descriptions` is of it. */
+function described(
+  result: PackageResult,
+  descriptions: readonly DescribeModelPackageOutput[],
+): PackageResult {
+  const d = result.arn && descriptions.find((x) => x.ModelPackageArn === result.arn);
+  return d ? withDescription(result, d) : result;
+}
+
+/** Results still in progress, marked with why the run stopped waiting for them. */
+function unfinished(
+  results: readonly PackageResult[],
+  failureReason: 'timed-out' | 'cancelled',
+  error: string,
+): PackageResult[] {
+  return results.map((r) => (r.status === 'InProgress' ? { ...r, failureReason, error } : r));
+}
+
+/** How a package is named in the log. */
+function labelOf(result: PackageResult | undefined): string | undefined {
+  return result && (result.name ?? `${result.group} (${result.manifest})`);
+}
+
+async function describeAll(
+  api: SageMakerApi,
+  packages: readonly { package?: Package }[],
+  signal: AbortSignal,
+): Promise<DescribeModelPackageOutput[]> {
+  const found = await Promise.all(
+    packages.map(async ({ package: p }) => {
+      if (!p) return undefined;
+      if (p.existing) return p.existing;
+      try {
+        const d = await api.describeModelPackage(p.arn, { abortSignal: signal });
+        if (!d) throw new Error(`${p.arn} was created but cannot be described`);
+        return d;
+      } catch (e) {
+        // The poller tolerates what passes; it starts from a status not yet known.
+        if (errorKind(e) !== 'transient') throw e;
+        return { ModelPackageArn: p.arn } as unknown as DescribeModelPackageOutput;
+      }
+    }),
+  );
+  return found.filter((d): d is DescribeModelPackageOutput => d !== undefined);
+}
+
+/** Each failed validation profile and image scan, with SageMaker's reason, as an error. */
+function logFailures(
+  results: readonly PackageResult[],
+  manifests: PublishInput['manifests'],
+  log: Log,
+): void {
+  results.forEach((result, i) => {
+    if (result.status !== 'Failed' || !result.arn) return;
+    const at = {
+      file: result.manifest,
+      startLine: manifests[i]?.validationLine,
+      title: 'Model package',
+    };
+    const failed = [
+      ...result.validation.map((item) => ({ kind: 'validation profile', item })),
+      ...result.imageScans.map((item) => ({ kind: 'image scan', item })),
+    ].filter(({ item }) => item.status === 'Failed');
+    if (failed.length === 0) log.error(`${result.manifest}: ${result.arn} failed validation`, at);
+    for (const { kind, item } of failed) {
+      log.error(
+        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`,
+        at,
+      );
+    }
+  });
+}
+
+function cancelled(results: readonly PackageResult[]): Outcome {
+  return {
+    results: unfinished(results, 'cancelled', CANCELLED),
+    failure: {
+      reason: 'cancelled',
+      message: 'The run was cancelled; SageMaker keeps validating the packages.',
+    },
+  };
+}
+
+/** Why the step fails, or undefined when it succeeds. */
+function stepFailure(
+  results: readonly PackageResult[],
+  settings: PublishInput['settings'],
+  notApproved: readonly string[],
+): Outcome['failure'] {
+  const count = (reason: string) => results.filter((r) => r.failureReason === reason).length;
+  const reasons: string[] = [];
+  if (count('create-failed')) reasons.push(`${count('create-failed')} not created`);
+  if (settings.failOnValidationFailure) {
+    const failed = count('validation-failed') + count('image-scan-failed');
+    if (failed) reasons.push(`${failed} failed validation`);
+    if (count('timed-out')) reasons.push(`${count('timed-out')} still validating at the timeout`);
+  }
+  if (notApproved.length) reasons.push(`${notApproved.length} not approved`);
+  if (reasons.length === 0) return undefined;
+  return { message: `Model packages: ${reasons.join(', ')} (of ${results.length}).` };
 }

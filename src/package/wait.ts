@@ -8,7 +8,8 @@
  * 5 minutes in a row; rejected credentials end the wait at once.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
-import type { Log } from '../log.js';
+import { setTimeout as timeout } from 'node:timers/promises';
+import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 
@@ -26,7 +27,7 @@ export const POLL = {
 
 const TERMINAL = new Set(['Completed', 'Failed', 'Deleting']);
 
-export function isTerminal(status: string | undefined): boolean {
+function isTerminal(status: string | undefined): boolean {
   return status !== undefined && TERMINAL.has(status);
 }
 
@@ -52,16 +53,10 @@ export interface WaitResult {
   descriptions: Map<string, DescribeModelPackageOutput>;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+/** Waits `ms`, or less when `signal` aborts. */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await timeout(ms, undefined, { signal }).catch((e: unknown) => {
+    if ((e as Error).name !== 'AbortError') throw e;
   });
 }
 

@@ -3,6 +3,9 @@
  * the package (or the group's version), the region's transform jobs, the CloudWatch log
  * group of transform jobs, the validation profile's S3 output, and the workflow run.
  */
+import type { ModelPackageManifest } from '../manifest/schema.js';
+import type { PackageResult } from '../results.js';
+import { runUrl, type RunContext } from '../run-context.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
@@ -88,3 +91,29 @@ export const LINK_TITLES: Record<keyof PackageLinks, string> = {
   validationOutput: 'Validation output',
   run: 'Workflow run',
 };
+
+/**
+ * The results with their links: console links for packages that exist, the workflow run
+ * for all. `requests` are the manifests' resolved requests, by manifest path.
+ */
+export function withLinks(
+  results: readonly PackageResult[],
+  requests: ReadonlyMap<string, ModelPackageManifest>,
+  run: RunContext,
+): PackageResult[] {
+  const url = runUrl(run);
+  return results.map((result) => {
+    if (!result.region || !result.arn) return { ...result, links: url ? { run: url } : {} };
+    const profile = requests.get(result.manifest)?.ValidationSpecification?.ValidationProfiles[0];
+    const links = packageLinks({
+      region: result.region,
+      arn: result.arn,
+      name: result.name,
+      group: result.group,
+      version: result.version,
+      s3OutputPath: profile?.TransformJobDefinition.TransformOutput.S3OutputPath,
+      runUrl: url,
+    });
+    return { ...result, links: { ...links } };
+  });
+}

@@ -6,6 +6,7 @@
  * dry run, the request. Text from AWS or a manifest is escaped; long bodies are cut.
  */
 import type { PackageResult, PackageStatus } from '../results.js';
+import { commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
 
@@ -21,7 +22,7 @@ const ICONS: Record<PackageStatus, string> = {
   InProgress: '⏳',
 };
 
-export function icon(result: PackageResult): string {
+function icon(result: PackageResult): string {
   if (result.failureReason === 'cancelled') return '⏹';
   if (result.failureReason === 'timed-out') return '⏱';
   return ICONS[result.status];
@@ -138,7 +139,7 @@ function problems(result: PackageResult, limit: number, runUrl?: string): string
 }
 
 /** One package's section, without a heading level of its own choosing. */
-export function renderPackage(result: PackageResult, options: RenderOptions = {}): string {
+function renderPackage(result: PackageResult, options: RenderOptions = {}): string {
   const limit = options.reasonLimit ?? Number.POSITIVE_INFINITY;
   const title = result.name ?? result.group ?? result.manifest;
   const parts = [
@@ -212,13 +213,6 @@ export function renderSummary(input: SummaryInput): string {
     SUMMARY_LIMIT,
     input.runUrl,
   );
-}
-
-const MARKER_PREFIX = '<!-- sagemaker-model-package-action manifest=';
-
-/** The hidden marker by which a manifest's comment is found again. */
-export function commentMarker(manifest: string): string {
-  return `${MARKER_PREFIX}${encodeURIComponent(manifest)} -->`;
 }
 
 /** A pull-request comment for one package, starting with its marker. */

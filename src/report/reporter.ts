@@ -1,107 +1,75 @@
 /**
- * Reporting for a run: links on every result, the pull-request comments while the run
- * goes on (on status changes, never per poll) and at its end, and the job summary.
+ * Reporting, the last stage of a run: the pull-request comments while the run goes on
+ * (on status changes, never per poll) and at its end, and the job summary.
  */
-import * as core from '../runner.js';
 import type { Settings } from '../inputs.js';
-import type { ModelPackageManifest } from '../manifest/schema.js';
-import type { PackageResult } from '../results.js';
+import type { Outcome, PackageResult } from '../results.js';
 import { runUrl, type RunContext } from '../run-context.js';
-import { createCommentClient, pullRequestOf, PullRequestComments } from './comment.js';
-import { packageLinks } from './links.js';
+import type { Runner } from '../runner/port.js';
+import { noComments, PullRequestComments, type CommentSink } from './comments.js';
+import { createCommentClient, type CommentClient } from './github-comments.js';
+import { pullRequestOf } from './pull-request.js';
 import { renderComment, renderSummary } from './render.js';
 
-const log = {
-  info: (message: string) => core.info(message),
-  warning: (message: string) => core.warning(message),
-};
+export interface ReporterOptions {
+  run: RunContext;
+  /** The settings, when the inputs could be read: comments need them. */
+  settings?: Pick<Settings, 'comment' | 'githubToken'>;
+  runner: Runner;
+  /** The GitHub client for a token; Octokit by default. */
+  github?: (token: string) => CommentClient;
+}
+
+/** Where the comments go: a pull request of this run, unless they are off. */
+function commentSink(options: ReporterOptions): CommentSink {
+  const { settings, runner } = options;
+  const pr = pullRequestOf(options.run);
+  if (!settings || settings.comment === 'off' || !pr) return noComments;
+  if (!settings.githubToken) {
+    runner.warning("No 'github-token': the results are in the job summary only.");
+    return noComments;
+  }
+  const client = (options.github ?? createCommentClient)(settings.githubToken);
+  return new PullRequestComments(client, pr, settings.comment, runner);
+}
 
 export class Reporter {
-  private requests = new Map<string, ModelPackageManifest>();
+  private readonly comments: CommentSink;
+  private readonly commit?: string;
+  private readonly runUrl?: string;
 
-  private constructor(
-    private readonly run: RunContext,
-    private readonly comments: PullRequestComments | undefined,
-  ) {}
-
-  /** Comments are written for pull-request events, unless 'comment: off'. */
-  static async create(run: RunContext, settings?: Settings): Promise<Reporter> {
-    const pr = pullRequestOf(run.eventName, run.eventPath, run.repository);
-    if (!settings || settings.comment === 'off' || !pr) return new Reporter(run, undefined);
-    if (!settings.githubToken) {
-      core.warning("No 'github-token': the results are in the job summary only.");
-      return new Reporter(run, undefined);
-    }
-    const client = await createCommentClient(settings.githubToken);
-    return new Reporter(run, new PullRequestComments(client, pr, settings.comment, log));
+  constructor(private readonly options: ReporterOptions) {
+    this.comments = commentSink(options);
+    this.commit = options.run.sha || undefined;
+    this.runUrl = runUrl(options.run);
   }
 
-  /** The resolved requests, per manifest: for the validation output links. */
-  useRequests(requests: ReadonlyMap<string, ModelPackageManifest>): void {
-    this.requests = new Map(requests);
-  }
-
-  private decorate(results: readonly PackageResult[]): void {
-    const url = runUrl(this.run);
-    for (const result of results) {
-      // Console links only for packages that exist.
-      if (!result.region || !result.arn) {
-        result.links = url ? { run: url } : {};
-        continue;
-      }
-      const profile = this.requests.get(result.manifest)?.ValidationSpecification
-        ?.ValidationProfiles[0];
-      result.links = {
-        ...packageLinks({
-          region: result.region,
-          arn: result.arn,
-          name: result.name,
-          group: result.group,
-          version: result.version,
-          s3OutputPath: profile?.TransformJobDefinition.TransformOutput.S3OutputPath,
-          runUrl: url,
-        }),
-      };
-    }
-  }
-
-  /** Updates the pull-request comments whose package changed. */
+  /** Brings each package's comment up to date; unchanged bodies are not written again. */
   async progress(results: readonly PackageResult[]): Promise<void> {
-    if (!this.comments) return;
-    this.decorate(results);
-    await this.publishComments(results);
-  }
-
-  private async publishComments(results: readonly PackageResult[]): Promise<void> {
-    if (!this.comments) return;
     for (const result of results) {
       await this.comments.publish(
         result.manifest,
-        renderComment(result, { commit: this.run.sha, runUrl: runUrl(this.run) }),
+        renderComment(result, { commit: this.commit, runUrl: this.runUrl }),
       );
     }
   }
 
-  /** The final comments and the job summary; returns the URL of the first comment. */
-  async finish(
-    results: readonly PackageResult[],
-    options: { dryRunRequests?: ReadonlyMap<string, unknown>; runError?: string },
-  ): Promise<string> {
-    this.decorate(results);
-    await this.publishComments(results);
-    const markdown = renderSummary({
-      results,
-      requests: options.dryRunRequests,
-      commit: this.run.sha,
-      runUrl: runUrl(this.run),
-      runError: options.runError,
+  /** The final comments and the job summary; returns the summary and the first comment's URL. */
+  async finish(outcome: Outcome): Promise<{ summary: string; commentUrl: string }> {
+    await this.progress(outcome.results);
+    const summary = renderSummary({
+      results: outcome.results,
+      requests: outcome.plan,
+      commit: this.commit,
+      runUrl: this.runUrl,
+      runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
     });
     try {
-      core.appendSummary(markdown);
+      await this.options.runner.appendSummary(summary);
     } catch (e) {
-      core.warning(`Could not write the job summary: ${(e as Error).message}`);
+      this.options.runner.warning(`Could not write the job summary: ${(e as Error).message}`);
     }
-    const first = results[0];
-    return (first && this.comments?.url(first.manifest)) ?? '';
+    const first = outcome.results[0];
+    return { summary, commentUrl: (first && this.comments.url(first.manifest)) ?? '' };
   }
 }

@@ -9,8 +9,7 @@ import type {
   CreateModelPackageInput,
   DescribeModelPackageGroupOutput,
   DescribeModelPackageOutput,
-  ListModelPackagesInput,
-  ListModelPackagesOutput,
+  ModelPackageSummary,
   Tag,
   UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
@@ -40,11 +39,14 @@ export interface SageMakerApi {
     arns: string[],
     options?: CallOptions,
   ): Promise<BatchDescribeModelPackageOutput>;
-  listModelPackages(
-    input: ListModelPackagesInput,
+  /** The newest `limit` versions of a group, newest first. */
+  newestVersions(
+    group: string,
+    limit: number,
     options?: CallOptions,
-  ): Promise<ListModelPackagesOutput>;
+  ): Promise<ModelPackageSummary[]>;
   updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
+  /** Every tag of a resource, all pages. */
   listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
   /** Frees the connections; the api is unusable afterwards. */
   destroy(): void;

@@ -9,10 +9,12 @@ import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
-  ListModelPackagesCommand,
-  ListTagsCommand,
+  paginateListModelPackages,
+  paginateListTags,
   SageMakerClient,
   UpdateModelPackageCommand,
+  type ModelPackageSummary,
+  type Tag,
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerApi } from './api.js';
 import { errorKind } from './errors.js';
@@ -56,23 +58,32 @@ export function createSageMakerApi(
         options,
       );
     },
-    listModelPackages(input, options) {
-      return client.send(new ListModelPackagesCommand(input), options);
+    async newestVersions(group, limit, options) {
+      const versions: ModelPackageSummary[] = [];
+      const pages = paginateListModelPackages(
+        { client, pageSize: limit },
+        {
+          ModelPackageGroupName: group,
+          ModelPackageType: 'Versioned',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+        },
+        options,
+      );
+      for await (const page of pages) {
+        versions.push(...(page.ModelPackageSummaryList ?? []));
+        if (versions.length >= limit) break;
+      }
+      return versions.slice(0, limit);
     },
     async updateModelPackage(input, options) {
       await client.send(new UpdateModelPackageCommand(input), options);
     },
     async listTags(arn, options) {
-      const tags = [];
-      let NextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new ListTagsCommand({ ResourceArn: arn, NextToken }),
-          options,
-        );
+      const tags: Tag[] = [];
+      for await (const page of paginateListTags({ client }, { ResourceArn: arn }, options)) {
         tags.push(...(page.Tags ?? []));
-        NextToken = page.NextToken;
-      } while (NextToken);
+      }
       return tags;
     },
     destroy() {

@@ -52,7 +52,7 @@ export function describeError(error: unknown): string {
   return `${name}${e.message ?? String(error)}`;
 }
 
-export const CREDENTIALS_REMEDY =
+const CREDENTIALS_REMEDY =
   'If the session expired during a long validation, give the role a longer session ' +
   "(role-duration-seconds of aws-actions/configure-aws-credentials) or use the asynchronous mode: 'wait: false' now, " +
   'and a later run on the same manifest reports the package as it is then.';

@@ -1,55 +1,36 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  pullRequestOf,
-  PullRequestComments,
-  type CommentClient,
-  type IssueComment,
-} from '../src/report/comment.js';
-import { commentMarker } from '../src/report/render.js';
+import { commentMarker } from '../src/report/comment-marker.js';
+import { PullRequestComments } from '../src/report/comments.js';
+import type { CommentClient, IssueComment } from '../src/report/github-comments.js';
+import { pullRequestOf } from '../src/report/pull-request.js';
+import { silentLog } from '../src/runner/port.js';
+import { fakeComments } from './harness/fake-comments.js';
+import { runContext } from './harness/run-context.js';
 
 const PR = { owner: 'octo-org', repo: 'models', number: 7 };
 const httpError = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
 
 function fake(existing: IssueComment[] = [], overrides: Partial<CommentClient> = {}) {
-  const calls: string[] = [];
-  let next = 100;
-  const client: CommentClient = {
-    login: async () => 'github-actions[bot]',
-    listComments: async () => {
-      calls.push('list');
-      return existing;
-    },
-    createComment: async (_pr, body) => {
-      calls.push(`create ${body}`);
-      return { id: next++, body, html_url: `https://github.com/c/${next}` };
-    },
-    updateComment: async (_pr, id, body) => {
-      calls.push(`update ${id} ${body}`);
-      return { id, body, html_url: `https://github.com/c/${id}` };
-    },
-    ...overrides,
-  };
+  const { client, calls, comments } = fakeComments({ existing }, overrides);
   const warnings: string[] = [];
-  const log = { info: () => undefined, warning: (m: string) => warnings.push(m) };
-  return { client, calls, warnings, log };
+  const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
+  return { client, calls, comments, warnings, log };
 }
 
 describe('PullRequestComments', () => {
   it('edits its own earlier comment, skips unchanged bodies, and lists only once', async () => {
     const marker = commentMarker('a.yml');
-    const { client, calls, log } = fake([
+    const { client, calls, comments, log } = fake([
       { id: 1, body: `${marker}\nold`, user: { login: 'octocat' }, html_url: 'u1' },
       { id: 2, body: `${marker}\nold`, user: { login: 'github-actions[bot]' }, html_url: 'u2' },
     ]);
-    const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', `${marker}\nnew`);
-    await comments.publish('a.yml', `${marker}\nnew`);
-    await comments.publish('b.yml', 'b');
-    expect(calls).toEqual(['list', `update 2 ${marker}\nnew`, 'create b']);
-    expect(comments.url('a.yml')).toBe('https://github.com/c/2');
+    const sink = new PullRequestComments(client, PR, 'update', log);
+    await sink.publish('a.yml', `${marker}\nnew`);
+    await sink.publish('a.yml', `${marker}\nnew`);
+    await sink.publish('b.yml', 'b');
+    expect(calls).toEqual(['list', 'update 2', 'create 100']);
+    expect(comments.find((c) => c.id === 2)!.body).toBe(`${marker}\nnew`);
+    expect(sink.url('a.yml')).toBe('u2');
   });
 
   it("writes new comments in 'new' mode without listing", async () => {
@@ -57,7 +38,7 @@ describe('PullRequestComments', () => {
     const comments = new PullRequestComments(client, PR, 'new', log);
     await comments.publish('a.yml', 'one');
     await comments.publish('a.yml', 'two');
-    expect(calls).toEqual(['create one', 'update 100 two']);
+    expect(calls).toEqual(['create 100', 'update 100']);
   });
 
   it('writes a new comment when its comment was deleted meanwhile', async () => {
@@ -69,7 +50,7 @@ describe('PullRequestComments', () => {
     const comments = new PullRequestComments(client, PR, 'new', log);
     await comments.publish('a.yml', 'one');
     await comments.publish('a.yml', 'two');
-    expect(calls).toEqual(['create one', 'create two']);
+    expect(calls).toEqual(['create 100', 'create 101']);
   });
 
   it('stops after one warning when the token may not write', async () => {
@@ -100,29 +81,29 @@ describe('PullRequestComments', () => {
     expect(warnings).toEqual([
       'Could not write the pull-request comment for a.yml: HTTP 502: HTTP 502',
     ]);
-    expect(calls).toEqual(['list', 'list', 'create two']);
+    expect(calls).toEqual(['list', 'list', 'create 100']);
   });
 });
 
 describe('pullRequestOf', () => {
-  const event = (payload: object) => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'smp-event-')), 'event.json');
-    writeFileSync(file, JSON.stringify(payload));
-    return file;
-  };
+  const of = (name: string, payload: object) => pullRequestOf(runContext({ name, payload }));
 
   it('finds the pull request of pull_request, pull_request_target and issue_comment events', () => {
-    const pr = event({ pull_request: { number: 7 } });
-    expect(pullRequestOf('pull_request', pr, 'octo-org/models')).toEqual(PR);
-    expect(pullRequestOf('pull_request_target', pr, 'octo-org/models')).toEqual(PR);
-    const comment = event({ issue: { number: 7, pull_request: { url: 'x' } } });
-    expect(pullRequestOf('issue_comment', comment, 'octo-org/models')).toEqual(PR);
+    expect(of('pull_request', { pull_request: { number: 7 } })).toEqual(PR);
+    expect(of('pull_request_target', { pull_request: { number: 7 } })).toEqual(PR);
+    expect(of('issue_comment', { issue: { number: 7, pull_request: { url: 'x' } } })).toEqual(PR);
   });
 
-  it('has none for other events and for comments on issues', () => {
-    expect(pullRequestOf('push', event({}), 'octo-org/models')).toBeUndefined();
-    const issue = event({ issue: { number: 7 } });
-    expect(pullRequestOf('issue_comment', issue, 'octo-org/models')).toBeUndefined();
-    expect(pullRequestOf('pull_request', '/no/such/file', 'octo-org/models')).toBeUndefined();
+  it('has none for other events, comments on issues, or a run without a repository', () => {
+    expect(of('push', {})).toBeUndefined();
+    expect(of('issue_comment', { issue: { number: 7 } })).toBeUndefined();
+    expect(of('pull_request', {})).toBeUndefined();
+    const noRepository = {
+      ...runContext({ name: 'pull_request', payload: { pull_request: { number: 7 } } }),
+      get repo(): { owner: string; repo: string } {
+        throw new Error('context.repo requires a GITHUB_REPOSITORY environment variable');
+      },
+    };
+    expect(pullRequestOf(noRepository)).toBeUndefined();
   });
 });

@@ -5,8 +5,10 @@
 import { packageLinks } from '../../src/report/links.js';
 import { emptyResult, type PackageResult } from '../../src/results.js';
 
-export const RUN_URL = 'https://github.com/octo-org/models/actions/runs/1000';
-export const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+import { RUN_ENV, RUN_URL } from './run-context.js';
+
+export { RUN_URL };
+export const COMMIT = RUN_ENV.GITHUB_SHA;
 const REGION = 'us-east-1';
 const GROUP_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/3';
 const UNVERSIONED_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor';

@@ -2,14 +2,18 @@
  * Provenance (SPEC §4): MetadataProperties.CommitId, .Repository and .GeneratedBy come
  * from the run unless the manifest sets them.
  */
-import type { ModelPackageManifest } from './manifest/schema.js';
-import { repositoryUrl, runUrl, type RunContext } from './run-context.js';
+import type { ModelPackageManifest } from '../manifest/schema.js';
+import { repositoryUrl, runUrl, type RunContext } from '../run-context.js';
 
 export function withProvenance(
   request: ModelPackageManifest,
   run: RunContext,
 ): ModelPackageManifest {
-  const fromRun = { CommitId: run.sha, Repository: repositoryUrl(run), GeneratedBy: runUrl(run) };
+  const fromRun = {
+    CommitId: run.sha || undefined,
+    Repository: repositoryUrl(run),
+    GeneratedBy: runUrl(run),
+  };
   const metadata = { ...request.MetadataProperties };
   for (const [key, value] of Object.entries(fromRun) as [
     keyof typeof fromRun,

@@ -31,21 +31,26 @@ function failureReasonOf(validation: StatusItem[], imageScans: StatusItem[]): Fa
   return scanFailed && !validationFailed ? 'image-scan-failed' : 'validation-failed';
 }
 
-/** The result fields that come from SageMaker's description of the package. */
-export function applyDescription(
+/** The result with the fields that come from SageMaker's description of its package. */
+export function withDescription(
   result: PackageResult,
   description: DescribeModelPackageOutput,
-): void {
-  result.arn = description.ModelPackageArn ?? result.arn;
-  result.version = description.ModelPackageVersion ?? result.version;
-  result.status = packageStatus(description.ModelPackageStatus);
-  result.validation = items(description.ModelPackageStatusDetails?.ValidationStatuses);
-  result.imageScans = items(description.ModelPackageStatusDetails?.ImageScanStatuses);
-  result.failureReason =
-    result.status === 'Failed' ? failureReasonOf(result.validation, result.imageScans) : null;
-  result.createdAt = description.CreationTime?.toISOString() ?? result.createdAt;
-  result.validatedAt =
-    result.status === 'InProgress'
-      ? null
-      : ((description.LastModifiedTime ?? description.CreationTime)?.toISOString() ?? null);
+): PackageResult {
+  const status = packageStatus(description.ModelPackageStatus);
+  const validation = items(description.ModelPackageStatusDetails?.ValidationStatuses);
+  const imageScans = items(description.ModelPackageStatusDetails?.ImageScanStatuses);
+  return {
+    ...result,
+    arn: description.ModelPackageArn ?? result.arn,
+    version: description.ModelPackageVersion ?? result.version,
+    status,
+    validation,
+    imageScans,
+    failureReason: status === 'Failed' ? failureReasonOf(validation, imageScans) : null,
+    createdAt: description.CreationTime?.toISOString() ?? result.createdAt,
+    validatedAt:
+      status === 'InProgress'
+        ? null
+        : ((description.LastModifiedTime ?? description.CreationTime)?.toISOString() ?? null),
+  };
 }

@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputEnv } from './inputs.js';
+import { RUN_ENV } from './run-context.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ACTION = path.join(ROOT, 'dist', 'index.js');
-const RECORDER = path.join(ROOT, '__tests__', 'support', 'register-load-recorder.mjs');
+const RECORDER = path.join(ROOT, '__tests__', 'harness', 'register-load-recorder.mjs');
 
 export interface ActionRun {
   code: number | null;
@@ -42,17 +44,6 @@ export interface RunOptions {
   /** Sends `signal` to the action once its output matches `when`. */
   interrupt?: { when: RegExp; signal: NodeJS.Signals };
 }
-
-export const RUN_ENV = {
-  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  GITHUB_REPOSITORY: 'octo-org/models',
-  GITHUB_REF_NAME: 'feature/new-model',
-  GITHUB_RUN_ID: '1000',
-  GITHUB_RUN_NUMBER: '7',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_ACTIONS: 'true',
-};
 
 /** Reads the runner's file-command format: name<<delimiter / value / delimiter. */
 export function parseOutputFile(text: string): Record<string, string> {
@@ -121,10 +112,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_STEP_SUMMARY: files.summary,
       RECORD_LOADS: files.loads,
       ...options.env,
+      ...inputEnv(options.inputs ?? {}),
     };
-    for (const [name, value] of Object.entries(options.inputs ?? {})) {
-      env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-    }
     const child = spawn(process.execPath, ['--import', RECORDER, ACTION], {
       cwd: options.workspace,
       env,

@@ -1,0 +1,139 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  canonicalJson,
+  clientToken,
+  fingerprint,
+  FINGERPRINT_KEY,
+} from '../src/package/fingerprint.js';
+import { createOrReuse, CreateError } from '../src/package/create-or-reuse.js';
+import { silentLog } from '../src/runner/port.js';
+import type { SageMakerApi } from '../src/sagemaker/api.js';
+import { CredentialsError } from '../src/sagemaker/errors.js';
+import { fakeSageMaker } from './harness/fake-sagemaker.js';
+import { check, MARKETPLACE, VERSIONED } from './harness/manifests.js';
+import { runContext } from './harness/run-context.js';
+
+const run = runContext(undefined, { sha: 'abc' });
+const log = silentLog;
+const error = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+/** The harness's SageMaker, with single operations replaced by `overrides`. */
+function fakeApi(overrides: Partial<SageMakerApi> = {}) {
+  const fake = fakeSageMaker();
+  return { api: { ...fake.api, ...overrides }, created: fake.created, fake };
+}
+
+describe('fingerprint', () => {
+  it('does not depend on the order of members', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+    const a = check(MARKETPLACE).request!;
+    const reverse = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reverse)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverse(x)]),
+            )
+          : v;
+    const reordered = reverse(a) as typeof a;
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(a));
+    expect(fingerprint(reordered)).toBe(fingerprint(a));
+    expect(fingerprint(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('changes with the definition', () => {
+    const a = check(MARKETPLACE).request!;
+    const b = check(MARKETPLACE.replace('churn:1.4.0', 'churn:1.4.1')).request!;
+    expect(fingerprint(a)).not.toBe(fingerprint(b));
+  });
+
+  it('gives a ClientToken the service accepts', () => {
+    expect(clientToken('sha256:x', 'octo/1/1')).toMatch(/^[a-zA-Z0-9-]{1,36}$/);
+    expect(clientToken('sha256:x', 'octo/1/1')).not.toBe(clientToken('sha256:x', 'octo/1/2'));
+  });
+});
+
+describe('createOrReuse', () => {
+  it('records the fingerprint and provenance, leaving the manifest out of the provenance', async () => {
+    const { api, created } = fakeApi();
+    const request = check(VERSIONED).request!;
+    await createOrReuse(request, { api, run, createGroup: true, log });
+    expect(created[0]!.CustomerMetadataProperties).toEqual({
+      [FINGERPRINT_KEY]: fingerprint(request),
+    });
+    expect(created[0]!.MetadataProperties).toMatchObject({ CommitId: 'abc' });
+
+    // Another commit with the same manifest: same fingerprint, so the version is reused.
+    const otherCommit = runContext(undefined, { sha: 'def', runId: 2000 });
+    const again = await createOrReuse(request, { api, run: otherCommit, createGroup: true, log });
+    expect(again).toMatchObject({ reused: true, arn: expect.stringMatching(/fraud-detector\/1$/) });
+    expect(created).toHaveLength(1);
+  });
+
+  it('tolerates a group created by another run in the meantime', async () => {
+    const { api, created } = fakeApi({
+      createModelPackageGroup: async () => {
+        throw error('ValidationException', 'Model Package Group already exists: arn:aws:...');
+      },
+    });
+    const published = await createOrReuse(check(VERSIONED).request!, {
+      api,
+      run,
+      createGroup: true,
+      log,
+    });
+    expect(published.reused).toBe(false);
+    expect(created).toHaveLength(1);
+  });
+
+  it('reuses an unversioned package that another run created since it looked', async () => {
+    const request = check(MARKETPLACE).request!;
+    let exists = false;
+    const { api } = fakeApi({
+      describeModelPackage: async () =>
+        exists ? ({ ModelPackageArn: 'arn:x', $metadata: {} } as never) : undefined,
+      listTags: async () => [{ Key: FINGERPRINT_KEY, Value: fingerprint(request) }],
+      createModelPackage: async () => {
+        exists = true;
+        throw error('ValidationException', 'ModelPackage already exists: arn:x');
+      },
+    });
+    const published = await createOrReuse(request, { api, run, createGroup: true, log });
+    expect(published).toMatchObject({ reused: true, arn: 'arn:x' });
+  });
+
+  it('turns service errors into create errors, and rejected credentials into the remedy', async () => {
+    const failing = fakeApi({
+      createModelPackage: async () => {
+        throw error('ResourceLimitExceeded', 'too many model packages');
+      },
+    });
+    await expect(
+      createOrReuse(check(MARKETPLACE).request!, {
+        api: failing.api,
+        run,
+        createGroup: true,
+        log,
+      }),
+    ).rejects.toThrow(new CreateError('ResourceLimitExceeded: too many model packages'));
+
+    const expired = fakeApi({
+      describeModelPackage: async () => {
+        throw error(
+          'ExpiredTokenException',
+          'The security token included in the request is expired',
+        );
+      },
+    });
+    await expect(
+      createOrReuse(check(MARKETPLACE).request!, {
+        api: expired.api,
+        run,
+        createGroup: true,
+        log,
+      }),
+    ).rejects.toBeInstanceOf(CredentialsError);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * One in-memory SageMaker for the unit tests, the in-process pipeline test and the bench:
+ * the SageMakerApi interface over a few maps, with validation played forward on a clock
+ * that the test owns. For SageMaker over HTTP, see sagemaker-emulator.ts.
+ */
+import type {
+  CreateModelPackageInput,
+  DescribeModelPackageOutput,
+  Tag,
+} from '@aws-sdk/client-sagemaker';
+import type { SageMakerApi } from '../../src/sagemaker/api.js';
+
+/** ModelPackageStatus from a number of ms after creation on: [[0, 'Pending'], ...]. */
+export type Timeline = [number, string][];
+
+export interface FakeSageMakerOptions {
+  region?: string;
+  clock?: { t: number };
+  /** The statuses of a package created by the action; by default it completes after 60 s. */
+  timeline?: (input: CreateModelPackageInput) => Timeline;
+  /** The FailureReason of a validation that fails. */
+  failureReason?: string;
+  /** An error to throw from `operation` at time `t`, or undefined. */
+  fail?: (operation: string, t: number) => unknown;
+}
+
+interface Stored {
+  arn: string;
+  input: CreateModelPackageInput;
+  version?: number;
+  createdAt: number;
+  timeline: Timeline;
+  tags: Tag[];
+  approval?: string;
+}
+
+export interface FakeSageMaker {
+  api: SageMakerApi;
+  clock: { t: number };
+  /** Every operation called, in order. */
+  calls: string[];
+  /** Every CreateModelPackage input. */
+  created: CreateModelPackageInput[];
+  /** Adds a package that exists already, with its timeline from now on. */
+  add(arn: string, timeline: Timeline, input?: Partial<CreateModelPackageInput>): void;
+  /** The package's description as SageMaker would give it now. */
+  describe(arn: string): DescribeModelPackageOutput;
+}
+
+export const DEFAULT_TIMELINE: Timeline = [
+  [0, 'Pending'],
+  [10_000, 'InProgress'],
+  [60_000, 'Completed'],
+];
+
+const ITEM_STATUS: Record<string, string> = {
+  Pending: 'NotStarted',
+  InProgress: 'InProgress',
+  Completed: 'Completed',
+  Failed: 'Failed',
+  Deleting: 'Failed',
+};
+
+export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker {
+  const region = options.region ?? 'us-east-1';
+  const clock = options.clock ?? { t: 0 };
+  const calls: string[] = [];
+  const created: CreateModelPackageInput[] = [];
+  const packages = new Map<string, Stored>();
+  const groups = new Map<string, number>();
+  const prefix = `arn:aws:sagemaker:${region}:123456789012:model-package`;
+
+  const call = (operation: string) => {
+    calls.push(operation);
+    const failure = options.fail?.(operation, clock.t);
+    if (failure) throw failure;
+  };
+  const statusOf = (p: Stored) => {
+    let status = 'Pending';
+    for (const [at, s] of p.timeline) if (clock.t - p.createdAt >= at) status = s;
+    return status;
+  };
+  const find = (nameOrArn: string) =>
+    packages.get(nameOrArn) ?? packages.get(`${prefix}/${nameOrArn.toLowerCase()}`);
+
+  const describe = (arn: string): DescribeModelPackageOutput => {
+    const p = packages.get(arn)!;
+    const status = statusOf(p);
+    const item = (Name: string) => ({
+      Name,
+      Status: ITEM_STATUS[status] as never,
+      ...(status === 'Failed'
+        ? { FailureReason: options.failureReason ?? 'validation failed' }
+        : {}),
+    });
+    const profiles = p.input.ValidationSpecification?.ValidationProfiles ?? [];
+    const done = status === 'Completed' || status === 'Failed';
+    return {
+      ModelPackageArn: p.arn,
+      ModelPackageName: p.input.ModelPackageName ?? p.input.ModelPackageGroupName,
+      ModelPackageGroupName: p.input.ModelPackageGroupName,
+      ModelPackageVersion: p.version,
+      ModelPackageStatus: status as never,
+      ModelPackageStatusDetails: {
+        ValidationStatuses: (profiles.length
+          ? profiles.map((v) => v.ProfileName!)
+          : ['sample']
+        ).map(item),
+        ...(p.input.CertifyForMarketplace ? { ImageScanStatuses: [item('image')] } : {}),
+      },
+      ModelApprovalStatus: p.approval as never,
+      CustomerMetadataProperties: p.input.CustomerMetadataProperties,
+      CertifyForMarketplace: p.input.CertifyForMarketplace,
+      CreationTime: new Date(p.createdAt),
+      LastModifiedTime: done ? new Date(clock.t) : new Date(p.createdAt),
+      $metadata: {},
+    } as DescribeModelPackageOutput;
+  };
+
+  const add: FakeSageMaker['add'] = (arn, timeline, input = {}) => {
+    const version = /\/(\d+)$/.exec(arn.slice(prefix.length + 1))?.[1];
+    packages.set(arn, {
+      arn,
+      input: input as CreateModelPackageInput,
+      version: version ? Number(version) : undefined,
+      createdAt: clock.t,
+      timeline,
+      tags: input.Tags ?? [],
+    });
+  };
+
+  const api: SageMakerApi = {
+    region,
+    async createModelPackage(input) {
+      call('CreateModelPackage');
+      created.push(input);
+      let arn: string;
+      if (input.ModelPackageGroupName) {
+        const version = (groups.get(input.ModelPackageGroupName) ?? 0) + 1;
+        groups.set(input.ModelPackageGroupName, version);
+        arn = `${prefix}/${input.ModelPackageGroupName.toLowerCase()}/${version}`;
+      } else {
+        arn = `${prefix}/${input.ModelPackageName!.toLowerCase()}`;
+        if (packages.has(arn)) {
+          throw Object.assign(new Error(`ModelPackage already exists: ${arn}`), {
+            name: 'ValidationException',
+          });
+        }
+      }
+      add(arn, options.timeline?.(input) ?? DEFAULT_TIMELINE, input);
+      return arn;
+    },
+    async createModelPackageGroup(input) {
+      call('CreateModelPackageGroup');
+      if (groups.has(input.ModelPackageGroupName!)) {
+        throw Object.assign(new Error('Model Package Group already exists'), {
+          name: 'ValidationException',
+        });
+      }
+      groups.set(input.ModelPackageGroupName!, 0);
+    },
+    async describeModelPackageGroup(name) {
+      call('DescribeModelPackageGroup');
+      return groups.has(name)
+        ? ({ ModelPackageGroupName: name, $metadata: {} } as never)
+        : undefined;
+    },
+    async describeModelPackage(nameOrArn) {
+      call('DescribeModelPackage');
+      const p = find(nameOrArn);
+      return p ? describe(p.arn) : undefined;
+    },
+    async batchDescribeModelPackage(arns) {
+      call('BatchDescribeModelPackage');
+      return {
+        ModelPackageSummaries: Object.fromEntries(
+          arns
+            .filter((arn) => packages.has(arn))
+            .map((arn) => [
+              arn,
+              { ModelPackageArn: arn, ModelPackageStatus: statusOf(packages.get(arn)!) },
+            ]),
+        ),
+        $metadata: {},
+      } as never;
+    },
+    async newestVersions(group, limit) {
+      call('ListModelPackages');
+      return [...packages.values()]
+        .filter((p) => p.input.ModelPackageGroupName === group)
+        .sort((a, b) => b.createdAt - a.createdAt || (b.version ?? 0) - (a.version ?? 0))
+        .slice(0, limit)
+        .map((p) => ({ ModelPackageArn: p.arn, ModelPackageVersion: p.version }) as never);
+    },
+    async updateModelPackage(input) {
+      call('UpdateModelPackage');
+      const p = packages.get(input.ModelPackageArn!)!;
+      if (statusOf(p) !== 'Completed') {
+        throw Object.assign(new Error('the model package is still validating'), {
+          name: 'ValidationException',
+        });
+      }
+      p.approval = input.ModelApprovalStatus;
+    },
+    async listTags(arn) {
+      call('ListTags');
+      return packages.get(arn)?.tags ?? [];
+    },
+    destroy: () => undefined,
+  };
+  return { api, clock, calls, created, add, describe };
+}

@@ -1,0 +1,180 @@
+/**
+ * The whole action in process: main's run() with the runner port in memory, the run's
+ * context as a fixture, the harness's SageMaker and pull-request comments, and a clock
+ * the test owns. The tests under integration/ run the built dist/ the same way a runner does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run, type Dependencies } from '../src/main.js';
+import { fakeComments } from './harness/fake-comments.js';
+import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from './harness/manifests.js';
+import { memoryRunner } from './harness/memory-runner.js';
+import { ROOT } from './harness/dist-action.js';
+import { pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
+
+let workspace: string;
+
+beforeAll(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'smp-pipeline-'));
+  cpSync(path.join(ROOT, 'examples'), path.join(workspace, 'examples'), { recursive: true });
+  for (const [dir, text] of [
+    ['churn', MARKETPLACE],
+    ['fraud', VERSIONED + VALIDATION],
+    ['broken', 'ModelPackageName: bad_name\nModelPackageGroupName: also-set\n'],
+  ] as const) {
+    mkdirSync(path.join(workspace, dir));
+    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+  }
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+/** Runs the action with `inputs`; SageMaker and the clock are the harness's. */
+async function act(
+  inputs: Record<string, string>,
+  options: { sagemaker?: FakeSageMaker; event?: { name: string; payload: object } } = {},
+) {
+  const runner = memoryRunner({ region: 'us-east-1', ...inputs });
+  const sagemaker = options.sagemaker ?? fakeSageMaker();
+  const github = fakeComments();
+  let sagemakerCreated = 0;
+  const deps: Dependencies = {
+    runner,
+    run: runContext(options.event),
+    env: { GITHUB_REF_NAME: RUN_ENV.GITHUB_REF_NAME },
+    workspace,
+    sagemaker: () => {
+      sagemakerCreated++;
+      return sagemaker.api;
+    },
+    github: () => github.client,
+    signal: new AbortController().signal,
+    now: () => sagemaker.clock.t,
+    sleep: async (ms) => {
+      sagemaker.clock.t += ms;
+    },
+  };
+  await run(deps);
+  const results = JSON.parse(runner.outputs.results ?? '[]') as Record<string, unknown>[];
+  return { runner, sagemaker, github, results, sagemakerCreated };
+}
+
+describe('the pipeline in process', () => {
+  it('dry run: the plan in the summary, every output, no SageMaker client at all', async () => {
+    const { runner, results, sagemakerCreated } = await act({
+      manifest: 'examples/*/model-package.yml',
+      'dry-run': 'true',
+    });
+    expect(runner.failed).toBeUndefined();
+    expect(runner.outputs).toMatchObject({
+      status: 'DryRun',
+      'failure-reason': '',
+      'model-package-arn': '',
+      'comment-url': '',
+    });
+    expect(results).toHaveLength(3);
+    expect(runner.summary).toContain('Request that would be sent (CreateModelPackage)');
+    expect(runner.summary).toContain(`"CommitId": "${RUN_ENV.GITHUB_SHA}"`);
+    expect(runner.groups).toEqual(['Checking the manifests', 'Reporting']);
+    expect(sagemakerCreated).toBe(0);
+  });
+
+  it('an invalid manifest: annotations with their spans, in the checking group', async () => {
+    const { runner, results } = await act({ manifest: 'broken/model-package.yml' });
+    expect(runner.outputs).toMatchObject({
+      status: 'Failed',
+      'failure-reason': 'invalid-manifest',
+    });
+    const errors = runner.log.filter((e) => e.level === 'error' && e.annotation);
+    expect(errors.map((e) => e.annotation)).toContainEqual({
+      title: 'ModelPackageName',
+      file: 'broken/model-package.yml',
+      startLine: 1,
+      endLine: 1,
+      startColumn: 19,
+      endColumn: 27,
+    });
+    expect(errors.every((e) => e.group === 'Checking the manifests')).toBe(true);
+    expect(runner.failed).toMatch(/^1 of 1 manifests is invalid \(\d+ errors?\); nothing was sent/);
+    expect(results[0]).toMatchObject({ failureReason: 'invalid-manifest' });
+  });
+
+  it('a wrong input: the step fails, naming it, and the summary says so', async () => {
+    const { runner } = await act({ comment: 'sometimes' });
+    expect(runner.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'invalid-input' });
+    expect(runner.failed).toBe("input 'comment' must be one of update, new, off, not 'sometimes'");
+    expect(runner.summary).toContain('must be one of update, new, off');
+  });
+
+  it('publish on a pull request: one comment per manifest, edited as statuses change', async () => {
+    const { runner, github, sagemaker, results } = await act(
+      { manifest: 'churn/model-package.yml\nfraud/model-package.yml', 'github-token': 'ghs_x' },
+      { event: pullRequestEvent(7) },
+    );
+    expect(runner.failed).toBeUndefined();
+    expect(runner.secrets).toEqual(['ghs_x']);
+    expect(runner.outputs.status).toBe('Completed');
+    expect(results.map((r) => [r.status, r.reused])).toEqual([
+      ['Completed', false],
+      ['Completed', false],
+    ]);
+    expect(sagemaker.created).toHaveLength(2);
+    // Status changes are logged outside any group, so they stay visible.
+    const changes = runner.log.filter((e) => e.message.includes('→'));
+    expect(changes.length).toBe(4);
+    expect(changes.every((e) => e.group === undefined)).toBe(true);
+    expect(runner.groups).toEqual([
+      'Checking the manifests',
+      'Creating the model packages',
+      'Reporting',
+    ]);
+    // Created once each, then edited: the reporter is one object for the whole run.
+    expect(github.calls.filter((c) => c.startsWith('create'))).toHaveLength(2);
+    expect(github.comments).toHaveLength(2);
+    expect(github.comments[0]!.body).toContain('### ✅ churn-predictor');
+    expect(runner.outputs['comment-url']).toBe(github.comments[0]!.html_url);
+    expect(runner.summary).toContain('### ✅ fraud-detector');
+  });
+
+  it('a failed validation fails the step with the reason, annotated at the profile', async () => {
+    const sagemaker = fakeSageMaker({
+      timeline: () => [
+        [0, 'InProgress'],
+        [30_000, 'Failed'],
+      ],
+      failureReason: 'ClientError: the container exited with code 1',
+    });
+    const { runner } = await act({ manifest: 'fraud/model-package.yml' }, { sagemaker });
+    expect(runner.outputs).toMatchObject({
+      status: 'Failed',
+      'failure-reason': 'validation-failed',
+    });
+    expect(runner.failed).toBe('Model packages: 1 failed validation (of 1).');
+    const annotation = runner.log.find((e) => e.message.includes('validation profile smoke'));
+    expect(annotation?.annotation).toMatchObject({ file: 'fraud/model-package.yml', startLine: 9 });
+  });
+
+  it('approval that SageMaker refuses fails the step without changing the results', async () => {
+    const sagemaker = fakeSageMaker();
+    sagemaker.api.updateModelPackage = async () => {
+      throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+    };
+    const { runner, results } = await act(
+      { manifest: 'fraud/model-package.yml', 'approve-on-success': 'true' },
+      { sagemaker },
+    );
+    expect(results[0]).toMatchObject({ status: 'Completed', failureReason: null });
+    expect(runner.failed).toBe('Model packages: 1 not approved (of 1).');
+  });
+
+  it('a timeout leaves the packages in progress, named in the outputs', async () => {
+    const { runner, results } = await act({
+      manifest: 'fraud/model-package.yml',
+      'wait-timeout-minutes': '0.5',
+    });
+    expect(runner.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
+    expect(results[0]!.error).toContain('still validating after 0.5 minutes');
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Create or version a package (SPEC §4): reuse the identical package a previous run
+ * made, create the group of a versioned package when it is missing, and otherwise
+ * create the package with its fingerprint and the run's provenance.
+ */
+import type {
+  CreateModelPackageInput,
+  DescribeModelPackageOutput,
+} from '@aws-sdk/client-sagemaker';
+import type { Log } from '../runner/port.js';
+import type { ModelPackageManifest } from '../manifest/schema.js';
+import { runKey, type RunContext } from '../run-context.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
+import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { clientToken, fingerprint, FINGERPRINT_KEY } from './fingerprint.js';
+import { withProvenance } from './provenance.js';
+
+export interface CreateOptions {
+  api: SageMakerApi;
+  run: RunContext;
+  createGroup: boolean;
+  log: Log;
+  signal?: AbortSignal;
+}
+
+/** The package of a manifest: the one this run created, or the identical one it found. */
+export interface Package {
+  arn: string;
+  reused: boolean;
+  /** The package as it was found, when it was reused. */
+  existing?: DescribeModelPackageOutput;
+}
+
+/** A package could not be created; the message says why and what to do. */
+export class CreateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CreateError';
+  }
+}
+
+/** How many of a group's newest versions are searched for an identical one. */
+export const VERSIONS_SEARCHED = 20;
+
+export async function createOrReuse(
+  request: ModelPackageManifest,
+  options: CreateOptions,
+): Promise<Package> {
+  try {
+    return request.ModelPackageGroupName
+      ? await createOrReuseVersion(request, request.ModelPackageGroupName, options)
+      : await createOrReuseUnversioned(request, request.ModelPackageName!, options);
+  } catch (e) {
+    if (e instanceof CreateError || options.signal?.aborted) throw e;
+    if (errorKind(e) === 'credentials') throw new CredentialsError(e);
+    throw new CreateError(describeError(e));
+  }
+}
+
+async function createOrReuseVersion(
+  request: ModelPackageManifest,
+  group: string,
+  { api, run, createGroup, log, signal }: CreateOptions,
+): Promise<Package> {
+  const print = fingerprint(request);
+  const found = await api.describeModelPackageGroup(group, { abortSignal: signal });
+  if (!found) {
+    if (!createGroup) {
+      throw new CreateError(
+        `model package group '${group}' does not exist in ${api.region}; create it, or set 'create-group: true'`,
+      );
+    }
+    try {
+      await api.createModelPackageGroup({ ModelPackageGroupName: group }, { abortSignal: signal });
+      log.info(`Created model package group ${group}.`);
+    } catch (e) {
+      // Another run may have created it in the meantime.
+      if (errorKind(e) !== 'exists') throw e;
+    }
+  } else {
+    const existing = await findVersion(api, group, print, signal);
+    if (existing) {
+      log.info(
+        `${group}: version ${existing.ModelPackageVersion} has the same definition; reusing ${existing.ModelPackageArn}.`,
+      );
+      return { arn: existing.ModelPackageArn!, reused: true, existing };
+    }
+  }
+
+  const input: CreateModelPackageInput = {
+    ...(withProvenance(request, run) as CreateModelPackageInput),
+    CustomerMetadataProperties: { ...request.CustomerMetadataProperties, [FINGERPRINT_KEY]: print },
+    ClientToken: clientToken(print, runKey(run)),
+  };
+  const arn = await api.createModelPackage(input, { abortSignal: signal });
+  log.info(`Created ${arn}.`);
+  return { arn, reused: false };
+}
+
+async function findVersion(
+  api: SageMakerApi,
+  group: string,
+  print: string,
+  signal: AbortSignal | undefined,
+): Promise<DescribeModelPackageOutput | undefined> {
+  const versions = await api.newestVersions(group, VERSIONS_SEARCHED, { abortSignal: signal });
+  for (const version of versions) {
+    const described = await api.describeModelPackage(version.ModelPackageArn!, {
+      abortSignal: signal,
+    });
+    if (described?.CustomerMetadataProperties?.[FINGERPRINT_KEY] === print) return described;
+  }
+  return undefined;
+}
+
+async function createOrReuseUnversioned(
+  request: ModelPackageManifest,
+  name: string,
+  { api, run, log, signal }: CreateOptions,
+): Promise<Package> {
+  const print = fingerprint(request);
+  const reuse = async (): Promise<Package | undefined> => {
+    const existing = await api.describeModelPackage(name, { abortSignal: signal });
+    if (!existing) return undefined;
+    const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
+    if (tags.some((t) => t.Key === FINGERPRINT_KEY && t.Value === print)) {
+      log.info(`${name} exists with the same definition; reusing ${existing.ModelPackageArn}.`);
+      return { arn: existing.ModelPackageArn!, reused: true, existing };
+    }
+    throw new CreateError(
+      `model package '${name}' already exists in ${api.region} with a different definition. ` +
+        'Model packages are immutable and their names unique: give the changed package a new ' +
+        'ModelPackageName, or publish versions with ModelPackageGroupName instead.',
+    );
+  };
+
+  const existing = await reuse();
+  if (existing) return existing;
+  const input: CreateModelPackageInput = {
+    ...(withProvenance(request, run) as CreateModelPackageInput),
+    Tags: [...(request.Tags ?? []), { Key: FINGERPRINT_KEY, Value: print }],
+    ClientToken: clientToken(print, runKey(run)),
+  };
+  try {
+    const arn = await api.createModelPackage(input, { abortSignal: signal });
+    log.info(`Created ${arn}.`);
+    return { arn, reused: false };
+  } catch (e) {
+    // Another run may have created it since we looked.
+    if (errorKind(e) === 'exists') {
+      const raced = await reuse();
+      if (raced) return raced;
+    }
+    throw e;
+  }
+}
