@@ -52,6 +52,59 @@ describe('substitute', () => {
     expect(run('${{ env.HF_TOKEN }}', context).out).not.toContain('y');
   });
 
+  it.each([
+    'API_KEY',
+    'OPENAI_API_KEY',
+    'DB_PASS',
+    'NPM_AUTH',
+    'SSH_KEY',
+    'AUTH',
+    'GH_PAT',
+    'MY_PWD',
+    'TLS_CERT',
+    'SENTRY_DSN',
+    'SESSION_COOKIE',
+    'ghToken',
+    'SERVICEAPIKEY',
+  ])('refuses env.%s by its name, without reading its value', (name) => {
+    const secret = 's3cr3t-value';
+    const result = run(`\${{ env.${name} }}`, { ...CONTEXT, env: { [name]: secret } });
+    expect(result.messages).toEqual([
+      expect.stringMatching(
+        new RegExp(`^env\\.${name} looks like a credential \\(its name contains`),
+      ),
+    ]);
+    expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  it.each([
+    ['AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
+    ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'a GitHub token'],
+    ['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'a GitHub token'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig', 'a JSON web token'],
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIE...', 'a PEM block'],
+    ['postgres://admin:hunter2@db.example.com:5432/models', 'a URL with a password'],
+  ])('refuses a value that looks like a credential: %s', (value, kind) => {
+    const result = run('${{ env.DATABASE_URL }}', { ...CONTEXT, env: { DATABASE_URL: value } });
+    expect(result.messages).toEqual([
+      `the value of env.DATABASE_URL looks like ${kind}; a manifest is sent to SageMaker and shown in logs and reports, so it may not contain one`,
+    ]);
+    expect(JSON.stringify(result)).not.toContain(value.slice(4, 20));
+  });
+
+  it('accepts ordinary names and values', () => {
+    const env = {
+      MODEL_VERSION: '1.4.0',
+      PATH_PREFIX: 'models/',
+      KEYNOTE: 'x',
+      ENDPOINT: 'https://user@example.com/path',
+      PATTERN: 'a:b@c',
+    };
+    for (const name of Object.keys(env)) {
+      expect(run(`\${{ env.${name} }}`, { ...CONTEXT, env }).messages).toEqual([]);
+    }
+  });
+
   it('reports every problem in a string with its offset', () => {
     const result = run('a ${{ env.NOPE }} b ${{ github.nope }} c ${{ unclosed');
     expect(result.indexes).toEqual([2, 20, 41]);

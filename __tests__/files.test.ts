@@ -65,11 +65,41 @@ describe('resolveManifestFiles', () => {
     await expect(names(['../*.yml'])).rejects.toThrow('is outside the workspace');
   });
 
-  it('refuses a symbolic link that leads outside, and follows one that stays inside', async () => {
+  it('refuses a named link that leads outside, follows one that stays inside, and globs skip links', async () => {
     await expect(names(['models/link.yml'])).rejects.toThrow(
       "manifest 'models/link.yml' leads outside the workspace through a symbolic link",
     );
-    await expect(names(['models/*.yml'])).rejects.toThrow('through a symbolic link');
+    await expect(names(['models/*.yml'])).rejects.toThrow('matches no file');
     expect(await names(['alias.yml', 'model-package.yml'])).toEqual(['alias.yml']);
+    expect(await names(['*.yml'])).toEqual(['model-package.yml']);
+  });
+
+  it('walks neither .git/ nor node_modules/, nor a symbolic link to a folder', async () => {
+    const tree = mkdtempSync(path.join(tmpdir(), 'smp-walk-'));
+    for (const dir of ['.git/refs', 'node_modules/pkg', 'models/a', '.github/models']) {
+      mkdirSync(path.join(tree, dir), { recursive: true });
+      writeFileSync(path.join(tree, dir, 'model-package.yml'), '');
+    }
+    symlinkSync('/', path.join(tree, 'root'));
+    symlinkSync('.', path.join(tree, 'loop'));
+    try {
+      const found = await resolveManifestFiles(['**/model-package.yml'], tree);
+      expect(found.map((f) => f.relative)).toEqual([
+        '.github/models/model-package.yml',
+        'models/a/model-package.yml',
+      ]);
+      // A path that names such a file is still read.
+      const named = await resolveManifestFiles(['node_modules/pkg/model-package.yml'], tree);
+      expect(named.map((f) => f.relative)).toEqual(['node_modules/pkg/model-package.yml']);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses more files than the limit, naming the input', async () => {
+    expect(await resolveManifestFiles(['models/*/*.yml'], workspace, 3)).toHaveLength(3);
+    await expect(resolveManifestFiles(['models/*/*.yml'], workspace, 2)).rejects.toThrow(
+      "the manifest input matches more than 2 files (input 'max-manifests')",
+    );
   });
 });

@@ -9,6 +9,7 @@ describe('getInputs', () => {
   it("has action.yml's defaults when inputs are absent", () => {
     expect(read({})).toEqual({
       manifests: ['model-package.yml'],
+      maxManifests: 20,
       region: undefined,
       wait: true,
       waitTimeoutMinutes: 300,
@@ -58,6 +59,9 @@ describe('getInputs', () => {
       "input 'dry-run' must be true or false, not 'yes'",
     );
     expect(() => read({ 'wait-timeout-minutes': '0' })).toThrow("input 'wait-timeout-minutes'");
+    expect(() => read({ 'max-manifests': '2.5' })).toThrow(
+      "input 'max-manifests' must be a whole number of at least 1, not '2.5'",
+    );
     expect(() => read({ 'wait-timeout-minutes': 'soon' })).toThrow("not 'soon'");
     expect(() => read({ comment: 'sometimes' })).toThrow(
       "input 'comment' must be one of update, new, off, not 'sometimes'",

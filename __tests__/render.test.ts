@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { packageLinks, partitionOf } from '../src/report/links.js';
-import { COMMENT_LIMIT, fit, renderComment, renderSummary } from '../src/report/render.js';
+import { COMMENT_CHARACTERS as COMMENT_LIMIT, SUMMARY_BYTES } from '../src/limits.js';
+import { fit, renderComment, renderSummary } from '../src/report/render.js';
 import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
+import { emptyResult } from '../src/results.js';
+import { renderGfm } from './harness/gfm.js';
 import { COMMIT, REPORT_FIXTURES, RUN_URL } from './harness/report-fixtures.js';
 
 describe('rendering snapshots (docs/report-examples.md shows them rendered)', () => {
@@ -49,6 +52,27 @@ describe('fit', () => {
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toContain(`the full report is in the [workflow run](${RUN_URL})`);
   });
+
+  it('measures the job summary in bytes: Chinese text stays under 1 MiB', () => {
+    const reason = '验证失败'.repeat(150_000); // 600,000 characters, 1.8 MB
+    const results = [
+      {
+        ...emptyResult('models/模型.yml', 'Failed' as const),
+        validation: [{ name: '样本', status: 'Failed', failureReason: reason }],
+        problems: Array.from({ length: 2000 }, (_, i) => ({
+          severity: 'warning' as const,
+          line: i + 1,
+          column: 1,
+          member: `未知成员${i}`.repeat(20),
+          message: '未知成员'.repeat(60),
+        })),
+      },
+    ];
+    const summary = renderSummary({ results, runUrl: RUN_URL });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(SUMMARY_BYTES);
+    expect(summary).toContain('cut at 1000000 bytes; the full report is in');
+    expect(summary).not.toContain('\uFFFD');
+  });
 });
 
 describe('links', () => {
@@ -91,5 +115,54 @@ describe('links', () => {
         'https://console.aws.amazon.com/s3/buckets/bucket?region=eu-west-1&prefix=validation%2Fout%20put%2F',
       run: RUN_URL,
     });
+  });
+});
+
+describe('hostile text in a report, rendered as GitHub renders it', () => {
+  const evil =
+    '[pwn](https://evil.example) ![t](https://evil.example/t.png) @octocat #1 <b>x</b> | y';
+  const result = {
+    ...emptyResult(`models/${evil}/model-package.yml`, 'Failed' as const),
+    name: 'churn',
+    region: 'us-east-1',
+    arn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn',
+    failureReason: 'validation-failed' as const,
+    validation: [{ name: evil, status: 'Failed', failureReason: `${evil} www.evil.example` }],
+    problems: [
+      {
+        severity: 'error' as const,
+        line: 1,
+        column: 1,
+        member: evil,
+        message: `unknown member '${evil}'`,
+      },
+    ],
+    links: { run: RUN_URL },
+  };
+
+  it.each([
+    ['comment', () => renderComment(result, { commit: COMMIT, runUrl: RUN_URL })],
+    ['summary', () => renderSummary({ results: [result], commit: COMMIT, runUrl: RUN_URL })],
+  ])("%s: only the report's own links, no image, mention or reference", (_name, render) => {
+    const rendered = renderGfm(render());
+    expect(rendered.links).toEqual([RUN_URL]);
+    expect(rendered.images).toEqual([]);
+    expect(rendered.mentions).toEqual([]);
+    expect(rendered.references).toEqual([]);
+    expect(rendered.elements).not.toContain('b');
+    const row = rendered.rows.find((r) => r[1] === 'Failed')!;
+    expect(row).toHaveLength(3);
+  });
+
+  it('every fixture links only to the AWS console and the workflow run', () => {
+    for (const { result: fixture } of Object.values(REPORT_FIXTURES)) {
+      const rendered = renderGfm(renderComment(fixture, { commit: COMMIT, runUrl: RUN_URL }));
+      for (const link of rendered.links) {
+        expect(link).toMatch(
+          /^https:\/\/(console\.aws\.amazon\.com\/|github\.com\/octo-org\/models\/)/,
+        );
+      }
+      expect(rendered.mentions).toEqual([]);
+    }
   });
 });

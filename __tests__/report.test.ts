@@ -1,8 +1,47 @@
 import { describe, expect, it } from '@jest/globals';
+import { renderGfm } from './harness/gfm.js';
 import { code, codeBlock, table, text } from '../src/report/markdown.js';
 import { renderSummary } from '../src/report/render.js';
 import { outputsOf } from '../src/outputs.js';
 import { aggregateStatus, emptyResult, stopped, type PackageResult } from '../src/results.js';
+
+const HOSTILE = [
+  '[pwn](https://evil.example) ![t](https://evil.example/t.png)',
+  '<img src=x onerror=alert(1)> <script>alert(1)</script> <a href="https://evil.example">x</a>',
+  '@octo-org/admins @octocat cc: #1 GH-2 octo-org/models#3',
+  'https://evil.example www.evil.example mail admin@evil.example <https://evil.example>',
+  '| cell | break | `tick` *em* _u_ ~~s~~ \\[escaped\\]',
+  '&lt;img&gt; &#64;octocat &#35;1',
+].join(' ');
+
+describe('markdown escaping, rendered as GitHub renders it', () => {
+  it.each([
+    ['text', text],
+    ['code', code],
+  ])('%s() yields no link, image, HTML, mention or reference', (_name, escape) => {
+    const rendered = renderGfm(`| a | b |\n| --- | --- |\n| ${escape(HOSTILE)} | x |`);
+    expect(rendered.links).toEqual([]);
+    expect(rendered.images).toEqual([]);
+    expect(rendered.elements).toEqual(
+      escape === code
+        ? ['code', 'table', 'tbody', 'td', 'th', 'thead', 'tr']
+        : ['table', 'tbody', 'td', 'th', 'thead', 'tr'],
+    );
+    expect(rendered.mentions).toEqual([]);
+    expect(rendered.references).toEqual([]);
+    // The table keeps its two columns, and the text reads as it was written.
+    expect(rendered.rows[1]).toHaveLength(2);
+    expect(rendered.rows[1]![0]!.replaceAll('\u200b', '')).toBe(HOSTILE);
+  });
+
+  it('would fail without escaping: the renderer sees the links, mentions and references', () => {
+    const raw = renderGfm(HOSTILE);
+    expect(raw.links.length).toBeGreaterThan(3);
+    expect(raw.images.length).toBeGreaterThan(0);
+    expect(raw.mentions).toContain('@octocat');
+    expect(raw.references).toContain('#1');
+  });
+});
 
 describe('markdown escaping', () => {
   it('keeps manifest and AWS text from injecting HTML, mentions or table cells', () => {
@@ -10,9 +49,9 @@ describe('markdown escaping', () => {
     const escaped = text(hostile);
     expect(escaped).not.toMatch(/<img|@octo|\|/);
     expect(escaped).toContain('&lt;img');
-    expect(escaped).toContain('&#64;octo');
+    expect(escaped).toContain('@\u200bocto');
     expect(escaped).toContain('&#124;');
-    expect(code('a|b <c> @d')).toBe('<code>a&#124;b &lt;c&gt; &#64;d</code>');
+    expect(code('a|b <c> @d')).toBe('<code>a&#124;b &lt;c&gt; @\u200bd</code>');
     expect(text('line\nbreak')).toBe('line break');
   });
 
@@ -70,7 +109,7 @@ describe('the job summary', () => {
     expect(markdown).toContain('### ❌ models/a.yml');
     expect(markdown).toContain('invalid manifest: 1 error, nothing was sent to AWS');
     expect(markdown).toContain(
-      '- ❌ <code>models/a.yml:3:5</code> <code>Tags[0].Key</code>: bad &lt;b&gt;key&lt;/b&gt;',
+      '- ❌ <code>models/a.yml:3:5</code> <code>Tags\\[0\\].Key</code>: bad &lt;b&gt;key&lt;/b&gt;',
     );
     expect(markdown).toContain('- ⚠️ <code>models/a.yml:9:1</code>: hmm');
     expect(markdown).not.toContain('Request that would be sent');
@@ -105,7 +144,8 @@ describe('outputs', () => {
       }),
       result({ status: 'Failed', failureReason: 'validation-failed' }),
     ];
-    const outputs = outputsOf({ results });
+    const { outputs, notes } = outputsOf({ results });
+    expect(notes).toEqual([]);
     expect(outputs).toMatchObject({
       'model-package-arn': 'arn:aws:sagemaker:us-east-1:123456789012:model-package/g/2',
       'model-package-version': '2',
@@ -114,7 +154,7 @@ describe('outputs', () => {
       'comment-url': '',
     });
     expect(JSON.parse(outputs.results)).toHaveLength(2);
-    expect(outputsOf(stopped('invalid-input', 'bad input'), 'https://x')).toEqual({
+    expect(outputsOf(stopped('invalid-input', 'bad input'), 'https://x').outputs).toEqual({
       'model-package-arn': '',
       'model-package-version': '',
       status: 'Failed',
@@ -124,6 +164,37 @@ describe('outputs', () => {
     });
     // A run-wide reason wins over the results'.
     const cancelled = outputsOf({ results, failure: { reason: 'cancelled', message: 'x' } });
-    expect(cancelled['failure-reason']).toBe('cancelled');
+    expect(cancelled.outputs['failure-reason']).toBe('cancelled');
+  });
+
+  it('keeps results within the limit in bytes, valid JSON, with a note', () => {
+    const many = (n: number, problems: number) =>
+      Array.from({ length: n }, (_, i) =>
+        result({
+          manifest: `models/模型-${i}.yml`,
+          error: '错误'.repeat(50_000),
+          problems: Array.from({ length: problems }, (_, j) => ({
+            severity: 'error' as const,
+            line: j + 1,
+            column: 1,
+            member: '成员',
+            message: '未知'.repeat(100),
+          })),
+        }),
+      );
+    const max = 200_000;
+    const briefer = outputsOf({ results: many(3, 500) }, '', max);
+    expect(Buffer.byteLength(briefer.outputs.results)).toBeLessThanOrEqual(max);
+    const parsed = JSON.parse(briefer.outputs.results);
+    expect(parsed).toHaveLength(3);
+    expect(parsed[0].problems).toHaveLength(20);
+    expect(briefer.notes[0]).toMatch(/over GitHub's limit of 1 MB: long texts were cut/);
+
+    const fewer = outputsOf({ results: many(100, 100) }, '', max);
+    expect(Buffer.byteLength(fewer.outputs.results)).toBeLessThanOrEqual(max);
+    const kept = JSON.parse(fewer.outputs.results).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(100);
+    expect(fewer.notes[0]).toContain(`it holds the first ${kept} of 100 manifests`);
   });
 });

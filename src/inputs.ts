@@ -10,6 +10,8 @@ export type CommentMode = 'update' | 'new' | 'off';
 export interface Settings {
   /** Paths and globs, one per line, relative to the workspace. */
   manifests: string[];
+  /** A run refuses more manifests than this, before any call to AWS or GitHub. */
+  maxManifests: number;
   /** Target region; undefined when neither the input nor the environment names one. */
   region: string | undefined;
   wait: boolean;
@@ -25,6 +27,7 @@ export interface Settings {
 /** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
 export const INPUTS = {
   manifest: 'model-package.yml',
+  'max-manifests': '20',
   region: '',
   wait: 'true',
   'wait-timeout-minutes': '300',
@@ -93,6 +96,14 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  const maxText = valueOf(runner, 'max-manifests');
+  const maxManifests = Number(maxText);
+  if (!Number.isInteger(maxManifests) || maxManifests < 1) {
+    throw new InputError(
+      `input 'max-manifests' must be a whole number of at least 1, not '${maxText}'`,
+    );
+  }
+
   const comment = valueOf(runner, 'comment') as CommentMode;
   if (!COMMENT_MODES.includes(comment)) {
     throw new InputError(
@@ -102,6 +113,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
 
   return {
     manifests,
+    maxManifests,
     region,
     wait: booleanInput(runner, 'wait'),
     waitTimeoutMinutes,

@@ -56,8 +56,13 @@ export async function run(deps: Dependencies): Promise<void> {
     : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };
   const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
   const { commentUrl } = await runner.group('Reporting', () => reporter.finish(linked));
-  for (const [name, value] of Object.entries(outputsOf(linked, commentUrl))) {
-    runner.setOutput(name, value);
+  const { outputs, notes } = outputsOf(linked, commentUrl);
+  for (const note of notes) runner.warning(note);
+  try {
+    for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, value);
+  } catch (e) {
+    runner.setFailed(`Could not write the step's outputs (GITHUB_OUTPUT): ${describe(e)}`);
+    return;
   }
   if (linked.failure) runner.setFailed(linked.failure.message);
 }
@@ -95,6 +100,7 @@ async function produce(
     const checked = await deps.runner.group('Checking the manifests', () =>
       checkManifests({
         patterns: settings.manifests,
+        maxManifests: settings.maxManifests,
         workspace: deps.workspace,
         region: settings.region,
         run: deps.run,
@@ -189,4 +195,8 @@ function resultOf(
     failureReason: manifest.request ? null : 'invalid-manifest',
     problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
-/** The action's outputs (action.yml), derived from a run's outcome. */
-import { aggregateStatus, type Outcome } from './results.js';
+/** The action's outputs (action.yml), derived from a run's outcome, each within GitHub's limit. */
+import { OUTPUT_BYTES, sizeOf } from './limits.js';
+import { aggregateStatus, type Outcome, type PackageResult } from './results.js';
 
 /** Every output of action.yml; a test keeps the two equal. */
 export const OUTPUT_NAMES = [
@@ -13,15 +14,72 @@ export const OUTPUT_NAMES = [
 
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
 
-export function outputsOf(outcome: Outcome, commentUrl = ''): Outputs {
+/** The outputs, and a note for each one that had to be shortened. */
+export function outputsOf(
+  outcome: Outcome,
+  commentUrl = '',
+  max = OUTPUT_BYTES,
+): { outputs: Outputs; notes: string[] } {
   const { results, failure } = outcome;
   const first = results[0];
+  const { json, note } = resultsJson(results, max);
   return {
-    'model-package-arn': first?.arn ?? '',
-    'model-package-version': first?.version != null ? String(first.version) : '',
-    status: aggregateStatus(results),
-    'failure-reason': failure?.reason ?? results.find((r) => r.failureReason)?.failureReason ?? '',
-    results: JSON.stringify(results),
-    'comment-url': commentUrl,
+    outputs: {
+      'model-package-arn': first?.arn ?? '',
+      'model-package-version': first?.version != null ? String(first.version) : '',
+      status: aggregateStatus(results),
+      'failure-reason':
+        failure?.reason ?? results.find((r) => r.failureReason)?.failureReason ?? '',
+      results: json,
+      'comment-url': commentUrl,
+    },
+    notes: note ? [note] : [],
+  };
+}
+
+const SHORT = 1000;
+const FEW_PROBLEMS = 20;
+
+function shorten(value: string | null): string | null {
+  return value && value.length > SHORT ? `${value.slice(0, SHORT)}… (cut)` : value;
+}
+
+/** A result with long texts cut and only its first problems. */
+function brief(result: PackageResult): PackageResult {
+  return {
+    ...result,
+    error: shorten(result.error),
+    validation: result.validation.map((v) => ({ ...v, failureReason: shorten(v.failureReason) })),
+    imageScans: result.imageScans.map((v) => ({ ...v, failureReason: shorten(v.failureReason) })),
+    problems: result.problems
+      .slice(0, FEW_PROBLEMS)
+      .map((p) => ({ ...p, member: shorten(p.member)!, message: shorten(p.message)! })),
+  };
+}
+
+/**
+ * `results` as JSON within `max` bytes: whole when it fits; else each result briefer (long
+ * texts cut, its first problems); else the first results that fit. Always valid JSON.
+ */
+function resultsJson(
+  results: readonly PackageResult[],
+  max: number,
+): { json: string; note?: string } {
+  const whole = JSON.stringify(results);
+  if (sizeOf(whole, 'bytes') <= max) return { json: whole };
+  const briefer = results.map(brief);
+  const json = JSON.stringify(briefer);
+  const cut = `the 'results' output was ${sizeOf(whole, 'bytes')} bytes, over GitHub's limit of 1 MB`;
+  if (sizeOf(json, 'bytes') <= max) {
+    return {
+      json,
+      note: `${cut}: long texts were cut and each manifest keeps its first ${FEW_PROBLEMS} problems; the job summary has more.`,
+    };
+  }
+  let kept = briefer.length;
+  while (kept > 0 && sizeOf(JSON.stringify(briefer.slice(0, kept)), 'bytes') > max) kept--;
+  return {
+    json: JSON.stringify(briefer.slice(0, kept)),
+    note: `${cut}: it holds the first ${kept} of ${results.length} manifests, shortened; the job summary has the rest.`,
   };
 }

@@ -13,6 +13,8 @@ import { countErrors, formatProblem, type Problem } from './problems.js';
 export interface CheckInput {
   /** The manifest input's lines. */
   patterns: readonly string[];
+  /** More files than this are refused before any is read. */
+  maxManifests: number;
   workspace: string;
   region: string | undefined;
   run: RunContext;
@@ -22,7 +24,7 @@ export interface CheckInput {
 
 /** Checks every manifest the input names; throws ManifestPatternError for a bad input. */
 export async function checkManifests(input: CheckInput): Promise<CheckedManifest[]> {
-  const files = await resolveManifestFiles(input.patterns, input.workspace);
+  const files = await resolveManifestFiles(input.patterns, input.workspace, input.maxManifests);
   const context = expressionContextOf(input.run, input.env);
   const checked = await Promise.all(
     files.map((f) => loadManifest(f.absolute, f.relative, { region: input.region, context })),

@@ -5,6 +5,7 @@
  */
 import { repositoryOf, type RunContext } from '../run-context.js';
 import { didYouMean } from '../suggest.js';
+import { credentialName, credentialValue } from './credentials.js';
 import type { MemberPath } from './problems.js';
 
 /** The values a manifest may refer to. */
@@ -42,9 +43,6 @@ export function expressionContextOf(run: RunContext, env: NodeJS.ProcessEnv): Ex
   };
 }
 
-/** Environment variables that hold credentials: a manifest is published and printed. */
-const CREDENTIAL_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/i;
-
 export interface ExpressionError {
   path: MemberPath;
   /** Offset of the expression in the string value. */
@@ -53,6 +51,9 @@ export interface ExpressionError {
   text: string;
   message: string;
 }
+
+const NO_CREDENTIALS =
+  'a manifest is sent to SageMaker and shown in logs and reports, so it may not contain one';
 
 const OPEN = '${{';
 const CLOSE = '}}';
@@ -85,13 +86,15 @@ function resolveReference(
     return { value };
   }
   if (scope === 'env') {
-    if (CREDENTIAL_NAME.test(name)) {
-      return {
-        error: `env.${name} looks like a credential; a manifest is sent to SageMaker and shown in reports, so it may not contain one`,
-      };
-    }
+    const byName = credentialName(name);
+    if (byName)
+      return { error: `env.${name} looks like a credential (${byName}); ${NO_CREDENTIALS}` };
     const value = context.env[name];
     if (value === undefined) return { error: `environment variable ${name} is not set` };
+    const byValue = credentialValue(value);
+    if (byValue) {
+      return { error: `the value of env.${name} looks like ${byValue}; ${NO_CREDENTIALS}` };
+    }
     return { value };
   }
   const hint = scope === 'secrets' || scope === 'vars' ? ` (${scope} are not available here)` : '';

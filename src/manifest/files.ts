@@ -1,6 +1,8 @@
 /**
  * Resolves the `manifest` input (paths and globs, one per line) to files inside the
  * workspace. A path that leads outside it, also through a symbolic link, is refused.
+ * Globs skip .git/ and node_modules/ and symbolic links (a path that names a link is
+ * followed), and may match at most `limit` files in all.
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,9 +36,13 @@ function toRelative(root: string, absolute: string): string {
  * duplicates. Lines starting with `!` exclude what they match; blank lines and lines
  * starting with `#` are ignored.
  */
+/** Folders a glob never walks into: a repository's history and its installed packages. */
+const SKIPPED = ['**/.git/**', '**/node_modules/**'];
+
 export async function resolveManifestFiles(
   patterns: readonly string[],
   workspace: string,
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<ManifestFile[]> {
   const root = await realpath(workspace);
   const lines = patterns.map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
@@ -53,14 +59,17 @@ export async function resolveManifestFiles(
         `manifest '${pattern}' is outside the workspace (${root}); manifests must be inside it`,
       );
     }
+    const dynamic = isDynamicPattern(pattern);
     const matches = (
       await glob(pattern, {
         cwd: root,
-        ignore: excludes,
+        ignore: dynamic ? [...excludes, ...SKIPPED] : excludes,
         onlyFiles: true,
         absolute: true,
         dot: true,
         expandDirectories: false,
+        // A glob never walks through a link; a path that names one is followed (and checked).
+        followSymbolicLinks: !dynamic,
       })
     ).sort();
     if (matches.length === 0) throw new ManifestPatternError(await noMatch(pattern, lexical));
@@ -74,14 +83,20 @@ export async function resolveManifestFiles(
       if (seen.has(real)) continue;
       seen.add(real);
       files.push({ absolute: real, relative: toRelative(root, match) });
+      if (files.length > limit) {
+        throw new ManifestPatternError(
+          `the manifest input matches more than ${limit} files (input 'max-manifests'); name fewer files, or raise 'max-manifests'`,
+        );
+      }
     }
   }
   return files;
 }
 
 async function noMatch(pattern: string, absolute: string): Promise<string> {
-  if (isDynamicPattern(pattern))
-    return `manifest pattern '${pattern}' matches no file in the workspace`;
+  if (isDynamicPattern(pattern)) {
+    return `manifest pattern '${pattern}' matches no file in the workspace (globs skip .git/ and node_modules/)`;
+  }
   const kind = await stat(absolute).then(
     (s) => (s.isFile() ? 'file' : 'other'),
     () => 'missing',

@@ -1,7 +1,8 @@
 /**
- * Markdown for the job summary (and later the pull-request comment). Text from a
- * manifest or from AWS goes through `text()` or `code()`, so it cannot inject HTML,
- * mention people or teams, or break a table.
+ * Markdown for the job summary and the pull-request comments. Text from a manifest or from
+ * AWS goes through `text()` or `code()`, so it cannot inject HTML, links or images, mention
+ * people or teams, refer to issues, or break a table: GitHub renders markdown inside
+ * `<code>` elements too, and links bare URLs, so both escape the same way.
  */
 
 const ENTITIES: Record<string, string> = {
@@ -10,25 +11,36 @@ const ENTITIES: Record<string, string> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&#39;',
-  '@': '&#64;',
   '|': '&#124;',
 };
+
+/** A zero-width space: it breaks what GitHub would link without changing what people read. */
+const BREAK = '\u200b';
 
 /**
  * Escapes text for inline use in markdown and HTML, table cells included. Line breaks
  * become spaces, so the characters that only mean something at the start of a line
- * (#, -, +, >) need no escape.
+ * (#, -, +, >) need no escape. Mentions (@name), issue references (#1, GH-1), e-mail
+ * addresses and bare URLs (https://, www.) are broken by a zero-width space.
  */
-export function text(value: string): string {
+function inline(value: string): string {
   return value
+    .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, `$1${BREAK}`)
+    .replace(/\b(GH)-(?=\d)/gi, `$1-${BREAK}`)
+    .replace(/:\/\//g, `:${BREAK}//`)
+    .replace(/\b(www)\./gi, `$1${BREAK}.`)
     .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
-    .replace(/[&<>"'@|]/g, (c) => ENTITIES[c]!)
-    .replace(/\r?\n/g, ' ');
+    .replace(/[&<>"'|]/g, (c) => ENTITIES[c]!)
+    .replace(/\r\n?|\n/g, ' ');
+}
+
+export function text(value: string): string {
+  return inline(value);
 }
 
 /** Inline code that stays inline code whatever it contains; safe in table cells. */
 export function code(value: string): string {
-  return `<code>${value.replace(/[&<>"'@|]/g, (c) => ENTITIES[c]!).replace(/\r?\n/g, ' ')}</code>`;
+  return `<code>${inline(value)}</code>`;
 }
 
 /** A fenced block that no content can close early. */

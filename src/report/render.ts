@@ -5,15 +5,11 @@
  * and image scans with their failure reasons, links, the manifest's problems and, for a
  * dry run, the request. Text from AWS or a manifest is escaped; long bodies are cut.
  */
+import { COMMENT_CHARACTERS, cutTo, sizeOf, SUMMARY_BYTES, type Measure } from '../limits.js';
 import type { PackageResult, PackageStatus } from '../results.js';
 import { commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
-
-/** GitHub refuses comment bodies longer than this. */
-export const COMMENT_LIMIT = 65_536;
-/** Job summaries are limited to 1 MiB per step; stay well below. */
-export const SUMMARY_LIMIT = 1_000_000;
 
 const ICONS: Record<PackageStatus, string> = {
   DryRun: '🔍',
@@ -169,17 +165,22 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
 }
 
 /**
- * The longest rendering within `max` characters: failure reasons are cut shorter and
- * shorter, and as a last resort the body itself, with a note that says where the rest is.
+ * The longest rendering within `max` (characters or bytes): failure reasons are cut shorter
+ * and shorter, and as a last resort the body itself, with a note that says where the rest is.
  */
-export function fit(render: (reasonLimit: number) => string, max: number, runUrl?: string): string {
+export function fit(
+  render: (reasonLimit: number) => string,
+  max: number,
+  runUrl?: string,
+  measure: Measure = 'characters',
+): string {
   for (const limit of [Number.POSITIVE_INFINITY, 4000, 1000, 200]) {
     const body = render(limit);
-    if (body.length <= max) return body;
+    if (sizeOf(body, measure) <= max) return body;
   }
   const where = runUrl ? `the [workflow run](${url(runUrl)})` : 'the workflow run';
-  const note = `\n\n*… cut at ${max} characters; the full report is in ${where}.*\n`;
-  return render(200).slice(0, max - note.length) + note;
+  const note = `\n\n*… cut at ${max} ${measure}; the full report is in ${where}.*\n`;
+  return cutTo(render(200), max - sizeOf(note, measure), measure) + note;
 }
 
 export interface SummaryInput {
@@ -210,8 +211,9 @@ export function renderSummary(input: SummaryInput): string {
       }
       return `${parts.join('\n\n')}\n`;
     },
-    SUMMARY_LIMIT,
+    SUMMARY_BYTES,
     input.runUrl,
+    'bytes',
   );
 }
 
@@ -227,7 +229,7 @@ export function renderComment(
         renderPackage(result, { ...options, reasonLimit }),
         '<sub>SageMaker model package action · this comment is updated on every status change</sub>',
       ].join('\n\n'),
-    COMMENT_LIMIT,
+    COMMENT_CHARACTERS,
     options.runUrl,
   );
 }
