@@ -18,6 +18,14 @@ export interface ExpressionContext {
 export const GITHUB_PROPERTIES = ['sha', 'ref_name', 'run_id', 'run_number', 'repository'] as const;
 export type GithubProperty = (typeof GITHUB_PROPERTIES)[number];
 
+/**
+ * A reference that can resolve, as the source of a regular expression that finds one in
+ * a string: the JSON Schema accepts a string holding one wherever the value it resolves
+ * to could be valid. Whether the variable is set, or looks like a credential, is known
+ * only when the manifest is checked.
+ */
+export const REFERENCE_SOURCE = String.raw`\$\{\{\s*(?:github\.(?:${GITHUB_PROPERTIES.join('|')})|env\.[A-Za-z_][A-Za-z0-9_]*)\s*\}\}`;
+
 /** The runner variable behind each github.* property. */
 export const GITHUB_VARIABLES: Readonly<Record<GithubProperty, string>> = {
   sha: 'GITHUB_SHA',

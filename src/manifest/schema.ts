@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import * as sdkEnums from '../generated/sdk-enums.js';
 import { closest } from '../suggest.js';
+import { GITHUB_PROPERTIES, REFERENCE_SOURCE } from './expressions.js';
 
 /** Issue params that mark a finding as a warning rather than an error. */
 export const WARNING = { severity: 'warning' } as const;
@@ -24,8 +25,20 @@ function text(max: number, min = 0) {
   return z.string().check(...lengths(max, min));
 }
 
+/**
+ * A string matching `re`. `expected` says in words what matches: the check's message and,
+ * in the JSON Schema, the message editors show instead of the regular expression
+ * (`patternErrorMessage`, read by VS Code and the YAML language server).
+ */
 function pattern(max: number, re: RegExp, expected: string, min = 0) {
-  return z.string().check(...lengths(max, min), z.regex(re, { error: `expected ${expected}` }));
+  const message = `expected ${expected}`;
+  return z
+    .string()
+    .check(
+      ...lengths(max, min),
+      z.regex(re, { error: message }),
+      z.meta({ patternErrorMessage: message }),
+    );
 }
 
 const opt = z.optional;
@@ -638,16 +651,91 @@ export const manifestSchema = z
 
 export type ModelPackageManifest = z.infer<typeof manifestSchema>;
 
+// ---------------------------------------------------------------- the JSON Schema
+
+type JsonSchema = Record<string, unknown>;
+
+/** The keywords that can refuse a string holding an expression. */
+const STRING_CONSTRAINTS = [
+  'minLength',
+  'maxLength',
+  'pattern',
+  'patternErrorMessage',
+  'format',
+  'enum',
+  'const',
+];
+
+/** Keywords whose value is a schema, a list of schemas, or a map of schemas. */
+const SUBSCHEMA = ['items', 'additionalProperties', 'not', 'contains', 'if', 'then', 'else'];
+const SUBSCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
+const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs'];
+
+const EXPRESSION_DEF = 'Expression';
+const EXPRESSION: JsonSchema = {
+  type: 'string',
+  pattern: REFERENCE_SOURCE,
+  patternErrorMessage: 'expected ${{ github.<name> }} or ${{ env.<NAME> }}',
+  description: `Text holding \${{ github.${GITHUB_PROPERTIES.join(' }}, ${{ github.')} }} or \${{ env.NAME }} expressions, which the action replaces before it checks the value.`,
+};
+
+/**
+ * The JSON Schema of a manifest as written, before its expressions are resolved (SPEC §2).
+ * A string with a pattern, an enum or lengths also accepts any string holding an
+ * expression, since the value it resolves to could be valid; lengths do not apply to it
+ * either, since an expression's text says nothing of its value's length. Member names
+ * (propertyNames) are never resolved, so they accept no expression; nor do numbers and
+ * booleans.
+ */
+function acceptingExpressions(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (SUBSCHEMA.includes(key) && isRecord(value)) {
+      out[key] = acceptingExpressions(value);
+    } else if (SUBSCHEMA_LISTS.includes(key) && Array.isArray(value)) {
+      out[key] = value.map((item) => (isRecord(item) ? acceptingExpressions(item) : item));
+    } else if (SUBSCHEMA_MAPS.includes(key) && isRecord(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, item]) => [
+          name,
+          isRecord(item) ? acceptingExpressions(item) : item,
+        ]),
+      );
+    } else {
+      out[key] = value;
+    }
+  }
+  // A minimum length of 1 asks for a string that is not empty, which an expression is.
+  const refuses = (key: string) => key in out && !(key === 'minLength' && out.minLength === 1);
+  if (out.type !== 'string' || !STRING_CONSTRAINTS.some(refuses)) return out;
+  const { type, ...rest } = out;
+  const value = Object.fromEntries(
+    Object.entries(rest).filter(([key]) => STRING_CONSTRAINTS.includes(key)),
+  );
+  const annotations = Object.entries(rest).filter(([key]) => !STRING_CONSTRAINTS.includes(key));
+  return {
+    type,
+    // The value itself comes first: editors report the first alternative's problems.
+    anyOf: [value, { $ref: `#/$defs/${EXPRESSION_DEF}` }],
+    ...Object.fromEntries(annotations),
+  };
+}
+
 /** The JSON Schema committed as schema/model-package.schema.json. */
 export function manifestJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(manifestSchema, { unrepresentable: 'any' }) as Record<
     string,
     unknown
   >;
+  const { $defs, ...rest } = acceptingExpressions(schema);
+  if (isRecord($defs) && EXPRESSION_DEF in $defs) {
+    throw new Error(`the manifest schema already defines ${EXPRESSION_DEF}`);
+  }
   return {
     $schema: schema.$schema,
     title: 'SageMaker model package manifest (CreateModelPackage request)',
-    ...schema,
+    ...rest,
+    $defs: { ...(isRecord($defs) ? $defs : {}), [EXPRESSION_DEF]: EXPRESSION },
     oneOf: [
       { required: ['ModelPackageName'], not: { required: ['ModelPackageGroupName'] } },
       { required: ['ModelPackageGroupName'], not: { required: ['ModelPackageName'] } },
