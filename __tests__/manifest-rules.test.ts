@@ -105,12 +105,6 @@ describe('one mistake, one error at its position', () => {
     expect(e.message).toContain('only on unversioned packages');
   });
 
-  it('ModelApprovalStatus on an unversioned package', () => {
-    const e = onlyError(`${MARKETPLACE}ModelApprovalStatus: Approved\n`);
-    expect(e).toMatchObject({ line: 26, member: 'ModelApprovalStatus' });
-    expect(e.message).toContain('only to versioned packages');
-  });
-
   it('a malformed role ARN', () => {
     const e = onlyError(
       replaceLine(
@@ -274,6 +268,68 @@ describe('several mistakes', () => {
   });
 });
 
+/** A manifest with one instance type replaced by `value` (as written in YAML), and where it is. */
+interface InstanceTypePlace {
+  member: string;
+  line: number;
+  text: (value: string) => string;
+}
+
+const ADDITIONAL = (transform: string, realtime: string) => `AdditionalInferenceSpecifications:
+  - Name: gpu
+    Containers:
+      - Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0-gpu
+    SupportedTransformInstanceTypes: [${transform}]
+    SupportedRealtimeInferenceInstanceTypes: [${realtime}]
+`;
+
+const INSTANCE_TYPE_PLACES: InstanceTypePlace[] = [
+  {
+    member: 'InferenceSpecification.SupportedTransformInstanceTypes[0]',
+    line: 8,
+    text: (v) =>
+      replaceLine(
+        MARKETPLACE,
+        'SupportedTransformInstanceTypes:',
+        `  SupportedTransformInstanceTypes: [${v}]`,
+      ),
+  },
+  {
+    member: 'InferenceSpecification.SupportedRealtimeInferenceInstanceTypes[0]',
+    line: 9,
+    text: (v) =>
+      replaceLine(
+        MARKETPLACE,
+        'SupportedRealtimeInferenceInstanceTypes:',
+        `  SupportedRealtimeInferenceInstanceTypes: [${v}]`,
+      ),
+  },
+  {
+    member:
+      'ValidationSpecification.ValidationProfiles[0].TransformJobDefinition.TransformResources.InstanceType',
+    line: 22,
+    text: (v) => replaceLine(MARKETPLACE, 'InstanceType:', `          InstanceType: ${v}`),
+  },
+  {
+    member: 'AdditionalInferenceSpecifications[0].SupportedTransformInstanceTypes[0]',
+    line: 30,
+    text: (v) => `${MARKETPLACE}${ADDITIONAL(v, 'ml.g5.xlarge')}`,
+  },
+  {
+    member: 'AdditionalInferenceSpecifications[0].SupportedRealtimeInferenceInstanceTypes[0]',
+    line: 31,
+    text: (v) => `${MARKETPLACE}${ADDITIONAL('ml.m5.large', v)}`,
+  },
+];
+
+/** The column where `value` starts on line `line` of `text`. */
+function columnOf(text: string, line: number, value: string): number {
+  const lineText = text.split('\n')[line - 1]!;
+  const index = lineText.lastIndexOf(value);
+  if (index < 0) throw new Error(`${value} is not on line ${line}`);
+  return index + 1;
+}
+
 describe('instance types', () => {
   it('warns about a name the SDK does not know, with the nearest known names', () => {
     const result = check(
@@ -292,6 +348,186 @@ describe('instance types', () => {
     });
     expect(w!.message).toContain('nearest known: ml.m5.large');
     expect(result.request).toBeDefined();
+  });
+
+  it('accepts the places with known names as they are', () => {
+    for (const place of INSTANCE_TYPE_PLACES) {
+      expect(check(place.text('ml.m5.large')).problems).toEqual([]);
+    }
+  });
+
+  describe.each(INSTANCE_TYPE_PLACES)('at $member', (place) => {
+    it.each([
+      ["'ml.m5.large '", 'has spaces around it', "write 'ml.m5.large'"],
+      ["' ml.m5.large'", 'has spaces around it', "write 'ml.m5.large'"],
+      ['ML.M5.LARGE', 'has upper-case letters', "write 'ml.m5.large'"],
+      ['ml.M5.large', 'has upper-case letters', "write 'ml.m5.large'"],
+      ['m5.large', "is not of the form 'ml.<family>.<size>'", "write 'ml.m5.large'"],
+      ['ml.m5', "is not of the form 'ml.<family>.<size>'", "such as 'ml.m5.large'"],
+      ['ml_m5_large', "is not of the form 'ml.<family>.<size>'", 'write a name such as'],
+      ["''", "is not of the form 'ml.<family>.<size>'", 'write a name such as'],
+    ])('%s is an error that says why and what to write', (value, why, fix) => {
+      const text = place.text(value);
+      const result = check(text);
+      expect(warnings(result.problems)).toEqual([]);
+      const e = onlyError(text);
+      expect(e).toMatchObject({
+        member: place.member,
+        line: place.line,
+        column: columnOf(text, place.line, value),
+      });
+      expect(e.message).toContain('can never be an instance type');
+      expect(e.message).toContain(why);
+      expect(e.message).toContain(fix);
+    });
+
+    it('a well-formed name the SDK does not know is a warning', () => {
+      const result = check(place.text('ml.m9.large'));
+      expect(errors(result.problems)).toEqual([]);
+      expect(warnings(result.problems)).toMatchObject([{ member: place.member, line: place.line }]);
+      expect(warnings(result.problems)[0]!.message).toMatch(
+        /^'ml\.m9\.large' is not a (batch transform|real-time inference) instance type known to this version of the AWS SDK \(nearest known: ml\.m5\.large/,
+      );
+      expect(result.request).toBeDefined();
+    });
+  });
+
+  it('accepts families with a hyphen, which the service has', () => {
+    expect(check(INSTANCE_TYPE_PLACES[1]!.text('ml.p6-b200.48xlarge')).problems).toEqual([]);
+    // Not a batch transform type the SDK knows, but well-formed: a warning.
+    const result = check(INSTANCE_TYPE_PLACES[0]!.text('ml.p6-b200.48xlarge'));
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems)).toHaveLength(1);
+  });
+});
+
+describe('what SageMaker accepts but ignores', () => {
+  it('CertifyForMarketplace: false on a version is silent', () => {
+    expect(check(`${VERSIONED}CertifyForMarketplace: false\n`).problems).toEqual([]);
+  });
+
+  it('CertifyForMarketplace: true on a version is a warning, without the Marketplace rules', () => {
+    // VERSIONED has no ValidationSpecification, which a Marketplace package needs.
+    const result = check(`${VERSIONED}CertifyForMarketplace: true\n`);
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems)).toEqual([
+      expect.objectContaining({ line: 9, column: 24, member: 'CertifyForMarketplace' }),
+    ]);
+    expect(result.problems[0]!.message).toContain('has no effect on a version');
+    expect(result.problems[0]!.message).toContain('remove it');
+    expect(result.request?.CertifyForMarketplace).toBe(true);
+  });
+
+  it('an image in another region on a version with CertifyForMarketplace: true is a warning', () => {
+    const text = `${VERSIONED}CertifyForMarketplace: true\n`.replace(
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    );
+    const result = check(text);
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems).map((w) => w.member)).toEqual([
+      'InferenceSpecification.Containers[0].Image',
+      'CertifyForMarketplace',
+    ]);
+  });
+
+  it('ModelApprovalStatus on an unversioned package is a warning', () => {
+    const result = check(`${MARKETPLACE}ModelApprovalStatus: PendingManualApproval\n`);
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems)).toEqual([
+      expect.objectContaining({ line: 26, column: 22, member: 'ModelApprovalStatus' }),
+    ]);
+    expect(result.problems[0]!.message).toContain('has no effect on an unversioned package');
+    expect(result.request?.ModelApprovalStatus).toBe('PendingManualApproval');
+  });
+
+  it('an unknown ModelApprovalStatus on an unversioned package is still an error', () => {
+    const result = check(`${MARKETPLACE}ModelApprovalStatus: Aproved\n`);
+    expect(errors(result.problems)).toMatchObject([{ member: 'ModelApprovalStatus' }]);
+  });
+});
+
+describe("room for the action's own entries", () => {
+  const tags = (n: number) =>
+    Array.from({ length: n }, (_, i) => `  - {Key: tag${i}, Value: v}\n`).join('');
+  const properties = (n: number) => Array.from({ length: n }, (_, i) => `  key${i}: v\n`).join('');
+  const withTags = (n: number) => MARKETPLACE.replace('  - {Key: team, Value: ml}\n', tags(n));
+
+  it('an unversioned package may have 48 tags, not 49: the action adds 2', () => {
+    expect(check(withTags(48)).problems).toEqual([]);
+    const e = onlyError(withTags(49));
+    expect(e).toMatchObject({ line: 24, column: 1, member: 'Tags' });
+    expect(e.message).toBe(
+      "Tags has 49 entries, but SageMaker allows 50 and the action adds 2 entries of its own (its fingerprint and the run's identity): a manifest may have at most 48 entries here; remove 1",
+    );
+  });
+
+  it('more tags than the API allows is one error, that says the same', () => {
+    const e = onlyError(withTags(55));
+    expect(e).toMatchObject({ line: 24, member: 'Tags' });
+    expect(e.message).toContain('at most 48 entries here; remove 7');
+  });
+
+  it('a version may have 48 customer metadata properties, not 49', () => {
+    expect(check(`${VERSIONED}CustomerMetadataProperties:\n${properties(48)}`).problems).toEqual(
+      [],
+    );
+    const e = onlyError(`${VERSIONED}CustomerMetadataProperties:\n${properties(49)}`);
+    expect(e).toMatchObject({ line: 9, column: 1, member: 'CustomerMetadataProperties' });
+    expect(e.message).toContain('the action adds 2 entries of its own');
+    expect(e.message).toContain('at most 48 entries here; remove 1');
+  });
+
+  it('an unversioned package keeps all 50 customer metadata properties: the action tags it', () => {
+    expect(check(`${MARKETPLACE}CustomerMetadataProperties:\n${properties(50)}`).problems).toEqual(
+      [],
+    );
+    const e = onlyError(`${MARKETPLACE}CustomerMetadataProperties:\n${properties(51)}`);
+    expect(e).toMatchObject({ line: 26, member: 'CustomerMetadataProperties' });
+    expect(e.message).toBe(
+      'CustomerMetadataProperties has 51 entries; SageMaker allows at most 50: remove 1',
+    );
+  });
+
+  it("refuses a tag key with the action's prefix", () => {
+    const e = onlyError(
+      MARKETPLACE.replace('{Key: team,', '{Key: "sagemaker-model-package-action:fingerprint",'),
+    );
+    expect(e).toMatchObject({ line: 25, column: 11, member: 'Tags[0].Key' });
+    expect(e.message).toBe(
+      "'sagemaker-model-package-action:fingerprint' starts with 'sagemaker-model-package-action:', which is reserved for the action's own entries; rename the key",
+    );
+  });
+
+  it("refuses a customer metadata property key with the action's prefix, at the key", () => {
+    const e = onlyError(
+      `${VERSIONED}CustomerMetadataProperties:\n  team: ml\n  sagemaker-model-package-action:run: x\n`,
+    );
+    expect(e).toMatchObject({
+      line: 11,
+      column: 3,
+      member: 'CustomerMetadataProperties["sagemaker-model-package-action:run"]',
+    });
+    expect(e.message).toContain('reserved for the action');
+  });
+
+  it('a refused key is one error, and still counts as an entry', () => {
+    const only = `${VERSIONED}CustomerMetadataProperties:\n  sagemaker-model-package-action:fingerprint: x\n`;
+    expect(errors(check(only).problems).map((e) => e.member)).toEqual([
+      'CustomerMetadataProperties["sagemaker-model-package-action:fingerprint"]',
+    ]);
+    const full = `${VERSIONED}CustomerMetadataProperties:\n${properties(48)}  sagemaker-model-package-action:run: x\n`;
+    const found = errors(check(full).problems);
+    expect(found.map((e) => e.member)).toEqual([
+      'CustomerMetadataProperties',
+      'CustomerMetadataProperties["sagemaker-model-package-action:run"]',
+    ]);
+    expect(found[0]!.message).toContain('has 49 entries');
+  });
+
+  it('accepts keys that only look like the prefix', () => {
+    const text = `${VERSIONED}CustomerMetadataProperties:\n  sagemaker-model-package-action: x\n  team:sagemaker-model-package-action:x: y\n`;
+    expect(check(text).problems).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ACTION_KEY_PREFIX } from '../../src/action-entries.js';
 import { manifestSchema } from '../../src/manifest/schema.js';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
@@ -69,12 +70,45 @@ function expectNoSecrets(run: ActionRun) {
   }
 }
 
-/** Every CreateModelPackage sent is a request the service accepts. */
+/**
+ * A request split into what a manifest may hold and the entries the action added, which
+ * a manifest may not have.
+ */
+function splitActionEntries(request: Record<string, unknown>) {
+  const own = (key: string) => key.startsWith(ACTION_KEY_PREFIX);
+  const manifest = { ...request };
+  let added = 0;
+  const tags = request.Tags as { Key: string }[] | undefined;
+  if (tags) {
+    const kept = tags.filter((tag) => !own(tag.Key));
+    added += tags.length - kept.length;
+    if (kept.length > 0) manifest.Tags = kept;
+    else delete manifest.Tags;
+  }
+  const properties = request.CustomerMetadataProperties as Record<string, string> | undefined;
+  if (properties) {
+    const kept = Object.entries(properties).filter(([key]) => !own(key));
+    added += Object.keys(properties).length - kept.length;
+    if (kept.length > 0) manifest.CustomerMetadataProperties = Object.fromEntries(kept);
+    else delete manifest.CustomerMetadataProperties;
+  }
+  return { manifest, added };
+}
+
+/**
+ * Every CreateModelPackage sent is a request the service accepts: a valid manifest and
+ * the action's own entries, within the API's limit of 50.
+ */
 function expectValidCreateRequests() {
   for (const request of emulator.requests.filter((r) => r.operation === 'CreateModelPackage')) {
     const { ClientToken, ...rest } = request.body as { ClientToken?: unknown };
     expect(ClientToken).toMatch(/^[a-zA-Z0-9-]{1,36}$/);
-    const parsed = manifestSchema.safeParse(rest);
+    const { manifest, added } = splitActionEntries(rest);
+    expect(added).toBeGreaterThan(0);
+    const body = rest as { Tags?: unknown[]; CustomerMetadataProperties?: object };
+    expect(body.Tags?.length ?? 0).toBeLessThanOrEqual(50);
+    expect(Object.keys(body.CustomerMetadataProperties ?? {}).length).toBeLessThanOrEqual(50);
+    const parsed = manifestSchema.safeParse(manifest);
     const errors = parsed.success
       ? []
       : parsed.error.issues.filter(

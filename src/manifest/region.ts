@@ -45,7 +45,9 @@ function containersOf(
 export function checkImageRegions(value: unknown, region: string | undefined): Finding[] {
   if (!region || !value || typeof value !== 'object' || Array.isArray(value)) return [];
   const manifest = value as Record<string, unknown>;
-  const marketplace = manifest.CertifyForMarketplace === true;
+  // AWS Marketplace lists unversioned packages; on a version the flag has no effect.
+  const marketplace =
+    manifest.CertifyForMarketplace === true && manifest.ModelPackageGroupName === undefined;
   const findings: Finding[] = [];
   for (const { path, image } of containersOf(manifest)) {
     if (typeof image !== 'string') continue;

@@ -8,6 +8,11 @@
  * the service matches them against the whole value.
  */
 import * as z from 'zod/mini';
+import {
+  ACTION_ENTRIES,
+  ACTION_ENTRIES_DESCRIPTION,
+  ACTION_KEY_PREFIX,
+} from '../action-entries.js';
 import * as sdkEnums from '../generated/sdk-enums.js';
 import { closest } from '../suggest.js';
 import { GITHUB_PROPERTIES, REFERENCE_SOURCE } from './expressions.js';
@@ -43,8 +48,16 @@ function pattern(max: number, re: RegExp, expected: string, min = 0) {
 
 const opt = z.optional;
 
-/** A list whose size limits are checked without hiding the problems of its items. */
-function list<T extends z.ZodMiniType>(item: T, min: number, max?: number) {
+/**
+ * A list whose size limits are checked without hiding the problems of its items. With
+ * `checkMax: false` the maximum is only declared: the rules between members check it.
+ */
+function list<T extends z.ZodMiniType>(
+  item: T,
+  min: number,
+  max?: number,
+  { checkMax = true } = {},
+) {
   return z.array(item).check(
     z.superRefine(
       (value, ctx) => {
@@ -58,7 +71,7 @@ function list<T extends z.ZodMiniType>(item: T, min: number, max?: number) {
             input: value,
           });
         }
-        if (max !== undefined && value.length > max) {
+        if (checkMax && max !== undefined && value.length > max) {
           ctx.addIssue({
             code: 'too_big',
             origin: 'array',
@@ -74,14 +87,41 @@ function list<T extends z.ZodMiniType>(item: T, min: number, max?: number) {
   );
 }
 
-/** A string-to-string map with a limit on its number of entries. */
-function map(key: z.ZodMiniType<string>, value: z.ZodMiniType<string>, min: number, max: number) {
+/**
+ * How many entries the map at `path` has in the manifest: those whose key was refused are
+ * no longer in the parsed value, but they count.
+ */
+function entryCount(
+  value: Record<string, unknown>,
+  ctx: z.core.$RefinementCtx,
+  path: readonly PropertyKey[],
+): number {
+  const refused = ctx.issues.filter(
+    (issue) =>
+      issue.code === 'invalid_key' &&
+      issue.path?.length === path.length + 1 &&
+      path.every((segment, i) => issue.path![i] === segment),
+  ).length;
+  return Object.keys(value).length + refused;
+}
+
+/**
+ * A string-to-string map with a limit on its number of entries. With `checkMax: false`
+ * the maximum is only declared: the rules between members check it.
+ */
+function map(
+  key: z.ZodMiniType<string>,
+  value: z.ZodMiniType<string>,
+  min: number,
+  max: number,
+  { checkMax = true } = {},
+) {
   return z.record(key, value).check(
     z.superRefine(
       (input, ctx) => {
         if (typeof input !== 'object' || input === null) return;
-        const size = Object.keys(input).length;
-        if (size < min || size > max) {
+        const size = entryCount(input, ctx, []);
+        if (size < min || (checkMax && size > max)) {
           ctx.addIssue({
             code: 'custom',
             message: `expected ${min} to ${max} entries, found ${size}`,
@@ -127,18 +167,45 @@ const INSTANCE_TYPES = {
   realtime: sdkEnums.ProductionVariantInstanceType,
 } as const;
 
+/** ml.<family>.<size>, as every SageMaker instance type is spelled: ml.m5.large, ml.p6-b200.48xlarge. */
+const INSTANCE_TYPE_RE = /^ml\.[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Why a value can never be an instance type, and what to write instead. */
+function malformedInstanceType(value: string, known: readonly string[]): string {
+  const normalized = value.trim().toLowerCase();
+  const reasons: string[] = [];
+  if (value !== value.trim()) reasons.push('has spaces around it');
+  if (value !== value.toLowerCase()) reasons.push('has upper-case letters');
+  if (!INSTANCE_TYPE_RE.test(normalized)) reasons.push("is not of the form 'ml.<family>.<size>'");
+  const fixed =
+    INSTANCE_TYPE_RE.test(normalized) || !INSTANCE_TYPE_RE.test(`ml.${normalized}`)
+      ? normalized
+      : `ml.${normalized}`;
+  const hint = known.includes(fixed)
+    ? `write '${fixed}'`
+    : `write a name such as ${closest(fixed, known, 3, Number.POSITIVE_INFINITY)
+        .map((name) => `'${name}'`)
+        .join(', ')}`;
+  const said =
+    reasons.length > 1 ? `${reasons.slice(0, -1).join(', ')} and ${reasons.at(-1)}` : reasons[0];
+  return `'${value}' can never be an instance type: it ${said}; ${hint}`;
+}
+
 /**
- * An instance type. The SDK's enums lag the service, so a name they do not know is a
- * warning with the nearest known names, never an error.
+ * An instance type. A value that can never be one is an error. The SDK's enums lag the
+ * service, so a well-formed name they do not know is a warning with the nearest known
+ * names, never an error.
  */
 function instanceType(kind: keyof typeof INSTANCE_TYPES, id: string) {
   const known: readonly string[] = INSTANCE_TYPES[kind];
   const knownSet = new Set(known);
   const label = kind === 'transform' ? 'batch transform' : 'real-time inference';
   return z.string().check(
-    z.minLength(1),
+    z.regex(INSTANCE_TYPE_RE, {
+      error: (issue) => malformedInstanceType(String(issue.input), known),
+    }),
     z.superRefine((value, ctx) => {
-      if (knownSet.has(value)) return;
+      if (knownSet.has(value) || !INSTANCE_TYPE_RE.test(value)) return;
       const near = closest(value, known, 3, Number.POSITIVE_INFINITY);
       ctx.addIssue({
         code: 'custom',
@@ -147,7 +214,8 @@ function instanceType(kind: keyof typeof INSTANCE_TYPES, id: string) {
         input: value,
         message:
           `'${value}' is not a ${label} instance type known to this version of the AWS SDK` +
-          (near.length ? `; nearest known: ${near.join(', ')}` : ''),
+          (near.length ? ` (nearest known: ${near.join(', ')})` : '') +
+          '; correct it unless the instance type is newer than the SDK',
       });
     }),
     z.meta({ id, examples: [...known] }),
@@ -359,9 +427,26 @@ const transformJobDefinition = () =>
     }),
   });
 
+/** Tags and CustomerMetadataProperties hold at most this many entries each. */
+const MAX_ENTRIES = 50;
+
+/** A tag or customer metadata property key: the action's own prefix is refused. */
+const entryKey = (expected: string) =>
+  pattern(128, TAG_RE, expected, 1).check(
+    z.superRefine((value, ctx) => {
+      if (!value.startsWith(ACTION_KEY_PREFIX)) return;
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `'${value}' starts with '${ACTION_KEY_PREFIX}', which is reserved for the action's own entries; rename the key`,
+      });
+    }),
+    z.meta({ not: { pattern: `^${ACTION_KEY_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } }),
+  );
+
 const tag = () =>
   z.strictObject({
-    Key: pattern(128, TAG_RE, `a tag key of ${TAG_EXPECTED}`, 1),
+    Key: entryKey(`a tag key of ${TAG_EXPECTED}`),
     Value: pattern(256, TAG_RE, `a tag value of ${TAG_EXPECTED}`),
   });
 
@@ -445,7 +530,8 @@ const manifestShape = {
       .boolean()
       .check(z.meta({ description: 'Whether the package is to be listed on AWS Marketplace.' })),
   ),
-  Tags: opt(list(tag(), 0, 50)),
+  // Where the action adds its own entries, the rules between members check the limit.
+  Tags: opt(list(tag(), 0, MAX_ENTRIES - ACTION_ENTRIES, { checkMax: false })),
   ModelApprovalStatus: opt(oneOf(sdkEnums.ModelApprovalStatus)),
   MetadataProperties: opt(
     z.strictObject({
@@ -473,10 +559,11 @@ const manifestShape = {
   SamplePayloadUrl: opt(url()),
   CustomerMetadataProperties: opt(
     map(
-      pattern(128, TAG_RE, `a key of ${TAG_EXPECTED}`, 1),
+      entryKey(`a key of ${TAG_EXPECTED}`),
       pattern(256, TAG_RE, `a value of ${TAG_EXPECTED}`, 1),
       1,
-      50,
+      MAX_ENTRIES,
+      { checkMax: false },
     ),
   ),
   DriftCheckBaselines: opt(
@@ -543,16 +630,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The limit on the entries of Tags or CustomerMetadataProperties. Where the action adds
+ * its own (tags on unversioned packages, customer metadata properties on versions), the
+ * manifest must leave room for them.
+ */
+function roomForActionEntries(
+  member: 'Tags' | 'CustomerMetadataProperties',
+  size: number,
+  actionAdds: boolean,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const allowed = actionAdds ? MAX_ENTRIES - ACTION_ENTRIES : MAX_ENTRIES;
+  if (size <= allowed) return;
+  const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
+  issue(
+    [member],
+    actionAdds
+      ? `${member} has ${entries(size)}, but SageMaker allows ${MAX_ENTRIES} and the action adds ${entries(ACTION_ENTRIES)} of its own (${ACTION_ENTRIES_DESCRIPTION}): a manifest may have at most ${entries(allowed)} here; remove ${size - allowed}`
+      : `${member} has ${entries(size)}; SageMaker allows at most ${MAX_ENTRIES}: remove ${size - allowed}`,
+  );
+}
+
 /** The rules between members (SPEC §2), checked whatever else is wrong with the manifest. */
 function memberRules(input: unknown, ctx: z.core.$RefinementCtx): void {
   if (!isRecord(input)) return;
-  const issue = (path: (string | number)[], message: string, at?: (string | number)[]) =>
+  const issue = (
+    path: (string | number)[],
+    message: string,
+    { at, warning = false }: { at?: (string | number)[]; warning?: boolean } = {},
+  ) =>
     ctx.addIssue({
       code: 'custom',
       path,
       message,
       input,
-      ...(at ? { params: { at } } : {}),
+      params: { ...(warning ? WARNING : {}), ...(at ? { at } : {}) },
     } as Issue);
   const has = (key: string) => input[key] !== undefined;
   const named = has('ModelPackageName');
@@ -599,10 +712,12 @@ function memberRules(input: unknown, ctx: z.core.$RefinementCtx): void {
         }
       }
     }
+    // The SageMaker Python SDK sends it for every package, and SageMaker accepts it.
     if (has('ModelApprovalStatus')) {
       issue(
         ['ModelApprovalStatus'],
-        'ModelApprovalStatus applies only to versioned packages (ModelPackageGroupName)',
+        'ModelApprovalStatus has no effect on an unversioned package (ModelPackageName): only versions in a model package group are approved; remove it',
+        { warning: true },
       );
     }
   }
@@ -614,20 +729,36 @@ function memberRules(input: unknown, ctx: z.core.$RefinementCtx): void {
         'Tags are accepted only on unversioned packages (ModelPackageName); a version takes the tags of its model package group',
       );
     }
-    if (has('CertifyForMarketplace')) {
+    // The SageMaker Python SDK sends it for every package (false unless asked), and
+    // SageMaker accepts it; false is the default and says nothing.
+    if (input.CertifyForMarketplace === true) {
       issue(
         ['CertifyForMarketplace'],
-        'CertifyForMarketplace applies only to unversioned packages (ModelPackageName): AWS Marketplace lists unversioned packages',
+        'CertifyForMarketplace: true has no effect on a version in a model package group (ModelPackageGroupName): AWS Marketplace lists only unversioned packages (ModelPackageName); remove it, or use ModelPackageName to list the package',
+        { warning: true },
       );
     }
   }
 
-  if (input.CertifyForMarketplace === true) {
+  const sizeOf = (member: string) => {
+    const value = input[member];
+    if (Array.isArray(value)) return value.length;
+    return isRecord(value) ? entryCount(value, ctx, [member]) : 0;
+  };
+  roomForActionEntries('Tags', sizeOf('Tags'), unversioned, issue);
+  roomForActionEntries(
+    'CustomerMetadataProperties',
+    sizeOf('CustomerMetadataProperties'),
+    versioned,
+    issue,
+  );
+
+  if (input.CertifyForMarketplace === true && !versioned) {
     if (!has('ValidationSpecification')) {
       issue(
         ['ValidationSpecification'],
         'CertifyForMarketplace: true needs a ValidationSpecification with one validation profile: AWS Marketplace lists only validated packages',
-        ['CertifyForMarketplace'],
+        { at: ['CertifyForMarketplace'] },
       );
     }
     const inference = input.InferenceSpecification;
@@ -740,5 +871,10 @@ export function manifestJsonSchema(): Record<string, unknown> {
       { required: ['ModelPackageName'], not: { required: ['ModelPackageGroupName'] } },
       { required: ['ModelPackageGroupName'], not: { required: ['ModelPackageName'] } },
     ],
+    // On a version the action adds its entries to CustomerMetadataProperties.
+    if: { required: ['ModelPackageGroupName'] },
+    then: {
+      properties: { CustomerMetadataProperties: { maxProperties: MAX_ENTRIES - ACTION_ENTRIES } },
+    },
   };
 }

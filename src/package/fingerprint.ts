@@ -4,10 +4,11 @@
  * unchanged manifest finds the package it made instead of minting a new one.
  */
 import { createHash } from 'node:crypto';
+import { ACTION_KEY_PREFIX } from '../action-entries.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 
 /** The customer metadata property (versions) or tag (unversioned packages) that holds it. */
-export const FINGERPRINT_KEY = 'sagemaker-model-package-action:fingerprint';
+export const FINGERPRINT_KEY = `${ACTION_KEY_PREFIX}fingerprint`;
 
 /** JSON with the keys of every mapping sorted, so equal requests give equal text. */
 export function canonicalJson(value: unknown): string {
