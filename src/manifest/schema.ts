@@ -218,7 +218,12 @@ function instanceType(kind: keyof typeof INSTANCE_TYPES, id: string) {
           '; correct it unless the instance type is newer than the SDK',
       });
     }),
-    z.meta({ id, examples: [...known] }),
+    z.meta({
+      id,
+      examples: [...known],
+      patternErrorMessage:
+        'expected an instance type such as ml.m5.large: ml.<family>.<size> in lower case',
+    }),
   );
 }
 
@@ -441,7 +446,12 @@ const entryKey = (expected: string) =>
         message: `'${value}' starts with '${ACTION_KEY_PREFIX}', which is reserved for the action's own entries; rename the key`,
       });
     }),
-    z.meta({ not: { pattern: `^${ACTION_KEY_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } }),
+    z.meta({
+      not: {
+        pattern: `^${ACTION_KEY_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+        patternErrorMessage: `expected a key that does not start with '${ACTION_KEY_PREFIX}' (reserved for the action's own entries)`,
+      },
+    }),
   );
 
 const tag = () =>
@@ -874,7 +884,9 @@ export function manifestJsonSchema(): Record<string, unknown> {
     // On a version the action adds its entries to CustomerMetadataProperties.
     if: { required: ['ModelPackageGroupName'] },
     then: {
-      properties: { CustomerMetadataProperties: { maxProperties: MAX_ENTRIES - ACTION_ENTRIES } },
+      properties: {
+        CustomerMetadataProperties: { type: 'object', maxProperties: MAX_ENTRIES - ACTION_ENTRIES },
+      },
     },
   };
 }
