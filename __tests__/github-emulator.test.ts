@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { getOctokit } from '@actions/github';
 import {
+  APP_BOT,
   OCTOCAT,
   startGitHubEmulator,
   type GitHubEmulator,
@@ -500,6 +501,50 @@ describe('authentication and permissions', () => {
     }
   });
 
+  it("writes as a GitHub App's bot with an App's installation token, which may not read GET /user", async () => {
+    const app = octokit('ghs_app');
+    expect(await rejection(app.rest.users.getAuthenticated())).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by integration' },
+    });
+    const { data } = await app.rest.issues.createComment({ owner, repo, issue_number, body: 'x' });
+    expect(data.user).toMatchObject({
+      login: APP_BOT.login,
+      id: APP_BOT.id,
+      type: 'Bot',
+      html_url: 'https://github.com/apps/sagemaker-models',
+    });
+  });
+
+  it('answers 404 for the comments of an issue that does not exist, when told which exist', async () => {
+    await emulator.close();
+    await start({ issues: ['Acme/Models#7'] });
+    const github = octokit('ghs_writer');
+    expect((await github.rest.issues.listComments({ owner, repo, issue_number })).status).toBe(200);
+    const other = { owner, repo, issue_number: 8 };
+    expect(await rejection(github.rest.issues.listComments(other))).toEqual({
+      status: 404,
+      data: {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#list-issue-comments',
+        status: '404',
+      },
+    });
+    expect(
+      await rejection(github.rest.issues.createComment({ ...other, body: 'x' })),
+    ).toMatchObject({
+      status: 404,
+      data: {
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      },
+    });
+    expect(
+      await rejection(github.rest.issues.listComments({ ...other, repo: 'fork' })),
+    ).toMatchObject({ status: 404 });
+    expect(emulator.writes()).toBe(0);
+    await expect(startGitHubEmulator({ issues: ['acme/models/7'] })).rejects.toThrow(RangeError);
+  });
+
   it('uses the tokens it is given instead of the defaults', async () => {
     await emulator.close();
     const reviewer: GitHubUser = { login: 'reviewer', id: 1001, type: 'User' };
@@ -590,6 +635,115 @@ describe('test controls', () => {
       data: { message: 'API rate limit exceeded for installation ID 1.' },
     });
     expect(() => emulator.fail(200)).toThrow(RangeError);
+  });
+
+  it('sends extra headers with an injected failure', async () => {
+    emulator.fail(403, {
+      message: 'You have exceeded a secondary rate limit.',
+      headers: { 'retry-after': '30' },
+    });
+    const answer = await fetch(`${emulator.url}${COMMENTS}`, {
+      headers: { authorization: 'token ghs_writer' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('retry-after')).toBe('30');
+    expect(await answer.json()).toMatchObject({
+      message: 'You have exceeded a secondary rate limit.',
+    });
+  });
+
+  it('leaves matching requests unanswered until the client gives up, and answers the others', async () => {
+    const github = octokit('ghs_writer');
+    emulator.hang({ method: 'get', path: /\/comments$/, count: 2 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = Date.now();
+      const error = await rejection(
+        github.rest.issues.listComments({
+          owner,
+          repo,
+          issue_number,
+          request: { signal: AbortSignal.timeout(200) },
+        }),
+      );
+      expect(error.status).toBe(500); // Octokit's status for a request that got no answer
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    }
+    const created = await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number,
+      body: 'x',
+    });
+    expect(created.status).toBe(201);
+    expect((await github.rest.issues.listComments({ owner, repo, issue_number })).status).toBe(200);
+    expect(
+      emulator.requests.map((request) => [request.method, request.status, request.hung ?? false]),
+    ).toEqual([
+      ['GET', 0, true],
+      ['GET', 0, true],
+      ['POST', 201, false],
+      ['GET', 200, false],
+    ]);
+  });
+
+  it('hangs every matching request with count Infinity, until it closes', async () => {
+    emulator.hang({ path: /^\/user$/, count: Infinity });
+    const pending = Promise.all(
+      [0, 1, 2].map(() =>
+        octokit('ghp_user')
+          .rest.users.getAuthenticated()
+          .then(
+            () => 'answered',
+            () => 'failed',
+          ),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(emulator.requests.map((request) => request.hung)).toEqual([true, true, true]);
+    await emulator.close();
+    expect(await pending).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('answers as GitHub does once the rate limit is spent, until it resets', async () => {
+    const resetAt = emulator.exhaustRateLimit();
+    expect(resetAt).toBe(START + 3_600_000);
+    const limited = await fetch(`${emulator.url}${COMMENTS}`, {
+      headers: { authorization: 'token ghs_writer' },
+    });
+    expect(limited.status).toBe(403);
+    expect(
+      Object.fromEntries([...limited.headers].filter(([name]) => name.startsWith('x-ratelimit'))),
+    ).toEqual({
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String((START + 3_600_000) / 1000),
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-resource': 'core',
+    });
+    expect(await limited.json()).toEqual({
+      message:
+        'API rate limit exceeded for installation ID 52013742. If you reach out to GitHub Support for help, please include the request ID.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      status: '403',
+    });
+    // For a user's token, every route, GET /user too; authentication comes first.
+    expect(await rejection(octokit('ghp_user').rest.users.getAuthenticated())).toMatchObject({
+      status: 403,
+      data: { message: expect.stringMatching(/^API rate limit exceeded for user ID 583231\./) },
+    });
+    expect((await rejection(octokit('ghp_unknown').rest.users.getAuthenticated())).status).toBe(
+      401,
+    );
+
+    clock = START + 3_600_000;
+    const github = octokit('ghs_writer');
+    expect((await github.rest.issues.listComments({ owner, repo, issue_number })).status).toBe(200);
+
+    emulator.exhaustRateLimit({ resetAt: clock + 60_000, status: 429 });
+    expect(
+      (await rejection(github.rest.issues.listComments({ owner, repo, issue_number }))).status,
+    ).toBe(429);
+    expect(emulator.writes()).toBe(0);
   });
 
   it('counts only the requests that changed something', async () => {

@@ -12,22 +12,31 @@ export interface FakeComments {
   calls: string[];
 }
 
+export interface FakeIdentity {
+  /** Who the token writes as; default github-actions[bot]. */
+  login?: string;
+  /** Default 'Bot'. */
+  type?: 'User' | 'Bot';
+  /** True for installation tokens (GITHUB_TOKEN, a GitHub App's): login() cannot tell. */
+  hidden?: boolean;
+}
+
 export function fakeComments(
-  options: { login?: string; existing?: IssueComment[] } = {},
+  options: FakeIdentity & { existing?: IssueComment[] } = {},
   overrides: Partial<CommentClient> = {},
 ): FakeComments {
-  const login = options.login ?? 'github-actions[bot]';
+  const user = { login: options.login ?? 'github-actions[bot]', type: options.type ?? 'Bot' };
   const comments = (options.existing ?? []).map((c) => ({ ...c, body: c.body ?? '' }));
   const calls: string[] = [];
   let next = 100;
   const client: CommentClient = {
-    login: async () => login,
+    login: async () => (options.hidden ? undefined : user.login),
     async listComments() {
       calls.push('list');
       return comments.map((c) => ({ ...c }));
     },
     async createComment(_pr, body) {
-      const comment = { id: next++, body, user: { login }, html_url: '' };
+      const comment = { id: next++, body, user: { ...user }, html_url: '' };
       comment.html_url = `https://github.com/octo-org/models/pull/7#issuecomment-${comment.id}`;
       comments.push(comment);
       calls.push(`create ${comment.id}`);

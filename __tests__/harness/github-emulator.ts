@@ -3,10 +3,14 @@
  * comments: a real HTTP server on 127.0.0.1 that answers Octokit (`getOctokit(token,
  * { baseUrl })`) the way api.github.com does: JSON bodies, GitHub's error bodies
  * (`{ message, documentation_url, status }`), GitHub's `Link` pagination header, token
- * authentication with read-only and installation tokens, and injected failures.
+ * authentication with read-only and installation tokens, rate limits, and injected
+ * failures and hangs.
  *
- * Repositories and issues exist implicitly: any owner, repository and issue number work.
- * Where the real behaviour is not documented the choice is noted next to the code.
+ * Repositories and issues exist implicitly: any owner, repository and issue number work,
+ * unless `issues` names the ones that exist. A pull request from a fork is a matter of
+ * the event (its `pull_request.head.repo`) and of the token its workflow gets, read-only:
+ * 'ghs_reader'. Where the real behaviour is not documented the choice is noted next to
+ * the code.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -50,8 +54,15 @@ export interface GitHubEmulatorOptions {
   /** Tokens the emulator accepts. Default: {@link DEFAULT_TOKENS}:
    *  'ghs_writer' → github-actions[bot] (id 41898282, Bot), write, installation;
    *  'ghs_reader' → github-actions[bot], read-only, installation;
+   *  'ghs_app'    → a GitHub App's bot, sagemaker-models[bot] (id 190000001), write,
+   *                 installation;
    *  'ghp_user'   → octocat (id 583231, User), write, not installation. */
   tokens?: Record<string, TokenGrant>;
+  /**
+   * The issues and pull requests that exist, as 'owner/repo#number' (case-insensitive);
+   * the comments of any other answer 404. Default: every one exists.
+   */
+  issues?: readonly string[];
   /** Clock in ms, default Date.now; timestamps and `at` use it. */
   now?: () => number;
 }
@@ -70,6 +81,15 @@ export interface RecordedGitHubRequest {
   status: number;
   /** Login of the comment's author when a PATCH or DELETE changed another user's comment. */
   foreignAuthor?: string;
+  /** True when the request was left unanswered (see `hang`). */
+  hung?: boolean;
+}
+
+/** Which requests an injected behaviour applies to: the next `count` (default 1) that match. */
+export interface RequestMatch {
+  count?: number;
+  method?: string;
+  path?: RegExp;
 }
 
 export interface GitHubEmulator {
@@ -91,13 +111,26 @@ export interface GitHubEmulator {
   writes(): number;
   /**
    * Make the next `count` requests (default 1; optionally only those whose method and path
-   * match) answer `status` with a GitHub-style error body, before authentication and
-   * without changing anything.
+   * match) answer `status` with a GitHub-style error body and any extra `headers`, before
+   * authentication and without changing anything.
    */
   fail(
     status: number,
-    options?: { count?: number; method?: string; path?: RegExp; message?: string },
+    options?: RequestMatch & { message?: string; headers?: Record<string, string> },
   ): void;
+  /**
+   * Leave the next `count` matching requests (default 1; `Infinity` for all) unanswered:
+   * the connection stays open, no status line is sent, until the client gives up or the
+   * emulator closes.
+   */
+  hang(options?: RequestMatch): void;
+  /**
+   * Spend the primary rate limit until `resetAt` (ms since the epoch, on the emulator's
+   * clock; default an hour from now, whole seconds): until then every authenticated
+   * request answers as GitHub does, `status` (403 by default, or 429) with
+   * x-ratelimit-remaining: 0 and x-ratelimit-reset. Returns `resetAt`.
+   */
+  exhaustRateLimit(options?: { resetAt?: number; status?: 403 | 429 }): number;
   close(): Promise<void>;
 }
 
@@ -109,11 +142,18 @@ export const GITHUB_ACTIONS_BOT: GitHubUser = {
 
 export const OCTOCAT: GitHubUser = { login: 'octocat', id: 583231, type: 'User' };
 
+/** The bot a GitHub App writes as; its installation token may not read GET /user. */
+export const APP_BOT: GitHubUser = { login: 'sagemaker-models[bot]', id: 190000001, type: 'Bot' };
+
 export const DEFAULT_TOKENS: Readonly<Record<string, TokenGrant>> = {
   ghs_writer: { user: GITHUB_ACTIONS_BOT, write: true, installation: true },
   ghs_reader: { user: GITHUB_ACTIONS_BOT, write: false, installation: true },
+  ghs_app: { user: APP_BOT, write: true, installation: true },
   ghp_user: { user: OCTOCAT, write: true, installation: false },
 };
+
+/** The primary rate limit of a token, per hour. */
+const RATE_LIMIT = 5000;
 
 /** GitHub's limit on the body of an issue or pull-request comment, in characters. */
 export const MAX_COMMENT_LENGTH = 65536;
@@ -132,11 +172,13 @@ interface Thread {
 }
 
 interface QueuedFailure {
-  status: number;
+  /** An error status, or 'hang': no answer at all. */
+  status: number | 'hang';
   remaining: number;
   method?: string;
   path?: RegExp;
   message?: string;
+  headers?: Record<string, string>;
 }
 
 interface Backend {
@@ -149,6 +191,10 @@ interface Backend {
   nextId: number;
   failures: QueuedFailure[];
   requests: RecordedGitHubRequest[];
+  /** The issues that exist ('owner/repo#n', lower case); undefined: all of them. */
+  issues?: Set<string>;
+  /** The rate limit is spent until then (ms since the epoch). */
+  rateLimitedUntil?: { resetAt: number; status: 403 | 429 };
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -157,6 +203,7 @@ const DOCS_GET = `${DOCS}/issues/comments#get-an-issue-comment`;
 const DOCS_UPDATE = `${DOCS}/issues/comments#update-an-issue-comment`;
 const DOCS_DELETE = `${DOCS}/issues/comments#delete-an-issue-comment`;
 const DOCS_USER = `${DOCS}/users/users#get-the-authenticated-user`;
+const DOCS_RATE_LIMIT = `${DOCS}/overview/rate-limits-for-the-rest-api`;
 
 class ApiError extends Error {
   constructor(
@@ -164,6 +211,7 @@ class ApiError extends Error {
     message: string,
     readonly documentationUrl = DOCS,
     readonly extra: Json = {},
+    readonly headers: OutgoingHttpHeaders = {},
   ) {
     super(message);
   }
@@ -436,6 +484,11 @@ function route(b: Backend, call: Call): Answer {
     return commentRoute(b, call, owner, repo, sixth);
   }
   if (fifth !== undefined && /^\d+$/.test(fifth) && sixth === 'comments') {
+    if (b.issues && !b.issues.has(threadKey(owner, repo, Number(fifth)))) {
+      throw notFound(
+        call.method === 'POST' ? DOCS_CREATE : `${DOCS}/issues/comments#list-issue-comments`,
+      );
+    }
     const t = thread(b, owner, repo, Number(fifth));
     if (call.method === 'GET') return listComments(b, call, t);
     if (call.method === 'POST') return createComment(b, call, t);
@@ -457,6 +510,30 @@ function authenticate(b: Backend, token: string | undefined): TokenGrant {
   const grant = b.tokens.get(token);
   if (!grant) throw new ApiError(401, 'Bad credentials');
   return grant;
+}
+
+/** GitHub's answer once a token's primary rate limit is spent, until it resets. */
+function checkRateLimit(b: Backend, grant: TokenGrant): void {
+  const limited = b.rateLimitedUntil;
+  if (!limited) return;
+  if (b.now() >= limited.resetAt) {
+    b.rateLimitedUntil = undefined;
+    return;
+  }
+  const whose = grant.installation ? 'installation ID 52013742' : `user ID ${grant.user.id}`;
+  throw new ApiError(
+    limited.status,
+    `API rate limit exceeded for ${whose}. If you reach out to GitHub Support for help, please include the request ID.`,
+    DOCS_RATE_LIMIT,
+    {},
+    {
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(limited.resetAt / 1000)),
+      'x-ratelimit-used': String(RATE_LIMIT),
+      'x-ratelimit-resource': 'core',
+    },
+  );
 }
 
 const FAILURE_MESSAGES: Record<number, string> = {
@@ -482,6 +559,7 @@ function takeFailure(b: Backend, method: string, path: string): QueuedFailure | 
 function errorAnswer(error: ApiError): Answer {
   return {
     status: error.status,
+    headers: error.headers,
     payload: {
       message: error.message,
       ...error.extra,
@@ -538,7 +616,8 @@ function segmentsOf(path: string): string[] | undefined {
   }
 }
 
-function answer(b: Backend, request: IncomingMessage, text: string): Answer {
+/** The answer to a request; undefined when it is to hang. */
+function answer(b: Backend, request: IncomingMessage, text: string): Answer | undefined {
   const method = (request.method ?? 'GET').toUpperCase();
   const target = new URL(request.url ?? '/', b.url);
   const { recorded, parsed } = parseBody(text);
@@ -555,14 +634,25 @@ function answer(b: Backend, request: IncomingMessage, text: string): Answer {
   b.requests.push(record);
   let result: Answer;
   const failure = takeFailure(b, method, target.pathname);
+  if (failure?.status === 'hang') {
+    record.hung = true;
+    return undefined;
+  }
   if (failure) {
     const message = failure.message ?? FAILURE_MESSAGES[failure.status];
     result = errorAnswer(
-      new ApiError(failure.status, message ?? STATUS_CODES[failure.status] ?? 'Error'),
+      new ApiError(
+        failure.status,
+        message ?? STATUS_CODES[failure.status] ?? 'Error',
+        DOCS,
+        {},
+        failure.headers,
+      ),
     );
   } else {
     try {
       const grant = authenticate(b, token);
+      checkRateLimit(b, grant);
       const segments = segmentsOf(target.pathname);
       if (!segments) throw notFound();
       const call: Call = {
@@ -597,10 +687,22 @@ export async function startGitHubEmulator(
     nextId: 2_400_000_001,
     failures: [],
     requests: [],
+    issues: options.issues
+      ? new Set(
+          options.issues.map((issue) => {
+            const match = /^([^/\s]+)\/([^#\s]+)#(\d+)$/.exec(issue);
+            if (!match) throw new RangeError(`issues: expected 'owner/repo#number', got ${issue}`);
+            return threadKey(match[1]!, match[2]!, Number(match[3]));
+          }),
+        )
+      : undefined,
   };
   const server: Server = createServer((request, response) => {
     readBody(request)
-      .then((text) => send(response, answer(b, request, text)))
+      .then((text) => {
+        const result = answer(b, request, text);
+        if (result) send(response, result);
+      })
       .catch(() => request.socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -620,13 +722,30 @@ export async function startGitHubEmulator(
           request.status >= 200 &&
           request.status < 300,
       ).length,
-    fail: (status, { count = 1, method, path, message } = {}) => {
+    fail: (status, { count = 1, method, path, message, headers } = {}) => {
       if (!Number.isInteger(status) || status < 400 || status > 599) {
         throw new RangeError(`fail() needs an error status (400-599), got ${status}`);
       }
       if (count >= 1) {
-        b.failures.push({ status, remaining: count, method: method?.toUpperCase(), path, message });
+        b.failures.push({
+          status,
+          remaining: count,
+          method: method?.toUpperCase(),
+          path,
+          message,
+          headers,
+        });
       }
+    },
+    hang: ({ count = 1, method, path } = {}) => {
+      if (count >= 1) {
+        b.failures.push({ status: 'hang', remaining: count, method: method?.toUpperCase(), path });
+      }
+    },
+    exhaustRateLimit: ({ resetAt, status = 403 } = {}) => {
+      const at = resetAt ?? Math.floor(b.now() / 1000) * 1000 + 3_600_000;
+      b.rateLimitedUntil = { resetAt: at, status };
+      return at;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,7 +9,14 @@ import path from 'node:path';
 import { commentMarker } from '../../src/report/comment-marker.js';
 import { runAction } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import {
+  APP_BOT,
+  GITHUB_ACTIONS_BOT,
+  OCTOCAT,
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubEmulatorOptions,
+} from '../harness/github-emulator.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 
@@ -27,6 +34,13 @@ beforeAll(() => {
     mkdirSync(path.join(workspace, dir));
     writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
   }
+  mkdirSync(path.join(workspace, 'many'));
+  for (let i = 1; i <= 8; i++) {
+    writeFileSync(
+      path.join(workspace, 'many', `model-${i}.yml`),
+      MARKETPLACE.replace('churn-predictor', `churn-predictor-${i}`),
+    );
+  }
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 afterEach(async () => {
@@ -34,9 +48,12 @@ afterEach(async () => {
   await github?.close();
 });
 
-async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {}) {
+async function start(
+  options: Parameters<typeof startSageMakerEmulator>[0] = {},
+  githubOptions: GitHubEmulatorOptions = {},
+) {
   sagemaker = await startSageMakerEmulator({ pendingMs: 3000, inProgressMs: 3000, ...options });
-  github = await startGitHubEmulator();
+  github = await startGitHubEmulator(githubOptions);
 }
 
 function act(
@@ -66,6 +83,8 @@ function act(
 }
 
 const comments = () => github.comments('octo-org', 'models', PR);
+const warningsOf = (run: { annotations: { level: string; message: string }[] }) =>
+  run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 const writes = (method: string) =>
   github.requests.filter((r) => r.method === method && r.status < 300).length;
 
@@ -141,12 +160,121 @@ describe('on a pull request', () => {
     const run = await act({ 'github-token': 'ghs_reader', wait: 'false' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'comment-url': '' });
-    const warnings = run.annotations.filter((a) => a.level === 'warning');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.message).toContain('Could not write pull-request comments');
+    expect(warningsOf(run)).toEqual([
+      'Could not write pull-request comments: the token may not write to this pull request (HTTP 403: Resource not accessible by integration). Give the job `pull-requests: write` in its `permissions`. The job summary has the results.',
+    ]);
     expect(comments()).toHaveLength(0);
     expect(run.summary).toContain('### ⏳ churn-predictor');
     expect(run.summary).toContain('### ⏳ fraud-detector');
+  }, 60_000);
+
+  it('on a pull request from a fork: one warning that says so', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const run = await act(
+      { 'github-token': 'ghs_reader', wait: 'false' },
+      {
+        name: 'pull_request',
+        payload: {
+          number: PR,
+          pull_request: {
+            number: PR,
+            head: { repo: { full_name: 'contributor/models' } },
+            base: { repo: { full_name: 'octo-org/models' } },
+          },
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(warningsOf(run)).toEqual([
+      'Could not write pull-request comments: the pull request comes from the fork contributor/models, and GitHub gives the workflows of such pull requests a read-only token (HTTP 403: Resource not accessible by integration). Comments need `pull-requests: write`. The job summary has the results.',
+    ]);
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(run.summary).toContain('### ⏳ churn-predictor');
+    expect(run.summary).toContain('### ⏳ fraud-detector');
+  }, 60_000);
+
+  it('when the pull request does not exist: one warning that says so', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 }, { issues: ['octo-org/models#8'] });
+    const run = await act({ wait: 'false' });
+    expect(run.code).toBe(0);
+    expect(warningsOf(run)).toEqual([
+      'Could not write pull-request comments: pull request #7 of octo-org/models was not found, or the token cannot see it (HTTP 404: Not Found). The job summary has the results.',
+    ]);
+    // Nothing after the 404: GET /user and the listing of the first comment only.
+    expect(github.requests).toHaveLength(2);
+    expect(run.summary).toContain('### ⏳ churn-predictor');
+    expect(run.summary).toContain('### ⏳ fraud-detector');
+  }, 60_000);
+
+  it('when the rate limit is spent: one warning with its reset time, no call until then', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const resetAt = github.exhaustRateLimit();
+    const run = await act({ wait: 'false' });
+    expect(run.code).toBe(0);
+    const at = new Date(resetAt).toISOString().slice(0, 19).replace('T', ' ');
+    expect(warningsOf(run)).toEqual([
+      `Could not write pull-request comments: GitHub's API rate limit was reached; it resets at ${at} UTC. Comments wait until then (HTTP 403: API rate limit exceeded for installation ID 52013742. If you reach out to GitHub Support for help, please include the request ID.). The job summary has the results.`,
+    ]);
+    expect(github.requests).toHaveLength(2);
+    expect(run.summary).toContain('### ⏳ churn-predictor');
+    expect(run.summary).toContain('### ⏳ fraud-detector');
+  }, 60_000);
+
+  it('when GitHub never answers the listing: a dry run ends within the budget, with a complete summary', async () => {
+    await start();
+    github.hang({ method: 'GET', path: /\/issues\/7\/comments$/, count: Infinity });
+    const started = Date.now();
+    const run = await act({ manifest: 'many/*.yml', 'dry-run': 'true' });
+    const took = Date.now() - started;
+    expect(run.code).toBe(0);
+    // Six listings of 10 s each spend the 60 s budget; before, the first one took 300 s.
+    expect(took).toBeLessThan(80_000);
+    expect(warningsOf(run)).toEqual([
+      'GitHub did not answer within 10 s (listing the comments of pull request #7): the pull-request comment for many/model-1.yml was not written; the next status change tries again. The job summary has the results.',
+      'Stopped writing pull-request comments: their GitHub calls took 60 s in this run, the most a run gives them. The job summary has the results.',
+    ]);
+    expect(github.requests.filter((r) => r.hung)).toHaveLength(6);
+    expect(comments()).toHaveLength(0);
+    for (let i = 1; i <= 8; i++) expect(run.summary).toContain(`### 🔍 churn-predictor-${i}\n`);
+    expect(run.outputs.status).toBe('DryRun');
+  }, 120_000);
+
+  it("with a GitHub App's token: finds the App's own comment and edits it", async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const marker = commentMarker('a/model-package.yml');
+    const ours = github.addComment('octo-org', 'models', PR, `${marker}\nearlier run`, APP_BOT);
+    const person = github.addComment('octo-org', 'models', PR, `${marker}\ncopied`, OCTOCAT);
+    const other = `Deployment report\n${marker}`;
+    const theirs = github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
+    const run = await act({
+      manifest: 'a/model-package.yml',
+      'github-token': 'ghs_app',
+      wait: 'false',
+    });
+    expect(run.code).toBe(0);
+    expect(warningsOf(run)).toEqual([]);
+    const after = comments();
+    expect(after.map((c) => c.id)).toEqual([ours.id, person.id, theirs.id]);
+    expect(after[0]!.body.startsWith(`${marker}\n`)).toBe(true);
+    expect(after[0]!.body).toContain('### ⏳ churn-predictor');
+    expect(after[1]!.body).toBe(`${marker}\ncopied`);
+    expect(after[2]!.body).toBe(other);
+    expect(github.requests.some((r) => r.foreignAuthor)).toBe(false);
+    expect(run.outputs['comment-url']).toBe(ours.html_url);
+  }, 60_000);
+
+  it("with GITHUB_TOKEN: leaves alone another workflow's comment that quotes the marker", async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const other = `Deployment report\n${commentMarker('a/model-package.yml')}`;
+    const theirs = github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
+    const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
+    expect(run.code).toBe(0);
+    const after = comments();
+    expect(after).toHaveLength(2);
+    expect(after[0]).toEqual(theirs);
+    expect(after[1]!.body.startsWith(commentMarker('a/model-package.yml'))).toBe(true);
+    const edits = github.requests.filter((r) => r.method === 'PATCH');
+    expect(edits.filter((r) => r.path.endsWith(`/comments/${theirs.id}`))).toEqual([]);
   }, 60_000);
 
   it('keeps a hostile, huge failure reason from breaking the comment or the summary', async () => {

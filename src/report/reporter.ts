@@ -6,7 +6,12 @@ import type { Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
 import { runUrl, type RunContext } from '../run-context.js';
 import type { Runner } from '../runner/port.js';
-import { noComments, PullRequestComments, type CommentSink } from './comments.js';
+import {
+  noComments,
+  PullRequestComments,
+  type CommentOptions,
+  type CommentSink,
+} from './comments.js';
 import { createCommentClient, type CommentClient } from './github-comments.js';
 import { pullRequestOf } from './pull-request.js';
 import { renderComment, renderSummary } from './render.js';
@@ -18,6 +23,8 @@ export interface ReporterOptions {
   runner: Runner;
   /** The GitHub client for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
+  /** The comments' budget of time; a client's call timeout is the client's. */
+  comments?: CommentOptions;
 }
 
 /** Where the comments go: a pull request of this run, unless they are off. */
@@ -30,7 +37,7 @@ function commentSink(options: ReporterOptions): CommentSink {
     return noComments;
   }
   const client = (options.github ?? createCommentClient)(settings.githubToken);
-  return new PullRequestComments(client, pr, settings.comment, runner);
+  return new PullRequestComments(client, pr, settings.comment, runner, options.comments);
 }
 
 export class Reporter {
