@@ -41,6 +41,8 @@ export class PullRequestComments implements CommentSink {
     private readonly pr: PullRequest,
     private readonly mode: 'update' | 'new',
     private readonly log: Log,
+    /** The job's label: only comments with its marker are this job's. */
+    private readonly label?: string,
   ) {}
 
   async publish(manifest: string, body: string): Promise<void> {
@@ -98,7 +100,7 @@ export class PullRequestComments implements CommentSink {
     ]);
     const found = new Map<string, IssueComment>();
     for (const comment of comments) {
-      const manifest = markedManifest(comment.body);
+      const manifest = markedManifest(comment.body, this.label);
       // Never another author's comment, even when it quotes the marker.
       if (manifest && comment.user?.login === login) found.set(manifest, comment);
     }
