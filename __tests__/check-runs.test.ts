@@ -187,8 +187,8 @@ describe('CommitCheckRuns', () => {
     expect(warnings[0]).toContain("'checks: write'");
   });
 
-  it('warns about other errors and tries again on the next change', async () => {
-    let failures = 1;
+  it('warns about other errors, a rate limit too, and tries again on the next change', async () => {
+    let failures = 2;
     const fake = fakeCheckRuns();
     const {
       sink: runs,
@@ -198,15 +198,19 @@ describe('CommitCheckRuns', () => {
       {},
       {
         createCheckRun: async (...args: Parameters<typeof fake.client.createCheckRun>) => {
-          if (failures-- > 0) throw httpError(502);
+          if (failures-- === 2) throw httpError(502);
+          if (failures === 0) throw httpError(403, 'API rate limit exceeded for installation');
           return fake.client.createCheckRun(...args);
         },
       },
     );
     await runs.publish(validating, false);
+    await runs.publish({ ...validating, validation: [] }, false);
     await runs.publish(completed, true);
+    const name = 'SageMaker validation: fraud-detector (models/fraud/model-package.yml)';
     expect(warnings).toEqual([
-      'Could not write the check run SageMaker validation: fraud-detector (models/fraud/model-package.yml): HTTP 502: HTTP 502',
+      `Could not write the check run ${name}: HTTP 502: HTTP 502`,
+      `Could not write the check run ${name}: HTTP 403: API rate limit exceeded for installation`,
     ]);
     expect(calls).toEqual([]);
     expect(fake.calls).toEqual(['create 500 success']);

@@ -132,7 +132,9 @@ export class CommitCheckRuns implements CheckRunSink {
       this.written.set(result.manifest, { id: run.id, content });
     } catch (e) {
       const status = statusOf(e);
-      if (status === 401 || status === 403 || status === 404) {
+      // A rate limit also answers 403: that one passes, so the next change tries again.
+      const limited = /rate limit/i.test(describe(e));
+      if (!limited && (status === 401 || status === 403 || status === 404)) {
         this.disabled = true;
         this.log.warning(
           `Could not write check runs (${describe(e)}): the token needs the 'checks: write' permission (a pull request from a fork gets a read-only token). No check runs for this run; the job summary has the results, and the step's result is unchanged.`,
