@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { commentMarker } from '../src/report/comment-marker.js';
+import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
 import { PullRequestComments } from '../src/report/comments.js';
 import {
   createCommentClient,
@@ -284,7 +284,14 @@ describe('Reporter', () => {
     const { client, calls } = fakeComments({}, { listComments: never });
     const reporter = new Reporter({
       run: runContext(pullRequestEvent(7)),
-      settings: { comment: 'update', githubToken: 'ghs_writer' },
+      settings: {
+        comment: 'update',
+        githubToken: 'ghs_writer',
+        wait: true,
+        label: '',
+        checkRun: false,
+        dryRun: false,
+      },
       runner,
       github: () => client,
       comments: { budgetMs: 200 },
@@ -302,6 +309,76 @@ describe('Reporter', () => {
     expect(runner.lines('warning')).toEqual([
       'Stopped writing pull-request comments: their GitHub calls took 0.2 s in this run, the most a run gives them. The job summary has the results.',
     ]);
+  });
+});
+
+describe('the comment marker', () => {
+  it('keeps the marker of a comment without a label exactly', () => {
+    expect(commentMarker('models/a b.yml')).toBe(
+      '<!-- sagemaker-model-package-action manifest=models%2Fa%20b.yml -->',
+    );
+    expect(commentMarker('a.yml', '')).toBe(commentMarker('a.yml'));
+  });
+
+  it('adds an encoded label, read back only with that label', () => {
+    const marker = commentMarker('models/a.yml', 'gpu (us-east-1) -->');
+    expect(marker).toBe(
+      '<!-- sagemaker-model-package-action manifest=models%2Fa.yml label=gpu%20(us-east-1)%20--%3E -->',
+    );
+    expect(markedManifest(`${marker}\nbody`, 'gpu (us-east-1) -->')).toBe('models/a.yml');
+    expect(markedManifest(`${marker}\nbody`)).toBeUndefined();
+    expect(markedManifest(`${marker}\nbody`, 'cpu')).toBeUndefined();
+    expect(markedManifest(`${commentMarker('models/a.yml')}\nbody`, 'gpu')).toBeUndefined();
+    expect(markedManifest(`${commentMarker('models/a.yml')}\r\nbody`)).toBe('models/a.yml');
+  });
+
+  it('refuses markers that are not its own writing', () => {
+    const prefix = '<!-- sagemaker-model-package-action manifest=';
+    for (const line of [
+      `${prefix}a.yml label= -->`,
+      `${prefix}a.yml label=x label=y -->`,
+      `${prefix}a.yml label=a b -->`,
+      `${prefix}a.yml label=%E0%A4%A -->`,
+      `${prefix}a.yml  label=x -->`,
+    ]) {
+      expect([markedManifest(line), markedManifest(line, 'x'), markedManifest(line, '')]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+});
+
+describe('PullRequestComments with a label', () => {
+  it("edits only its own label's comment, and leaves the unlabelled one alone", async () => {
+    const { client, calls, comments, log } = fake([
+      {
+        id: 1,
+        body: `${commentMarker('a.yml')}\nplain`,
+        user: { login: 'github-actions[bot]' },
+        html_url: 'u1',
+      },
+      {
+        id: 2,
+        body: `${commentMarker('a.yml', 'cpu')}\ncpu`,
+        user: { login: 'github-actions[bot]' },
+        html_url: 'u2',
+      },
+      {
+        id: 3,
+        body: `${commentMarker('a.yml', 'gpu')}\ngpu`,
+        user: { login: 'github-actions[bot]' },
+        html_url: 'u3',
+      },
+    ]);
+    const gpu = new PullRequestComments(client, PR, 'update', log, {}, 'gpu');
+    await gpu.publish('a.yml', `${commentMarker('a.yml', 'gpu')}\nnew`);
+    expect(calls).toEqual(['list', 'update 3']);
+    const tpu = new PullRequestComments(client, PR, 'update', log, {}, 'tpu');
+    await tpu.publish('a.yml', `${commentMarker('a.yml', 'tpu')}\nnew`);
+    expect(calls.slice(2)).toEqual(['list', 'create 100']);
+    expect(comments.map((c) => c.body.split('\n')[1])).toEqual(['plain', 'cpu', 'new', 'new']);
   });
 });
 

@@ -830,3 +830,248 @@ describe('test controls', () => {
     ]);
   });
 });
+
+describe('check runs', () => {
+  const SHA = 'feedfacefeedfacefeedfacefeedfacefeedface';
+  const OTHER = '0123456789abcdef0123456789abcdef01234567';
+  const output = { title: 'Validating', summary: 'SageMaker is validating', text: 'report' };
+
+  it('creates a check run in progress, concludes it, and lists it on its commit', async () => {
+    const github = octokit('ghs_writer');
+    const created = await github.rest.checks.create({
+      owner,
+      repo,
+      name: 'SageMaker validation: churn',
+      head_sha: SHA,
+      status: 'in_progress',
+      external_id: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn',
+      details_url: 'https://github.com/acme/models/actions/runs/1',
+      output,
+    });
+    expect(created.status).toBe(201);
+    const id = created.data.id;
+    expect(created.data).toMatchObject({
+      id,
+      head_sha: SHA,
+      name: 'SageMaker validation: churn',
+      status: 'in_progress',
+      conclusion: null,
+      external_id: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn',
+      details_url: 'https://github.com/acme/models/actions/runs/1',
+      html_url: `https://github.com/acme/models/runs/${id}`,
+      started_at: '2025-01-15T12:00:00Z',
+      completed_at: null,
+      output: { ...output, annotations_count: 0 },
+      app: { slug: 'github-actions' },
+    });
+
+    clock = START + 60_000;
+    const updated = await github.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: id,
+      conclusion: 'success',
+      output: { title: 'Validation completed', summary: 'done' },
+    });
+    expect(updated.data).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      completed_at: '2025-01-15T12:01:00Z',
+      output: { title: 'Validation completed', summary: 'done', text: null },
+    });
+    expect((await github.rest.checks.get({ owner, repo, check_run_id: id })).data.status).toBe(
+      'completed',
+    );
+
+    const listed = await github.rest.checks.listForRef({ owner, repo, ref: SHA });
+    expect(listed.data.total_count).toBe(1);
+    expect(listed.data.check_runs.map((r) => [r.id, r.conclusion])).toEqual([[id, 'success']]);
+    expect((await github.rest.checks.listForRef({ owner, repo, ref: OTHER })).data).toEqual({
+      total_count: 0,
+      check_runs: [],
+    });
+    expect(emulator.checkRuns(owner, repo, SHA)).toMatchObject([
+      { id, status: 'completed', conclusion: 'success', app: 'github-actions[bot]' },
+    ]);
+    expect(emulator.checkRuns('other', repo)).toEqual([]);
+  });
+
+  it('filters by name and status, the latest per name by default, and pages', async () => {
+    const github = octokit('ghs_writer');
+    for (let i = 0; i < 25; i++) {
+      await github.rest.checks.create({
+        owner,
+        repo,
+        head_sha: SHA,
+        name: `check ${i % 5}`,
+        ...(i % 2 ? { conclusion: 'success' as const } : { status: 'in_progress' as const }),
+        output,
+      });
+    }
+    const latest = await github.rest.checks.listForRef({ owner, repo, ref: SHA });
+    expect(latest.data.total_count).toBe(5);
+    // Newest first: runs 24, 23, 22, 21 and 20 are the latest of their names.
+    expect(latest.data.check_runs.map((r) => [r.name, r.status])).toEqual([
+      ['check 4', 'in_progress'],
+      ['check 3', 'completed'],
+      ['check 2', 'in_progress'],
+      ['check 1', 'completed'],
+      ['check 0', 'in_progress'],
+    ]);
+    const all = await github.rest.checks.listForRef({ owner, repo, ref: SHA, filter: 'all' });
+    expect(all.data.total_count).toBe(25);
+    const named = await github.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: SHA,
+      filter: 'all',
+      check_name: 'check 3',
+      status: 'completed',
+    });
+    // Runs 3, 13 and 23 are named 'check 3' and completed (8 and 18 are in progress).
+    expect(named.data.check_runs.map((r) => [r.name, r.status])).toEqual(
+      Array.from({ length: 3 }, () => ['check 3', 'completed']),
+    );
+    const ids = named.data.check_runs.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort((x, y) => y - x));
+
+    const pages = await github.paginate(github.rest.checks.listForRef, {
+      owner,
+      repo,
+      ref: SHA,
+      filter: 'all',
+      per_page: 10,
+    });
+    expect(pages).toHaveLength(25);
+    expect(new Set(pages.map((r) => r.id)).size).toBe(25);
+    const second = await github.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: SHA,
+      filter: 'all',
+      per_page: 10,
+      page: 2,
+    });
+    expect(second.headers.link).toContain('rel="next"');
+    expect(second.headers.link).toContain('rel="prev"');
+    expect(
+      await rejection(github.rest.checks.listForRef({ owner, repo, ref: 'main' })),
+    ).toMatchObject({ status: 422, data: { message: 'No commit found for SHA: main' } });
+  });
+
+  it('refuses what GitHub refuses, and changes nothing', async () => {
+    const github = octokit('ghs_writer');
+    const create = (body: Record<string, unknown>) =>
+      rejection(github.request('POST /repos/acme/models/check-runs', body));
+    const base = { name: 'n', head_sha: SHA, output };
+    const invalidRequest = (detail: unknown) =>
+      expect.objectContaining({ status: 422, data: expect.objectContaining({ message: detail }) });
+
+    expect(await create({ head_sha: SHA })).toEqual(
+      invalidRequest('Invalid request.\n\n"name" wasn\'t supplied.'),
+    );
+    expect(await create({ name: '  ', head_sha: SHA })).toMatchObject({ status: 422 });
+    expect(await create({ name: 'n' })).toEqual(
+      invalidRequest('Invalid request.\n\n"head_sha" wasn\'t supplied.'),
+    );
+    expect(await create({ name: 'n', head_sha: 'feedface' })).toEqual(
+      invalidRequest('No commit found for SHA: feedface'),
+    );
+    expect(await create({ ...base, status: 'in_progress', conclusion: 'success' })).toEqual(
+      invalidRequest('Invalid request.\n\nA conclusion is only allowed with status "completed".'),
+    );
+    expect(await create({ ...base, status: 'completed' })).toEqual(
+      invalidRequest(expect.stringContaining('"conclusion" wasn\'t supplied')),
+    );
+    expect(await create({ ...base, status: 'done' })).toMatchObject({ status: 422 });
+    expect(await create({ ...base, status: 'pending' })).toMatchObject({ status: 422 });
+    expect(await create({ ...base, conclusion: 'stale' })).toMatchObject({ status: 422 });
+    expect(await create({ ...base, output: { title: 't' } })).toEqual(
+      invalidRequest('Invalid request.\n\n"summary" wasn\'t supplied.'),
+    );
+    for (const member of ['summary', 'text'] as const) {
+      expect(
+        await create({ ...base, output: { ...output, [member]: 'x'.repeat(65_536) } }),
+      ).toEqual(
+        invalidRequest(
+          'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.',
+        ),
+      );
+    }
+    expect(emulator.checkRuns(owner, repo)).toEqual([]);
+
+    // Exactly at the limit, and a conclusion alone, which completes the check run.
+    const { data } = await github.rest.checks.create({
+      ...base,
+      owner,
+      repo,
+      conclusion: 'failure',
+      output: { ...output, summary: 'x'.repeat(65_535), text: 'y'.repeat(65_535) },
+    });
+    expect(data).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(
+      await rejection(
+        github.rest.checks.update({ owner, repo, check_run_id: data.id, status: 'completed' }),
+      ),
+    ).toMatchObject({ status: 422 });
+    expect(
+      await rejection(
+        github.rest.checks.update({ owner, repo, check_run_id: 1, status: 'queued' }),
+      ),
+    ).toMatchObject({ status: 404 });
+    expect(
+      await rejection(
+        github.rest.checks.update({ owner, repo: 'elsewhere', check_run_id: data.id, output }),
+      ),
+    ).toMatchObject({ status: 404 });
+    expect(emulator.checkRuns(owner, repo)).toMatchObject([{ conclusion: 'failure' }]);
+  });
+
+  it('answers 403 to a token without checks: write, and to a token that is not an app', async () => {
+    const create = (token: string) =>
+      rejection(
+        octokit(token).rest.checks.create({ owner, repo, name: 'n', head_sha: SHA, output }),
+      );
+    expect(await create('ghs_reader')).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by integration' },
+    });
+    expect(await create('ghs_nochecks')).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by integration' },
+    });
+    expect(await create('ghp_user')).toMatchObject({
+      status: 403,
+      data: { message: 'You must authenticate via a GitHub App.' },
+    });
+    // The token without checks may still comment, and every token may read check runs.
+    const { data } = await octokit('ghs_writer').rest.checks.create({
+      owner,
+      repo,
+      name: 'n',
+      head_sha: SHA,
+      output,
+    });
+    expect(data.status).toBe('queued');
+    expect(
+      await rejection(
+        octokit('ghs_nochecks').rest.checks.update({ owner, repo, check_run_id: data.id, output }),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      (
+        await octokit('ghs_nochecks').rest.issues.createComment({
+          owner,
+          repo,
+          issue_number,
+          body: 'x',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await octokit('ghs_reader').rest.checks.listForRef({ owner, repo, ref: SHA })).data
+        .total_count,
+    ).toBe(1);
+    expect(emulator.checkRuns(owner, repo)).toHaveLength(1);
+  });
+});

@@ -19,6 +19,8 @@ describe('getInputs', () => {
       dryRun: false,
       createGroup: true,
       approveOnSuccess: false,
+      checkRun: true,
+      label: undefined,
     });
   });
 
@@ -43,6 +45,22 @@ describe('getInputs', () => {
       comment: 'new',
       approveOnSuccess: true,
     });
+  });
+
+  it('reads check-run and a label, and refuses a label that is not one short line', () => {
+    expect(read({ 'check-run': 'false', label: 'gpu (us-east-1)' })).toMatchObject({
+      checkRun: false,
+      label: 'gpu (us-east-1)',
+    });
+    expect(read({ label: 'é'.repeat(64) }).label).toBe('é'.repeat(64));
+    for (const label of ['x'.repeat(65), 'a\nb', 'a\tb', 'a\u2028b', 'a\u0000b']) {
+      expect(() => read({ label })).toThrow(
+        "input 'label' must be one line of at most 64 characters without control characters",
+      );
+    }
+    expect(() => read({ 'check-run': 'maybe' })).toThrow(
+      "input 'check-run' must be true or false, not 'maybe'",
+    );
   });
 
   it('takes the region from the input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {

@@ -8,12 +8,13 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, type Dependencies } from '../src/main.js';
+import { fakeCheckRuns } from './harness/fake-check-runs.js';
 import { fakeComments } from './harness/fake-comments.js';
 import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from './harness/manifests.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { ROOT } from './harness/dist-action.js';
-import { pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
+import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
 
 let workspace: string;
 
@@ -39,6 +40,7 @@ async function act(
   const runner = memoryRunner({ region: 'us-east-1', ...inputs });
   const sagemaker = options.sagemaker ?? fakeSageMaker();
   const github = fakeComments();
+  const checks = fakeCheckRuns();
   let sagemakerCreated = 0;
   const deps: Dependencies = {
     runner,
@@ -50,6 +52,7 @@ async function act(
       return sagemaker.api;
     },
     github: () => github.client,
+    checks: () => checks.client,
     signal: new AbortController().signal,
     now: () => sagemaker.clock.t,
     sleep: async (ms) => {
@@ -58,7 +61,7 @@ async function act(
   };
   await run(deps);
   const results = JSON.parse(runner.outputs.results ?? '[]') as Record<string, unknown>[];
-  return { runner, sagemaker, github, results, sagemakerCreated };
+  return { runner, sagemaker, github, checks, results, sagemakerCreated };
 }
 
 describe('the pipeline in process', () => {
@@ -109,7 +112,7 @@ describe('the pipeline in process', () => {
   });
 
   it('publish on a pull request: one comment per manifest, edited as statuses change', async () => {
-    const { runner, github, sagemaker, results } = await act(
+    const { runner, github, checks, sagemaker, results } = await act(
       { manifest: 'churn/model-package.yml\nfraud/model-package.yml', 'github-token': 'ghs_x' },
       { event: pullRequestEvent(7) },
     );
@@ -136,6 +139,12 @@ describe('the pipeline in process', () => {
     expect(github.comments[0]!.body).toContain('### ✅ churn-predictor');
     expect(runner.outputs['comment-url']).toBe(github.comments[0]!.html_url);
     expect(runner.summary).toContain('### ✅ fraud-detector');
+    // A check run per package on the pull request's head, concluded at the end.
+    expect(checks.runs.map((r) => [r.name, r.head_sha, r.conclusion])).toEqual([
+      ['SageMaker validation: churn-predictor', PR_HEAD_SHA, 'success'],
+      ['SageMaker validation: fraud-detector (fraud/model-package.yml)', PR_HEAD_SHA, 'success'],
+    ]);
+    expect(checks.calls.filter((c) => c.startsWith('create'))).toHaveLength(2);
   });
 
   it('a failed validation fails the step with the reason, annotated at the profile', async () => {

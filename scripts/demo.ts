@@ -2,8 +2,8 @@
  * npm run demo: the built action on examples/, as the runner would start it for a pull
  * request, against the project's SageMaker emulator started in this process. Shows a
  * short simulated validation, then a second run that reuses the packages, and prints
- * the log, the job summary and the outputs of each, and the pull-request comment that the
- * project's GitHub API emulator received.
+ * the log, the job summary and the outputs of each, and the pull-request comment and check
+ * runs that the project's GitHub API emulator received.
  */
 import { fileURLToPath } from 'node:url';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
@@ -17,6 +17,7 @@ const rule = (title: string) =>
 const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
 const github = await startGitHubEmulator();
 const PR = 42;
+const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
 const run = (title: string, inputs: Record<string, string>): Promise<ActionRun> => {
   rule(title);
   return runAction({
@@ -39,7 +40,7 @@ const run = (title: string, inputs: Record<string, string>): Promise<ActionRun> 
       name: 'pull_request',
       payload: {
         number: 42,
-        pull_request: { number: 42 },
+        pull_request: { number: 42, head: { sha: HEAD } },
         repository: { full_name: 'octo-org/models' },
       },
     },
@@ -70,8 +71,17 @@ try {
   rule(`pull request #${PR}: ${comments.length} comments, one per manifest, edited in place`);
   console.log(comments[comments.length - 1]?.body ?? '(none)');
   rule(`SageMaker requests: ${JSON.stringify(emulator.counts())}`);
-  const writes = (method: string) => github.requests.filter((r) => r.method === method).length;
-  rule(`GitHub API: ${writes('POST')} comments created, ${writes('PATCH')} edited`);
+  const checks = github.checkRuns('octo-org', 'models', HEAD);
+  rule(`check runs on the pull request's head commit: ${checks.length}`);
+  for (const check of checks) {
+    console.log(`${check.name}: ${check.status} ${check.conclusion ?? ''}`);
+  }
+  const writes = (method: string, kind: RegExp) =>
+    github.requests.filter((r) => r.method === method && kind.test(r.path)).length;
+  const [commentPaths, checkRunPaths] = [/\/comments/, /\/check-runs/];
+  rule(
+    `GitHub API: comments ${writes('POST', commentPaths)} created, ${writes('PATCH', commentPaths)} edited; check runs ${writes('POST', checkRunPaths)} created, ${writes('PATCH', checkRunPaths)} updated`,
+  );
   process.exitCode = first.code || second.code || dry.code || 0;
 } finally {
   await emulator.close();

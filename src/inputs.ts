@@ -22,6 +22,10 @@ export interface Settings {
   dryRun: boolean;
   createGroup: boolean;
   approveOnSuccess: boolean;
+  /** One check run per package on the commit. */
+  checkRun: boolean;
+  /** Tells this job's reports from those of other jobs on the same manifests (a matrix). */
+  label: string | undefined;
 }
 
 /** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
@@ -37,6 +41,8 @@ export const INPUTS = {
   'dry-run': 'false',
   'create-group': 'true',
   'approve-on-success': 'false',
+  'check-run': 'true',
+  label: '',
 } as const;
 
 export type InputName = keyof typeof INPUTS;
@@ -50,6 +56,8 @@ export class InputError extends Error {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** A label is part of a check run's name: short, one line, no control characters. */
+export const MAX_LABEL_LENGTH = 64;
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
 
 /** The input's value, or its default when the workflow does not give one. */
@@ -111,6 +119,13 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  const label = runner.getInput('label');
+  if ([...label].length > MAX_LABEL_LENGTH || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(label)) {
+    throw new InputError(
+      `input 'label' must be one line of at most ${MAX_LABEL_LENGTH} characters without control characters`,
+    );
+  }
+
   return {
     manifests,
     maxManifests,
@@ -123,5 +138,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     dryRun: booleanInput(runner, 'dry-run'),
     createGroup: booleanInput(runner, 'create-group'),
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
+    checkRun: booleanInput(runner, 'check-run'),
+    label: label || undefined,
   };
 }

@@ -5,6 +5,8 @@
 
 /** GitHub refuses comment bodies longer than this, in characters. */
 export const COMMENT_CHARACTERS = 65_536;
+/** GitHub refuses a check run's output.summary or output.text longer than this, in characters. */
+export const CHECK_RUN_OUTPUT_CHARACTERS = 65_535;
 /** A step's job summary may not exceed 1 MiB; stay a little below. */
 export const SUMMARY_BYTES = 1_000_000;
 /** An output may not exceed 1 MB; stay a little below. */

@@ -14,6 +14,7 @@ import type { ModelPackageManifest } from './manifest/schema.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
 import type { WaitOptions } from './package/wait.js';
+import type { CheckRunClient } from './report/github-checks.js';
 import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
@@ -33,6 +34,8 @@ export interface Dependencies {
   sagemaker?: (region: string) => SageMakerApi;
   /** GitHub for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
+  /** GitHub's check runs for a token; Octokit by default. */
+  checks?: (token: string) => CheckRunClient;
   /** Aborts the run; by default SIGINT and SIGTERM do. */
   signal?: AbortSignal;
   now?: WaitOptions['now'];
@@ -50,7 +53,13 @@ export async function run(deps: Dependencies): Promise<void> {
   const read = readSettings(deps);
   const settings = 'manifests' in read ? read : undefined;
   if (settings?.githubToken) runner.setSecret(settings.githubToken);
-  const reporter = new Reporter({ run: deps.run, settings, runner, github: deps.github });
+  const reporter = new Reporter({
+    run: deps.run,
+    settings,
+    runner,
+    github: deps.github,
+    checks: deps.checks,
+  });
   const { outcome, requests } = settings
     ? await produce(deps, settings, reporter)
     : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };

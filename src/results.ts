@@ -44,6 +44,12 @@ export interface PackageResult {
   problems: Omit<Problem, 'file'>[];
 }
 
+/** How a package is named in the log and in its check run: its name, or its group and manifest. */
+export function packageLabel(result: Pick<PackageResult, 'name' | 'group' | 'manifest'>): string {
+  if (result.name) return result.name;
+  return result.group ? `${result.group} (${result.manifest})` : result.manifest;
+}
+
 export function emptyResult(manifest: string, status: PackageStatus): PackageResult {
   return {
     manifest,

@@ -1,16 +1,16 @@
 /**
  * The project's own emulator of the GitHub REST API calls the action makes for pull-request
- * comments: a real HTTP server on 127.0.0.1 that answers Octokit (`getOctokit(token,
+ * comments and check runs: a real HTTP server on 127.0.0.1 that answers Octokit (`getOctokit(token,
  * { baseUrl })`) the way api.github.com does: JSON bodies, GitHub's error bodies
  * (`{ message, documentation_url, status }`), GitHub's `Link` pagination header, token
  * authentication with read-only and installation tokens, rate limits, and injected
  * failures and hangs.
  *
- * Repositories and issues exist implicitly: any owner, repository and issue number work,
- * unless `issues` names the ones that exist. A pull request from a fork is a matter of
- * the event (its `pull_request.head.repo`) and of the token its workflow gets, read-only:
- * 'ghs_reader'. Where the real behaviour is not documented the choice is noted next to
- * the code.
+ * Repositories, issues and commits exist implicitly: any owner, repository, issue number
+ * and 40-hex commit SHA work, unless `issues` names the issues that exist. A pull request
+ * from a fork is a matter of the event (its `pull_request.head.repo`) and of the token its
+ * workflow gets, read-only: 'ghs_reader'. Where the real behaviour is not documented the
+ * choice is noted next to the code.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -48,6 +48,31 @@ export interface TokenGrant {
   write: boolean;
   /** true for installation tokens (GITHUB_TOKEN, GitHub Apps): GET /user answers 403. */
   installation: boolean;
+  /**
+   * The `checks: write` permission of an installation token; `write` when not given.
+   * Without it, creating or updating a check run answers 403.
+   */
+  checks?: boolean;
+}
+
+export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
+
+export interface EmulatedCheckRun {
+  id: number;
+  /** Owner and repository as first written. */
+  owner: string;
+  repo: string;
+  head_sha: string;
+  name: string;
+  status: CheckRunStatus;
+  conclusion: string | null;
+  external_id: string | null;
+  details_url: string | null;
+  started_at: string;
+  completed_at: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  /** The login of the token that created it. */
+  app: string;
 }
 
 export interface GitHubEmulatorOptions {
@@ -56,7 +81,8 @@ export interface GitHubEmulatorOptions {
    *  'ghs_reader' → github-actions[bot], read-only, installation;
    *  'ghs_app'    → a GitHub App's bot, sagemaker-models[bot] (id 190000001), write,
    *                 installation;
-   *  'ghp_user'   → octocat (id 583231, User), write, not installation. */
+   *  'ghp_user'   → octocat (id 583231, User), write, not installation;
+   *  'ghs_nochecks' → github-actions[bot], write, installation, without checks: write. */
   tokens?: Record<string, TokenGrant>;
   /**
    * The issues and pull requests that exist, as 'owner/repo#number' (case-insensitive);
@@ -99,6 +125,8 @@ export interface GitHubEmulator {
   requests: RecordedGitHubRequest[];
   /** The comments of an issue or pull request, oldest first (copies). */
   comments(owner: string, repo: string, issue: number): EmulatedComment[];
+  /** The check runs of a repository (of one commit, when `headSha` is given), oldest first (copies). */
+  checkRuns(owner: string, repo: string, headSha?: string): EmulatedCheckRun[];
   /** Seeds a comment by any user (default github-actions[bot]) without a request. */
   addComment(
     owner: string,
@@ -150,6 +178,7 @@ export const DEFAULT_TOKENS: Readonly<Record<string, TokenGrant>> = {
   ghs_reader: { user: GITHUB_ACTIONS_BOT, write: false, installation: true },
   ghs_app: { user: APP_BOT, write: true, installation: true },
   ghp_user: { user: OCTOCAT, write: true, installation: false },
+  ghs_nochecks: { user: GITHUB_ACTIONS_BOT, write: true, installation: true, checks: false },
 };
 
 /** The primary rate limit of a token, per hour. */
@@ -157,6 +186,9 @@ const RATE_LIMIT = 5000;
 
 /** GitHub's limit on the body of an issue or pull-request comment, in characters. */
 export const MAX_COMMENT_LENGTH = 65536;
+
+/** GitHub's limit on a check run's output.summary and output.text, in characters. */
+export const MAX_CHECK_RUN_OUTPUT_LENGTH = 65535;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -189,6 +221,8 @@ interface Backend {
   /** Comment id -> the thread holding it. */
   owners: Map<number, Thread>;
   nextId: number;
+  checkRuns: EmulatedCheckRun[];
+  nextCheckRunId: number;
   failures: QueuedFailure[];
   requests: RecordedGitHubRequest[];
   /** The issues that exist ('owner/repo#n', lower case); undefined: all of them. */
@@ -204,6 +238,10 @@ const DOCS_UPDATE = `${DOCS}/issues/comments#update-an-issue-comment`;
 const DOCS_DELETE = `${DOCS}/issues/comments#delete-an-issue-comment`;
 const DOCS_USER = `${DOCS}/users/users#get-the-authenticated-user`;
 const DOCS_RATE_LIMIT = `${DOCS}/overview/rate-limits-for-the-rest-api`;
+const DOCS_CHECK_CREATE = `${DOCS}/checks/runs#create-a-check-run`;
+const DOCS_CHECK_GET = `${DOCS}/checks/runs#get-a-check-run`;
+const DOCS_CHECK_UPDATE = `${DOCS}/checks/runs#update-a-check-run`;
+const DOCS_CHECK_LIST = `${DOCS}/checks/runs#list-check-runs-for-a-git-reference`;
 
 class ApiError extends Error {
   constructor(
@@ -477,6 +515,17 @@ function route(b: Backend, call: Call): Answer {
     }
     return { status: 200, payload: { ...userJson(b, call.grant.user), name: null } };
   }
+  if (first === 'repos' && owner && repo && rest.length === 0) {
+    if (issues === 'check-runs' && sixth === undefined) {
+      if (fifth === undefined && call.method === 'POST') {
+        return createCheckRun(b, call, owner, repo);
+      }
+      if (fifth !== undefined) return checkRunRoute(b, call, owner, repo, fifth);
+    }
+    if (issues === 'commits' && fifth !== undefined && sixth === 'check-runs') {
+      if (call.method === 'GET') return listCheckRuns(b, call, owner, repo, fifth);
+    }
+  }
   if (first !== 'repos' || !owner || !repo || issues !== 'issues' || rest.length > 0) {
     throw notFound();
   }
@@ -494,6 +543,295 @@ function route(b: Backend, call: Call): Answer {
     if (call.method === 'POST') return createComment(b, call, t);
   }
   throw notFound();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check runs
+
+const CHECK_STATUSES: readonly string[] = ['queued', 'in_progress', 'completed'];
+/** Statuses only GitHub Actions itself may set. */
+const ACTIONS_STATUSES: readonly string[] = ['waiting', 'requested', 'pending'];
+const CONCLUSIONS: readonly string[] = [
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'timed_out',
+];
+
+const sameRepo = (run: EmulatedCheckRun, owner: string, repo: string): boolean =>
+  run.owner.toLowerCase() === owner.toLowerCase() && run.repo.toLowerCase() === repo.toLowerCase();
+
+const cloneCheckRun = (run: EmulatedCheckRun): EmulatedCheckRun => ({
+  ...run,
+  output: { ...run.output },
+});
+
+function requireChecksWrite(call: Call, documentationUrl: string): void {
+  // Check runs are written by GitHub Apps (GITHUB_TOKEN is one) only.
+  if (!call.grant.installation) {
+    throw new ApiError(403, 'You must authenticate via a GitHub App.', documentationUrl);
+  }
+  if (!(call.grant.checks ?? call.grant.write)) {
+    throw new ApiError(403, 'Resource not accessible by integration', documentationUrl);
+  }
+}
+
+const invalid = (documentationUrl: string, detail: string): ApiError =>
+  new ApiError(422, `Invalid request.\n\n${detail}`, documentationUrl);
+
+const shown = (value: unknown): string => (value === null ? 'nil' : JSON.stringify(value));
+
+function optionalString(body: Json, name: string, documentationUrl: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw invalid(documentationUrl, `For 'properties/${name}', ${shown(value)} is not a string.`);
+  }
+  return value;
+}
+
+function checkSize(value: string | undefined, documentationUrl: string): void {
+  // Counted in characters (code points), as for comments: a guess.
+  const length = value === undefined ? 0 : [...value].length;
+  if (length > MAX_CHECK_RUN_OUTPUT_LENGTH) {
+    throw invalid(
+      documentationUrl,
+      `Only ${MAX_CHECK_RUN_OUTPUT_LENGTH} characters are allowed; ${length} were supplied.`,
+    );
+  }
+}
+
+interface CheckRunChange {
+  name?: string;
+  head_sha?: string;
+  status?: CheckRunStatus;
+  conclusion?: string;
+  external_id?: string;
+  details_url?: string;
+  output?: EmulatedCheckRun['output'];
+}
+
+/** The members of a create or update request, checked as GitHub checks them. */
+function checkRunChange(call: Call, creating: boolean, documentationUrl: string): CheckRunChange {
+  if (call.body instanceof Error || (call.body !== undefined && !isRecord(call.body))) {
+    throw new ApiError(400, 'Problems parsing JSON', documentationUrl);
+  }
+  const body = call.body ?? {};
+  const change: CheckRunChange = {};
+  for (const name of ['name', 'head_sha', 'external_id', 'details_url'] as const) {
+    const value = optionalString(body, name, documentationUrl);
+    if (value !== undefined) change[name] = value;
+  }
+  if (creating) {
+    for (const name of ['name', 'head_sha'] as const) {
+      if (change[name] === undefined) throw invalid(documentationUrl, `"${name}" wasn't supplied.`);
+    }
+  }
+  if (change.name !== undefined && change.name.trim() === '') {
+    throw new ApiError(422, 'Validation Failed', documentationUrl, {
+      errors: [{ resource: 'CheckRun', code: 'missing_field', field: 'name' }],
+    });
+  }
+  if (change.head_sha !== undefined) {
+    if (!creating)
+      delete change.head_sha; // not a member of an update; ignored
+    else if (!/^[0-9a-f]{40}$/i.test(change.head_sha)) {
+      throw new ApiError(422, `No commit found for SHA: ${change.head_sha}`, documentationUrl);
+    }
+  }
+  const status = body.status;
+  if (status !== undefined) {
+    if (typeof status === 'string' && ACTIONS_STATUSES.includes(status)) {
+      throw new ApiError(
+        422,
+        `Invalid request.\n\nOnly GitHub Actions can set a status of ${status}.`,
+        documentationUrl,
+      );
+    }
+    if (typeof status !== 'string' || !CHECK_STATUSES.includes(status)) {
+      throw invalid(
+        documentationUrl,
+        `For 'properties/status', ${shown(status)} is not one of ${CHECK_STATUSES.join(', ')}.`,
+      );
+    }
+    change.status = status as CheckRunStatus;
+  }
+  const conclusion = body.conclusion;
+  if (conclusion !== undefined) {
+    if (typeof conclusion !== 'string' || !CONCLUSIONS.includes(conclusion)) {
+      throw invalid(
+        documentationUrl,
+        `For 'properties/conclusion', ${shown(conclusion)} is not one of ${CONCLUSIONS.join(', ')}.`,
+      );
+    }
+    // GitHub documents that a conclusion sets the status to completed; a request that also
+    // says another status contradicts itself, and the emulator refuses it.
+    if (change.status !== undefined && change.status !== 'completed') {
+      throw invalid(documentationUrl, 'A conclusion is only allowed with status "completed".');
+    }
+    change.conclusion = conclusion;
+    change.status = 'completed';
+  } else if (change.status === 'completed') {
+    throw invalid(documentationUrl, '"conclusion" wasn\'t supplied: status "completed" needs one.');
+  }
+  const output = body.output;
+  if (output !== undefined) {
+    if (!isRecord(output)) {
+      throw invalid(
+        documentationUrl,
+        `For 'properties/output', ${shown(output)} is not an object.`,
+      );
+    }
+    const member = (name: string): string | undefined => {
+      const value = output[name];
+      if (value !== undefined && typeof value !== 'string') {
+        throw invalid(
+          documentationUrl,
+          `For 'properties/${name}', ${shown(value)} is not a string.`,
+        );
+      }
+      return value;
+    };
+    const [title, summary, text] = [member('title'), member('summary'), member('text')];
+    for (const [name, value] of [
+      ['title', title],
+      ['summary', summary],
+      ['text', text],
+    ] as const) {
+      if (name !== 'text' && value === undefined) {
+        throw invalid(documentationUrl, `"${name}" wasn't supplied.`);
+      }
+    }
+    checkSize(summary, documentationUrl);
+    checkSize(text, documentationUrl);
+    change.output = { title: title ?? null, summary: summary ?? null, text: text ?? null };
+  }
+  return change;
+}
+
+function checkRunJson(b: Backend, run: EmulatedCheckRun): Json {
+  return {
+    id: run.id,
+    head_sha: run.head_sha,
+    node_id: nodeId('CheckRun', run.id),
+    external_id: run.external_id ?? '',
+    url: `${b.url}/repos/${run.owner}/${run.repo}/check-runs/${run.id}`,
+    html_url: `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`,
+    details_url: run.details_url ?? `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`,
+    status: run.status,
+    conclusion: run.conclusion,
+    started_at: run.started_at,
+    completed_at: run.completed_at,
+    output: {
+      ...run.output,
+      annotations_count: 0,
+      annotations_url: `${b.url}/repos/${run.owner}/${run.repo}/check-runs/${run.id}/annotations`,
+    },
+    name: run.name,
+    // One check suite per commit and app; its id is not tracked.
+    check_suite: { id: 1 },
+    app: { slug: run.app.replace(/\[bot\]$/, ''), name: run.app },
+    pull_requests: [],
+  };
+}
+
+function applyChange(b: Backend, run: EmulatedCheckRun, change: CheckRunChange): void {
+  if (change.name !== undefined) run.name = change.name;
+  if (change.external_id !== undefined) run.external_id = change.external_id;
+  if (change.details_url !== undefined) run.details_url = change.details_url;
+  if (change.output !== undefined) run.output = change.output;
+  if (change.status !== undefined) {
+    run.status = change.status;
+    if (change.status === 'completed') {
+      run.conclusion = change.conclusion ?? null;
+      run.completed_at = timestamp(b.now());
+    } else {
+      // Back in progress: the conclusion goes (a re-run of the same check run).
+      run.conclusion = null;
+      run.completed_at = null;
+    }
+  }
+}
+
+function createCheckRun(b: Backend, call: Call, owner: string, repo: string): Answer {
+  requireChecksWrite(call, DOCS_CHECK_CREATE);
+  const change = checkRunChange(call, true, DOCS_CHECK_CREATE);
+  const run: EmulatedCheckRun = {
+    id: b.nextCheckRunId++,
+    owner,
+    repo,
+    head_sha: change.head_sha!.toLowerCase(),
+    name: change.name!,
+    status: 'queued',
+    conclusion: null,
+    external_id: null,
+    details_url: null,
+    started_at: timestamp(b.now()),
+    completed_at: null,
+    output: { title: null, summary: null, text: null },
+    app: call.grant.user.login,
+  };
+  applyChange(b, run, { ...change, status: change.status ?? 'queued' });
+  b.checkRuns.push(run);
+  return { status: 201, payload: checkRunJson(b, run) };
+}
+
+function checkRunRoute(b: Backend, call: Call, owner: string, repo: string, id: string): Answer {
+  const docs = call.method === 'PATCH' ? DOCS_CHECK_UPDATE : DOCS_CHECK_GET;
+  if (call.method !== 'GET' && call.method !== 'PATCH') throw notFound();
+  if (call.method === 'PATCH') requireChecksWrite(call, docs);
+  const run = /^\d+$/.test(id)
+    ? b.checkRuns.find((candidate) => candidate.id === Number(id))
+    : undefined;
+  if (!run || !sameRepo(run, owner, repo)) throw notFound(docs);
+  if (call.method === 'PATCH') applyChange(b, run, checkRunChange(call, false, docs));
+  return { status: 200, payload: checkRunJson(b, run) };
+}
+
+function listCheckRuns(b: Backend, call: Call, owner: string, repo: string, ref: string): Answer {
+  // GitHub also takes branch and tag names; the emulator knows commits by SHA only.
+  if (!/^[0-9a-f]{40}$/i.test(ref)) {
+    throw new ApiError(422, `No commit found for SHA: ${ref}`, DOCS_CHECK_LIST);
+  }
+  const name = call.query.get('check_name');
+  const status = call.query.get('status');
+  if (status !== null && !CHECK_STATUSES.includes(status)) {
+    throw invalid(
+      DOCS_CHECK_LIST,
+      `For 'status', ${shown(status)} is not one of ${CHECK_STATUSES.join(', ')}.`,
+    );
+  }
+  const filter = call.query.get('filter') ?? 'latest';
+  if (filter !== 'latest' && filter !== 'all') {
+    throw invalid(DOCS_CHECK_LIST, `For 'filter', ${shown(filter)} is not one of latest, all.`);
+  }
+  let runs = b.checkRuns.filter(
+    (run) => sameRepo(run, owner, repo) && run.head_sha === ref.toLowerCase(),
+  );
+  if (filter === 'latest') {
+    // The most recent check run of each name (per app: one app here).
+    const latest = new Map<string, EmulatedCheckRun>();
+    for (const run of runs) latest.set(run.name, run);
+    runs = [...latest.values()];
+  }
+  runs = runs
+    .filter((run) => (name === null || run.name === name) && (!status || run.status === status))
+    .sort((x, y) => y.id - x.id); // newest first
+  const perPage = Math.min(positive(call.query.get('per_page'), 30), 100);
+  const page = positive(call.query.get('page'), 1);
+  const lastPage = Math.max(1, Math.ceil(runs.length / perPage));
+  const link = linkHeader(b, call, page, lastPage);
+  return {
+    status: 200,
+    payload: {
+      total_count: runs.length,
+      check_runs: runs.slice((page - 1) * perPage, page * perPage).map((r) => checkRunJson(b, r)),
+    },
+    headers: link ? { link } : {},
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -685,6 +1023,8 @@ export async function startGitHubEmulator(
     owners: new Map(),
     // Comment ids in the range github.com hands out today.
     nextId: 2_400_000_001,
+    checkRuns: [],
+    nextCheckRunId: 31_000_000_001,
     failures: [],
     requests: [],
     issues: options.issues
@@ -713,6 +1053,14 @@ export async function startGitHubEmulator(
     requests: b.requests,
     comments: (owner, repo, issue) =>
       (b.threads.get(threadKey(owner, repo, issue))?.comments ?? []).map(cloneComment),
+    checkRuns: (owner, repo, headSha) =>
+      b.checkRuns
+        .filter(
+          (run) =>
+            sameRepo(run, owner, repo) &&
+            (headSha === undefined || run.head_sha === headSha.toLowerCase()),
+        )
+        .map(cloneCheckRun),
     addComment: (owner, repo, issue, body, user = GITHUB_ACTIONS_BOT) =>
       cloneComment(storeComment(b, thread(b, owner, repo, issue), body, user)),
     writes: () =>

@@ -18,6 +18,9 @@ export const RUN_ENV = {
 
 export const RUN_URL = 'https://github.com/octo-org/models/actions/runs/1000';
 
+/** The head commit of the pull requests of the tests; GITHUB_SHA is their merge commit. */
+export const PR_HEAD_SHA = 'feedfacefeedfacefeedfacefeedfacefeedface';
+
 /** The context @actions/github would build from RUN_ENV for `event`. */
 export function runContext(
   event: { name: string; payload: object } = { name: 'push', payload: {} },
@@ -37,7 +40,10 @@ export function runContext(
   };
 }
 
-/** A pull_request event for pull request `number`. */
+/** A pull_request event for pull request `number`, whose head is PR_HEAD_SHA. */
 export function pullRequestEvent(number: number) {
-  return { name: 'pull_request', payload: { number, pull_request: { number } } };
+  return {
+    name: 'pull_request',
+    payload: { number, pull_request: { number, head: { sha: PR_HEAD_SHA } } },
+  };
 }

@@ -18,6 +18,7 @@ import {
   type GitHubEmulatorOptions,
 } from '../harness/github-emulator.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { RUN_ENV } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 
 const PR = 7;
@@ -69,6 +70,8 @@ function act(
       manifest: 'a/model-package.yml\nb/model-package.yml',
       region: 'us-east-1',
       'github-token': 'ghs_writer',
+      // Check runs have their own tests (check-runs.test.ts).
+      'check-run': 'false',
       ...inputs,
     },
     env: {
@@ -314,12 +317,16 @@ describe('on a pull request', () => {
 
 describe('on other events', () => {
   it.each(['push', 'workflow_dispatch'])(
-    '%s: no GitHub API call, a complete summary',
+    '%s: no comment, the check runs on the pushed commit, a complete summary',
     async (name) => {
       await start({ pendingMs: 100, inProgressMs: 100 });
-      const run = await act({ wait: 'false' }, { name, payload: {} });
+      const run = await act({ wait: 'false', 'check-run': 'true' }, { name, payload: {} });
       expect(run.code).toBe(0);
-      expect(github.requests).toEqual([]);
+      expect(github.requests.map((r) => [r.method, r.path])).toEqual([
+        ['POST', '/repos/octo-org/models/check-runs'],
+        ['POST', '/repos/octo-org/models/check-runs'],
+      ]);
+      expect(github.checkRuns('octo-org', 'models', RUN_ENV.GITHUB_SHA)).toHaveLength(2);
       expect(run.summary).toContain('### ⏳ churn-predictor');
       expect(run.summary).toContain(
         '[Workflow run](https://github.com/octo-org/models/actions/runs/1000)',

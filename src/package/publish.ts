@@ -7,7 +7,7 @@
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { Settings } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import type { Outcome, PackageResult } from '../results.js';
+import { packageLabel, type Outcome, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
@@ -153,7 +153,7 @@ function unfinished(
 
 /** How a package is named in the log. */
 function labelOf(result: PackageResult | undefined): string | undefined {
-  return result && (result.name ?? `${result.group} (${result.manifest})`);
+  return result && packageLabel(result);
 }
 
 async function describeAll(

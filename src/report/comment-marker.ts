@@ -1,24 +1,35 @@
 /**
  * The hidden marker that starts each pull-request comment of the action, by which a later
- * run finds the comment again: written and read here only.
+ * run finds the comment again: written and read here only. A job with a `label` adds it to
+ * the marker, so the jobs of a matrix over one manifest keep a comment each; without a
+ * label the marker is the one earlier versions wrote.
  */
 const PREFIX = '<!-- sagemaker-model-package-action manifest=';
+const LABEL = ' label=';
 const SUFFIX = ' -->';
 
-/** The marker of a manifest's comment: the first line of its body. */
-export function commentMarker(manifest: string): string {
-  return `${PREFIX}${encodeURIComponent(manifest)}${SUFFIX}`;
+/** The marker of a manifest's comment (of a job's `label`): the first line of its body. */
+export function commentMarker(manifest: string, label?: string): string {
+  const labelled = label ? `${LABEL}${encodeURIComponent(label)}` : '';
+  return `${PREFIX}${encodeURIComponent(manifest)}${labelled}${SUFFIX}`;
 }
 
-/** The manifest a comment is about, when its body starts with a marker line. */
-export function markedManifest(body: string | null | undefined): string | undefined {
+/**
+ * The manifest a comment is about, when its body starts with a marker line of `label`
+ * (no label: a marker without one). A comment of another label is not found.
+ */
+export function markedManifest(
+  body: string | null | undefined,
+  label?: string,
+): string | undefined {
   const firstLine = (body ?? '').split('\n', 1)[0]!.replace(/\r$/, '');
   if (!firstLine.startsWith(PREFIX) || !firstLine.endsWith(SUFFIX)) return undefined;
-  const encoded = firstLine.slice(PREFIX.length, firstLine.length - SUFFIX.length);
+  const inner = firstLine.slice(PREFIX.length, firstLine.length - SUFFIX.length);
+  const encoded = inner.split(LABEL, 1)[0]!;
   if (!/^[^\s]+$/.test(encoded)) return undefined;
   try {
     const manifest = decodeURIComponent(encoded);
-    return commentMarker(manifest) === firstLine ? manifest : undefined;
+    return commentMarker(manifest, label) === firstLine ? manifest : undefined;
   } catch {
     return undefined;
   }

@@ -80,6 +80,8 @@ export class PullRequestComments implements CommentSink {
     private readonly mode: 'update' | 'new',
     private readonly log: Log,
     options: CommentOptions = {},
+    /** The job's label: only comments with its marker are this job's. */
+    private readonly label?: string,
   ) {
     this.budgetMs = options.budgetMs ?? COMMENT_BUDGET_MS;
     this.now = options.now ?? Date.now;
@@ -206,7 +208,7 @@ export class PullRequestComments implements CommentSink {
     ]);
     const found = new Map<string, IssueComment>();
     for (const comment of comments) {
-      const manifest = markedManifest(comment.body);
+      const manifest = markedManifest(comment.body, this.label);
       if (manifest && isOurs(comment, login)) found.set(manifest, comment);
     }
     return found;

@@ -3,9 +3,17 @@
  * (every package of the run) and the pull-request comment (one package, with a hidden
  * marker). Per package: status with an icon, identity, timings, the validation profiles
  * and image scans with their failure reasons, links, the manifest's problems and, for a
- * dry run, the request. Text from AWS or a manifest is escaped; long bodies are cut.
+ * dry run, the request. The check run of a package carries the same report. Text from AWS
+ * or a manifest is escaped; long bodies are cut.
  */
-import { COMMENT_CHARACTERS, cutTo, sizeOf, SUMMARY_BYTES, type Measure } from '../limits.js';
+import {
+  CHECK_RUN_OUTPUT_CHARACTERS,
+  COMMENT_CHARACTERS,
+  cutTo,
+  sizeOf,
+  SUMMARY_BYTES,
+  type Measure,
+} from '../limits.js';
 import type { PackageResult, PackageStatus } from '../results.js';
 import { commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
@@ -31,6 +39,8 @@ export interface RenderOptions {
   request?: unknown;
   /** Failure reasons and errors longer than this are cut. */
   reasonLimit?: number;
+  /** The job's `label`, shown next to the package's name. */
+  label?: string;
 }
 
 function cut(value: string, limit: number, runUrl: string | undefined): string {
@@ -138,8 +148,9 @@ function problems(result: PackageResult, limit: number, runUrl?: string): string
 function renderPackage(result: PackageResult, options: RenderOptions = {}): string {
   const limit = options.reasonLimit ?? Number.POSITIVE_INFINITY;
   const title = result.name ?? result.group ?? result.manifest;
+  const label = options.label ? ` (${text(options.label)})` : '';
   const parts = [
-    `### ${icon(result)} ${text(title)}`,
+    `### ${icon(result)} ${text(title)}${label}`,
     `${code(result.manifest)}: ${headline(result, limit, options.runUrl)}`,
   ];
   if (result.failureReason !== 'invalid-manifest') parts.push(identity(result, options.commit));
@@ -225,11 +236,62 @@ export function renderComment(
   return fit(
     (reasonLimit) =>
       [
-        commentMarker(result.manifest),
+        commentMarker(result.manifest, options.label),
         renderPackage(result, { ...options, reasonLimit }),
         '<sub>SageMaker model package action · this comment is updated on every status change</sub>',
       ].join('\n\n'),
     COMMENT_CHARACTERS,
     options.runUrl,
   );
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text: string;
+}
+
+/** The check run's title: a few plain words, no markdown. */
+function checkRunTitle(result: PackageResult): string {
+  switch (result.failureReason) {
+    case 'invalid-manifest':
+      return 'Invalid manifest';
+    case 'create-failed':
+      return 'Not created';
+    case 'validation-failed':
+      return 'Validation failed';
+    case 'image-scan-failed':
+      return 'Image scan failed';
+    case 'cancelled':
+    case 'timed-out':
+      return 'Still validating';
+  }
+  if (result.status === 'Completed') return 'Validation completed';
+  if (result.status === 'Failed') return 'Failed';
+  return 'Validating';
+}
+
+/**
+ * A package's check run output: a short title, the headline (and `note`) as its summary,
+ * and the package's report, as in its comment, as its text; each within GitHub's limits.
+ */
+export function renderCheckRunOutput(
+  result: PackageResult,
+  options: Omit<RenderOptions, 'reasonLimit' | 'request'> & { note?: string } = {},
+): CheckRunOutput {
+  const { note, ...rest } = options;
+  const summary = fit(
+    (reasonLimit) =>
+      [`${icon(result)} ${code(result.manifest)}: ${headline(result, reasonLimit, rest.runUrl)}`]
+        .concat(note ? [note] : [])
+        .join('\n\n'),
+    CHECK_RUN_OUTPUT_CHARACTERS,
+    rest.runUrl,
+  );
+  const report = fit(
+    (reasonLimit) => renderPackage(result, { ...rest, reasonLimit }),
+    CHECK_RUN_OUTPUT_CHARACTERS,
+    rest.runUrl,
+  );
+  return { title: checkRunTitle(result), summary, text: report };
 }

@@ -1,30 +1,34 @@
 /**
- * Reporting, the last stage of a run: the pull-request comments while the run goes on
- * (on status changes, never per poll) and at its end, and the job summary.
+ * Reporting, the last stage of a run: the pull-request comments and the check runs while
+ * the run goes on (on status changes, never per poll) and at its end, and the job summary.
  */
 import type { Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
-import { runUrl, type RunContext } from '../run-context.js';
+import { repositoryOf, runUrl, type RunContext } from '../run-context.js';
 import type { Runner } from '../runner/port.js';
+import { CommitCheckRuns, headShaOf, noCheckRuns, type CheckRunSink } from './check-runs.js';
 import {
   noComments,
   PullRequestComments,
   type CommentOptions,
   type CommentSink,
 } from './comments.js';
+import { createCheckRunClient, type CheckRunClient } from './github-checks.js';
 import { createCommentClient, type CommentClient } from './github-comments.js';
 import { pullRequestOf } from './pull-request.js';
 import { renderComment, renderSummary } from './render.js';
 
 export interface ReporterOptions {
   run: RunContext;
-  /** The settings, when the inputs could be read: comments need them. */
-  settings?: Pick<Settings, 'comment' | 'githubToken'>;
+  /** The settings, when the inputs could be read: comments and check runs need them. */
+  settings?: Pick<Settings, 'comment' | 'githubToken' | 'checkRun' | 'dryRun' | 'label' | 'wait'>;
   runner: Runner;
   /** The GitHub client for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
   /** The comments' budget of time; a client's call timeout is the client's. */
   comments?: CommentOptions;
+  /** The GitHub check runs client for a token; Octokit by default. */
+  checks?: (token: string) => CheckRunClient;
 }
 
 /** Where the comments go: a pull request of this run, unless they are off. */
@@ -37,33 +41,65 @@ function commentSink(options: ReporterOptions): CommentSink {
     return noComments;
   }
   const client = (options.github ?? createCommentClient)(settings.githubToken);
-  return new PullRequestComments(client, pr, settings.comment, runner, options.comments);
+  return new PullRequestComments(
+    client,
+    pr,
+    settings.comment,
+    runner,
+    options.comments,
+    settings.label,
+  );
+}
+
+/** Where the check runs go: the run's commit, unless they are off or it is a dry run. */
+function checkRunSink(options: ReporterOptions): CheckRunSink {
+  const { settings, runner, run } = options;
+  if (!settings || !settings.checkRun || settings.dryRun) return noCheckRuns;
+  if (!settings.githubToken) {
+    runner.debug("No 'github-token': no check runs.");
+    return noCheckRuns;
+  }
+  const repository = repositoryOf(run);
+  const headSha = headShaOf(run);
+  if (!repository || !headSha) {
+    runner.info(
+      `No check runs: the ${run.eventName || 'run'} event does not name the commit to check.`,
+    );
+    return noCheckRuns;
+  }
+  const client = (options.checks ?? createCheckRunClient)(settings.githubToken);
+  return new CommitCheckRuns(
+    client,
+    repository,
+    headSha,
+    { label: settings.label, runUrl: runUrl(run), commit: headSha, waits: settings.wait },
+    runner,
+  );
 }
 
 export class Reporter {
   private readonly comments: CommentSink;
+  private readonly checkRuns: CheckRunSink;
   private readonly commit?: string;
   private readonly runUrl?: string;
+  private readonly label?: string;
 
   constructor(private readonly options: ReporterOptions) {
     this.comments = commentSink(options);
+    this.checkRuns = checkRunSink(options);
     this.commit = options.run.sha || undefined;
     this.runUrl = runUrl(options.run);
+    this.label = options.settings?.label;
   }
 
-  /** Brings each package's comment up to date; unchanged bodies are not written again. */
+  /** Brings each package's comment and check run up to date; unchanged ones are not written again. */
   async progress(results: readonly PackageResult[]): Promise<void> {
-    for (const result of results) {
-      await this.comments.publish(
-        result.manifest,
-        renderComment(result, { commit: this.commit, runUrl: this.runUrl }),
-      );
-    }
+    await this.publish(results, false);
   }
 
-  /** The final comments and the job summary; returns the summary and the first comment's URL. */
+  /** The final comments, check runs and job summary; returns the summary and the first comment's URL. */
   async finish(outcome: Outcome): Promise<{ summary: string; commentUrl: string }> {
-    await this.progress(outcome.results);
+    await this.publish(outcome.results, true);
     const summary = renderSummary({
       results: outcome.results,
       requests: outcome.plan,
@@ -78,5 +114,15 @@ export class Reporter {
     }
     const first = outcome.results[0];
     return { summary, commentUrl: (first && this.comments.url(first.manifest)) ?? '' };
+  }
+
+  private async publish(results: readonly PackageResult[], final: boolean): Promise<void> {
+    for (const result of results) {
+      await this.comments.publish(
+        result.manifest,
+        renderComment(result, { commit: this.commit, runUrl: this.runUrl, label: this.label }),
+      );
+      await this.checkRuns.publish(result, final);
+    }
   }
 }

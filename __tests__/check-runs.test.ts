@@ -1,0 +1,320 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  checkRunName,
+  checkRunOf,
+  CommitCheckRuns,
+  headShaOf,
+  type CheckRunOptions,
+} from '../src/report/check-runs.js';
+import { createCheckRunClient, GitHubTimeoutError } from '../src/report/github-checks.js';
+import { Reporter } from '../src/report/reporter.js';
+import { emptyResult, type PackageResult } from '../src/results.js';
+import { silentLog } from '../src/runner/port.js';
+import { fakeCheckRuns } from './harness/fake-check-runs.js';
+import { startGitHubEmulator } from './harness/github-emulator.js';
+import { memoryRunner } from './harness/memory-runner.js';
+import { REPORT_FIXTURES, RUN_URL } from './harness/report-fixtures.js';
+import { runContext } from './harness/run-context.js';
+
+const REPO = { owner: 'octo-org', repo: 'models' };
+const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
+const httpError = (status: number, message = `HTTP ${status}`) =>
+  Object.assign(new Error(message), { status });
+
+const completed = REPORT_FIXTURES.completed!.result;
+const validating: PackageResult = {
+  ...completed,
+  status: 'InProgress',
+  validatedAt: null,
+  validation: [{ name: 'fraud-smoke-test', status: 'InProgress', failureReason: null }],
+};
+
+function sink(options: Partial<CheckRunOptions> = {}, overrides = {}) {
+  const fake = fakeCheckRuns(overrides);
+  const warnings: string[] = [];
+  const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
+  const runs = new CommitCheckRuns(
+    fake.client,
+    REPO,
+    HEAD,
+    { runUrl: RUN_URL, waits: true, ...options },
+    log,
+  );
+  return { ...fake, warnings, sink: runs };
+}
+
+describe('checkRunOf', () => {
+  it('names the package as the log does, with the label', () => {
+    expect(checkRunName(completed)).toBe(
+      'SageMaker validation: fraud-detector (models/fraud/model-package.yml)',
+    );
+    const churn = REPORT_FIXTURES.failed!.result;
+    expect(checkRunName(churn, 'gpu')).toBe('SageMaker validation: churn-predictor (gpu)');
+    const invalid = { ...emptyResult('bad/model-package.yml', 'Failed') };
+    expect(checkRunName(invalid)).toBe('SageMaker validation: bad/model-package.yml');
+  });
+
+  it('concludes success, failure, and stays in progress while validating', () => {
+    const options = { runUrl: RUN_URL, waits: true };
+    expect(checkRunOf(completed, true, options)).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      external_id: completed.arn,
+      details_url: RUN_URL,
+      output: { title: 'Validation completed' },
+    });
+    expect(checkRunOf(REPORT_FIXTURES.failed!.result, true, options)).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Image scan failed' },
+    });
+    const running = checkRunOf(validating, false, options)!;
+    expect(running.status).toBe('in_progress');
+    expect(running).not.toHaveProperty('conclusion');
+    expect(running.output.summary).toContain('This run waits for the validation');
+    expect(running.output.text).toContain('| fraud-smoke-test | InProgress |');
+    expect(checkRunOf(REPORT_FIXTURES.dryRun!.result, true, options)).toBeUndefined();
+  });
+
+  it('an invalid manifest: concluded failure, named after the manifest, without an external_id', () => {
+    const invalid: PackageResult = {
+      ...emptyResult('bad/model-package.yml', 'Failed'),
+      failureReason: 'invalid-manifest',
+      problems: [{ severity: 'error', line: 1, column: 1, member: '', message: 'not a mapping' }],
+    };
+    const run = checkRunOf(invalid, true, { waits: true })!;
+    expect(run).toMatchObject({
+      name: 'SageMaker validation: bad/model-package.yml',
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Invalid manifest' },
+    });
+    expect(run).not.toHaveProperty('external_id');
+    expect(run).not.toHaveProperty('details_url');
+    expect(run.output.text).toContain('not a mapping');
+  });
+
+  it('when the run stops waiting, says that a later sync or verify run concludes it', () => {
+    const options = { runUrl: RUN_URL, waits: true };
+    for (const result of [REPORT_FIXTURES.timedOut!.result, REPORT_FIXTURES.cancelled!.result]) {
+      const run = checkRunOf(result, true, options)!;
+      expect(run.status).toBe('in_progress');
+      expect(run.output.title).toBe('Still validating');
+      expect(run.output.summary).toContain('Re-run this job');
+      expect(run.output.summary).toContain('concludes a check run of this name');
+    }
+    const noWait = checkRunOf(validating, false, { ...options, waits: false })!;
+    expect(noWait.output.summary).toContain('(`wait: false`)');
+    // The same content at the end of the run: nothing to write again.
+    expect(checkRunOf(validating, true, { ...options, waits: false })).toEqual(noWait);
+  });
+
+  it("keeps the output within GitHub's limits", () => {
+    const reason = `<b>x</b> ${'y'.repeat(200_000)}`;
+    const failed: PackageResult = {
+      ...completed,
+      status: 'Failed',
+      failureReason: 'validation-failed',
+      validation: Array.from({ length: 3 }, (_, i) => ({
+        name: `p${i}`,
+        status: 'Failed',
+        failureReason: reason,
+      })),
+    };
+    const run = checkRunOf(failed, true, { runUrl: RUN_URL, waits: true })!;
+    expect(run.output.text.length).toBeLessThanOrEqual(65_535);
+    expect(run.output.summary.length).toBeLessThanOrEqual(65_535);
+    expect(run.output.text).toContain('*(cut; ');
+    expect(run.output.text).not.toContain('<b>');
+    expect(run.output.title.length).toBeLessThan(40);
+  });
+});
+
+describe('CommitCheckRuns', () => {
+  it('creates the check run on the head commit, updates it only when it changes', async () => {
+    const { sink: runs, calls, runs: written } = sink({ label: 'gpu' });
+    await runs.publish(validating, false);
+    await runs.publish(validating, false);
+    await runs.publish({ ...validating, validation: [] }, false);
+    await runs.publish(completed, false);
+    await runs.publish(completed, true);
+    expect(calls).toEqual([
+      'create 500 in_progress',
+      'update 500 in_progress',
+      'update 500 success',
+    ]);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      head_sha: HEAD,
+      repo: REPO,
+      name: 'SageMaker validation: fraud-detector (models/fraud/model-package.yml) (gpu)',
+      external_id: completed.arn,
+      status: 'completed',
+      conclusion: 'success',
+    });
+    expect(written[0]!.output.text).toContain('### ✅ fraud-detector (gpu)');
+  });
+
+  it('a package reused after it finished: created already concluded', async () => {
+    const { sink: runs, calls } = sink();
+    await runs.publish(REPORT_FIXTURES.reused!.result, false);
+    await runs.publish(REPORT_FIXTURES.reused!.result, true);
+    expect(calls).toEqual(['create 500 success']);
+  });
+
+  it('one warning naming checks: write when the token may not write, then no more calls', async () => {
+    const {
+      sink: runs,
+      calls,
+      warnings,
+    } = sink(
+      {},
+      {
+        createCheckRun: async () => {
+          calls.push('refused');
+          throw httpError(403, 'Resource not accessible by integration');
+        },
+      },
+    );
+    await runs.publish(validating, false);
+    await runs.publish(completed, true);
+    await runs.publish(REPORT_FIXTURES.failed!.result, true);
+    expect(calls).toEqual(['refused']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('HTTP 403: Resource not accessible by integration');
+    expect(warnings[0]).toContain("'checks: write'");
+  });
+
+  it('warns about other errors, a rate limit too, and tries again on the next change', async () => {
+    let failures = 2;
+    const fake = fakeCheckRuns();
+    const {
+      sink: runs,
+      warnings,
+      calls,
+    } = sink(
+      {},
+      {
+        createCheckRun: async (...args: Parameters<typeof fake.client.createCheckRun>) => {
+          if (failures-- === 2) throw httpError(502);
+          if (failures === 0) throw httpError(403, 'API rate limit exceeded for installation');
+          return fake.client.createCheckRun(...args);
+        },
+      },
+    );
+    await runs.publish(validating, false);
+    await runs.publish({ ...validating, validation: [] }, false);
+    await runs.publish(completed, true);
+    const name = 'SageMaker validation: fraud-detector (models/fraud/model-package.yml)';
+    expect(warnings).toEqual([
+      `Could not write the check run ${name}: HTTP 502: HTTP 502`,
+      `Could not write the check run ${name}: HTTP 403: API rate limit exceeded for installation`,
+    ]);
+    expect(calls).toEqual([]);
+    expect(fake.calls).toEqual(['create 500 success']);
+  });
+});
+
+describe('headShaOf', () => {
+  const MERGE = '0123456789abcdef0123456789abcdef01234567';
+  const of = (name: string, payload: object) => headShaOf(runContext({ name, payload }));
+
+  it("uses the pull request's head commit, not the merge commit", () => {
+    const payload = { pull_request: { number: 7, head: { sha: HEAD } } };
+    expect(of('pull_request', payload)).toBe(HEAD);
+    expect(of('pull_request_target', payload)).toBe(HEAD);
+    expect(of('pull_request', { pull_request: { number: 7 } })).toBeUndefined();
+    expect(of('pull_request', { pull_request: { head: { sha: 'main' } } })).toBeUndefined();
+  });
+
+  it('uses the commit of other events, except comments that do not name one', () => {
+    expect(of('push', {})).toBe(MERGE);
+    expect(of('workflow_dispatch', {})).toBe(MERGE);
+    expect(of('issue_comment', { issue: { number: 7, pull_request: {} } })).toBeUndefined();
+    expect(headShaOf(runContext({ name: 'push', payload: {} }, { sha: '' }))).toBeUndefined();
+  });
+});
+
+describe('the reporter', () => {
+  const settings = {
+    comment: 'off' as const,
+    githubToken: 'ghs_x',
+    checkRun: true,
+    dryRun: false,
+    label: undefined,
+    wait: true,
+  };
+
+  async function report(overrides: Partial<typeof settings>, result = completed) {
+    const fake = fakeCheckRuns();
+    const runner = memoryRunner();
+    const reporter = new Reporter({
+      run: runContext({ name: 'push', payload: {} }),
+      settings: { ...settings, ...overrides },
+      runner,
+      checks: () => fake.client,
+    });
+    await reporter.progress([result]);
+    await reporter.finish({ results: [result] });
+    return { ...fake, runner };
+  }
+
+  it('writes check runs with a token, and none when off, on a dry run, or without a token', async () => {
+    expect((await report({})).calls).toEqual(['create 500 success']);
+    for (const overrides of [{ checkRun: false }, { dryRun: true }, { githubToken: '' }]) {
+      expect((await report(overrides)).calls).toEqual([]);
+    }
+  });
+});
+
+describe('createCheckRunClient', () => {
+  it('creates and updates check runs through the API', async () => {
+    const github = await startGitHubEmulator();
+    try {
+      const client = createCheckRunClient('ghs_writer', { baseUrl: github.url });
+      const output = { title: 'Validating', summary: 's', text: 't' };
+      const { id } = await client.createCheckRun(REPO, HEAD, {
+        name: 'SageMaker validation: a',
+        status: 'in_progress',
+        output,
+      });
+      await client.updateCheckRun(REPO, id, {
+        name: 'SageMaker validation: a',
+        status: 'completed',
+        conclusion: 'failure',
+        output,
+      });
+      expect(github.checkRuns('octo-org', 'models', HEAD)).toMatchObject([
+        { id, status: 'completed', conclusion: 'failure', output },
+      ]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('gives up on a call that gets no answer', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createCheckRunClient('ghs_writer', {
+        baseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 200,
+      });
+      const started = Date.now();
+      await expect(
+        client.createCheckRun(REPO, HEAD, {
+          name: 'n',
+          status: 'in_progress',
+          output: { title: 't', summary: 's', text: '' },
+        }),
+      ).rejects.toBeInstanceOf(GitHubTimeoutError);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
