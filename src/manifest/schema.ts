@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import * as sdkEnums from '../generated/sdk-enums.js';
 import { closest } from '../suggest.js';
+import { clip } from './problems.js';
 
 /** Issue params that mark a finding as a warning rather than an error. */
 export const WARNING = { severity: 'warning' } as const;
@@ -126,15 +127,16 @@ function instanceType(kind: keyof typeof INSTANCE_TYPES, id: string) {
     z.minLength(1),
     z.superRefine((value, ctx) => {
       if (knownSet.has(value)) return;
-      const near = closest(value, known, 3, Number.POSITIVE_INFINITY);
+      const hint = () => {
+        const near = closest(value, known, 3, Number.POSITIVE_INFINITY);
+        return near.length ? `; nearest known: ${near.join(', ')}` : '';
+      };
       ctx.addIssue({
         code: 'custom',
-        params: WARNING,
+        params: { ...WARNING, hint },
         continue: true,
         input: value,
-        message:
-          `'${value}' is not a ${label} instance type known to this version of the AWS SDK` +
-          (near.length ? `; nearest known: ${near.join(', ')}` : ''),
+        message: `'${clip(value, 60)}' is not a ${label} instance type known to this version of the AWS SDK`,
       });
     }),
     z.meta({ id, examples: [...known] }),
