@@ -7,6 +7,7 @@
  * so that a manifest with a problem on each of its lines is checked as fast as another.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { decodeManifest } from './encoding.js';
 import { resolveExpressions, type ExpressionContext, type ExpressionError } from './expressions.js';
 import { schemaFindings } from './findings.js';
 import {
@@ -226,8 +227,12 @@ export async function loadManifest(
         `the manifest is ${size} bytes; manifests of more than ${MAX_MANIFEST_BYTES} bytes are refused`,
       );
     }
-    const text = await readFile(absolutePath, 'utf8');
-    return checkManifestText(text, file, options);
+    const decoded = decodeManifest(await readFile(absolutePath));
+    if ('error' in decoded) {
+      const { message, ...at } = decoded.error;
+      return fileError(file, message, at);
+    }
+    return checkManifestText(decoded.text, file, options);
   } catch (e) {
     return fileError(file, `cannot read the manifest: ${(e as Error).message}`);
   }
