@@ -116,6 +116,22 @@ function readTokens(
   return { tokens };
 }
 
+/**
+ * Runs `read` with process.env replaced by a plain copy of itself. The YAML parser looks
+ * up process.env.LOG_TOKENS for every lexeme it reads, and a lookup in the real
+ * process.env costs about ten times one in a plain object: a quarter of the parser's
+ * time on a large manifest. Nothing else runs meanwhile, and the real one is put back.
+ */
+function withPlainEnv<T>(read: () => T): T {
+  const env = process.env;
+  process.env = { ...env };
+  try {
+    return read();
+  } finally {
+    process.env = env;
+  }
+}
+
 function nesting(stack: readonly CST.Token[]): number {
   let depth = 0;
   for (const token of stack) if (CST.isCollection(token)) depth++;
@@ -266,7 +282,7 @@ export function parseSource(text: string): ParsedSource {
     position,
   });
 
-  const read = readTokens(text, lineCounter);
+  const read = withPlainEnv(() => readTokens(text, lineCounter));
   if (read.error) return unread([read.error]);
   const composer = new Composer({ version: '1.2', uniqueKeys: false });
   const docs = Array.from(composer.compose(read.tokens));
