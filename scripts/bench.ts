@@ -5,6 +5,8 @@
  * of a dry run of examples/ and of an invalid manifest, measured alternately with a baseline in
  * the same run, a node process that only imports @aws-sdk/client-sagemaker.
  * Size: all JavaScript under dist/.
+ * Hostile manifests: the built action's wall time and peak memory on a 1 MiB manifest of
+ * each hostile shape (scripts/bench-hostile.ts).
  * Waiting, against the project's SageMaker emulator: the requests of a full run of one
  * package, the delay between a validation finishing and the action reporting it, and
  * the wall time of 20 packages in one run against one package. Requests per hour of
@@ -24,6 +26,7 @@ import { RUN_ENV } from '../__tests__/harness/run-context.js';
 import { VALIDATION, VERSIONED } from '../__tests__/harness/manifests.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { benchHostileManifests } from './bench-hostile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -133,6 +136,10 @@ report(
   `${(jsBytes(path.join(root, 'dist')) / 1e6).toFixed(2)} MB`,
   'target <= 2.6 MB',
 );
+
+// ------------------------------------------------------------------ hostile manifests
+
+benchHostileManifests(report);
 
 // ------------------------------------------------------------------ requests per hour
 

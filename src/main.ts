@@ -9,7 +9,7 @@ import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
 import { ManifestPatternError } from './manifest/files.js';
 import type { CheckedManifest } from './manifest/load.js';
-import { countErrors } from './manifest/problems.js';
+import { countProblems } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
@@ -141,7 +141,7 @@ async function afterCheck(
 ): Promise<Outcome> {
   const invalid = checked.filter((m) => !m.request);
   if (invalid.length > 0) {
-    const errors = checked.reduce((n, m) => n + countErrors(m.problems), 0);
+    const errors = checked.reduce((n, m) => n + countProblems(m.problems, m.omitted).errors, 0);
     return {
       results: checked.map((m) => {
         const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
@@ -203,6 +203,7 @@ function resultOf(
     group: manifest.request?.ModelPackageGroupName ?? null,
     failureReason: manifest.request ? null : 'invalid-manifest',
     problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
+    problemsOmitted: manifest.omitted,
   };
 }
 

@@ -1,5 +1,5 @@
 /** What a run produced, per manifest, and how the step ends (SPEC §3). */
-import type { Problem } from './manifest/problems.js';
+import type { Problem, ProblemCounts } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 
 export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
@@ -40,8 +40,10 @@ export interface PackageResult {
   validation: StatusItem[];
   imageScans: StatusItem[];
   links: Record<string, string>;
-  /** Problems found in the manifest, errors and warnings. */
+  /** Problems found in the manifest, errors and warnings: the first 100, in reading order. */
   problems: Omit<Problem, 'file'>[];
+  /** How many problems there are after those. */
+  problemsOmitted: ProblemCounts;
 }
 
 /** How a package is named in the log and in its check run: its name, or its group and manifest. */
@@ -68,6 +70,7 @@ export function emptyResult(manifest: string, status: PackageStatus): PackageRes
     imageScans: [],
     links: {},
     problems: [],
+    problemsOmitted: { errors: 0, warnings: 0 },
   };
 }
 

@@ -7,8 +7,11 @@ import type { RunContext } from '../run-context.js';
 import type { Annotation, Log } from '../runner/port.js';
 import { expressionContextOf } from './expressions.js';
 import { resolveManifestFiles } from './files.js';
-import { loadManifest, type CheckedManifest } from './load.js';
-import { countErrors, formatProblem, type Problem } from './problems.js';
+import { loadManifest, MAX_PROBLEMS, type CheckedManifest } from './load.js';
+import { countProblems, formatCounts, formatProblem, type Problem } from './problems.js';
+
+/** Problems logged as annotations per manifest; one more line counts the rest. */
+export const MAX_ANNOTATIONS = 50;
 
 export interface CheckInput {
   /** The manifest input's lines. */
@@ -45,14 +48,27 @@ export function annotationOf(problem: Problem): Annotation {
   };
 }
 
-/** Logs a manifest's problems, each also an annotation on the file, then its verdict. */
+/**
+ * Logs a manifest's first MAX_ANNOTATIONS problems, each also an annotation on the file,
+ * then how many more there are, then its verdict.
+ */
 function logProblems(manifest: CheckedManifest, log: Log): void {
-  for (const problem of manifest.problems) {
+  const { problems, omitted } = manifest;
+  for (const problem of problems.slice(0, MAX_ANNOTATIONS)) {
     if (problem.severity === 'error') log.error(formatProblem(problem), annotationOf(problem));
     else log.warning(formatProblem(problem), annotationOf(problem));
   }
-  const errors = countErrors(manifest.problems);
-  const warnings = manifest.problems.length - errors;
-  const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
+  const next = problems[MAX_ANNOTATIONS];
+  if (next) {
+    const rest = countProblems(problems.slice(MAX_ANNOTATIONS), omitted);
+    const count = rest.errors + rest.warnings;
+    const listed =
+      omitted.errors + omitted.warnings > 0 ? `list the first ${MAX_PROBLEMS}` : `list them all`;
+    const message = `${manifest.file}: ${count} more ${count === 1 ? 'problem' : 'problems'} (${formatCounts(rest)}) not annotated; the job summary and the results output ${listed}`;
+    const at = { title: 'Manifest', file: manifest.file, startLine: next.line, endLine: next.line };
+    if (rest.errors > 0) log.error(message, at);
+    else log.warning(message, at);
+  }
+  const counts = formatCounts(countProblems(problems, omitted));
   log.info(`${manifest.file}: ${manifest.request ? 'valid' : 'invalid'} (${counts})`);
 }

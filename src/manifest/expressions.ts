@@ -6,7 +6,7 @@
 import { repositoryOf, type RunContext } from '../run-context.js';
 import { didYouMean } from '../suggest.js';
 import { credentialName, credentialValue } from './credentials.js';
-import type { MemberPath } from './problems.js';
+import { clip, type MemberPath } from './problems.js';
 
 /** The values a manifest may refer to. */
 export interface ExpressionContext {
@@ -72,17 +72,18 @@ function resolveReference(
   context: ExpressionContext,
 ): { value: string } | { error: string } {
   const expr = inner.trim();
+  const quoted = (text: string) => clip(text, 60);
   const reference = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
   if (!reference) {
     return {
-      error: `'${expr}' is not supported: a manifest may only refer to github.<name> or env.<NAME>, as in \${{ github.sha }}`,
+      error: `'${quoted(expr)}' is not supported: a manifest may only refer to github.<name> or env.<NAME>, as in \${{ github.sha }}`,
     };
   }
   const [, scope, name] = reference as unknown as [string, string, string];
   if (scope === 'github') {
     if (!(GITHUB_PROPERTIES as readonly string[]).includes(name)) {
       return {
-        error: `unknown property github.${name}${didYouMean(name, GITHUB_PROPERTIES)}; a manifest may use github.${GITHUB_PROPERTIES.join(', github.')}`,
+        error: `unknown property github.${quoted(name)}${didYouMean(name, GITHUB_PROPERTIES)}; a manifest may use github.${GITHUB_PROPERTIES.join(', github.')}`,
       };
     }
     const value = context.github[name as GithubProperty];
@@ -95,10 +96,13 @@ function resolveReference(
   }
   if (scope === 'env') {
     const byName = credentialName(name);
-    if (byName)
-      return { error: `env.${name} looks like a credential (${byName}); ${NO_CREDENTIALS}` };
+    if (byName) {
+      return {
+        error: `env.${quoted(name)} looks like a credential (${byName}); ${NO_CREDENTIALS}`,
+      };
+    }
     const value = context.env[name];
-    if (value === undefined) return { error: `environment variable ${name} is not set` };
+    if (value === undefined) return { error: `environment variable ${quoted(name)} is not set` };
     const byValue = credentialValue(value);
     if (byValue) {
       return { error: `the value of env.${name} looks like ${byValue}; ${NO_CREDENTIALS}` };
@@ -107,7 +111,7 @@ function resolveReference(
   }
   const hint = scope === 'secrets' || scope === 'vars' ? ` (${scope} are not available here)` : '';
   return {
-    error: `unknown context '${scope}'${hint}; a manifest may only use the github and env contexts`,
+    error: `unknown context '${quoted(scope)}'${hint}; a manifest may only use the github and env contexts`,
   };
 }
 
@@ -146,7 +150,11 @@ export function substitute(
   }
 }
 
-/** A copy of `value` with the references in every string resolved. */
+/**
+ * `value` with the references in every string resolved. What holds no reference is
+ * returned as it is rather than copied; `path` is where `value` is, and is restored
+ * before returning.
+ */
 export function resolveExpressions(
   value: unknown,
   context: ExpressionContext,
@@ -154,18 +162,35 @@ export function resolveExpressions(
   path: (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') {
-    return value.includes(OPEN) ? substitute(value, context, path, errors) : value;
+    return value.includes(OPEN) ? substitute(value, context, [...path], errors) : value;
   }
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    return value.map((item, i) => resolveExpressions(item, context, errors, [...path, i]));
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      path.push(i);
+      const resolved = resolveExpressions(item, context, errors, path);
+      path.pop();
+      if (resolved !== item) (copy ??= [...value])[i] = resolved;
+    });
+    return copy ?? value;
   }
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        key,
-        resolveExpressions(item, context, errors, [...path, key]),
-      ]),
-    );
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    path.push(key);
+    const resolved = resolveExpressions(item, context, errors, path);
+    path.pop();
+    if (resolved !== item) {
+      copy ??= { ...value };
+      // Defined rather than assigned, so that a key such as __proto__ stays a plain key.
+      Object.defineProperty(copy, key, {
+        value: resolved,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
   }
-  return value;
+  return copy ?? value;
 }

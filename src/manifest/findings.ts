@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod/v4/core';
 import { didYouMean } from '../suggest.js';
-import type { MemberPath } from './problems.js';
+import { clip, type MemberPath } from './problems.js';
 import { manifestSchema, WARNING } from './schema.js';
 
 export interface Finding {
@@ -16,7 +16,16 @@ export interface Finding {
   at?: MemberPath;
   /** Point at the member's key (a name that is wrong) rather than its value. */
   onKey?: boolean;
+  /**
+   * The end of the message that suggests a fix, such as " (did you mean 'X'?)". It is
+   * worked out only for the problems that are shown, as the search costs more than the
+   * rest of the finding.
+   */
+  hint?: () => string;
 }
+
+/** Longest name or value quoted in a message. */
+const QUOTED = 60;
 
 type Schema = z.$ZodType;
 
@@ -74,7 +83,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   switch (typeof value) {
     case 'string':
-      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+      return `the string ${JSON.stringify(clip(value, 41))}`;
     case 'number':
       return `the number ${value}`;
     case 'boolean':
@@ -120,7 +129,8 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
         severity,
         path: [...path, key],
         onKey: true,
-        message: `unknown member '${key}'${didYouMean(key, membersAt(path))}`,
+        message: `unknown member '${clip(key, QUOTED)}'`,
+        hint: () => didYouMean(key, membersAt(path)),
       }));
     case 'invalid_type': {
       if (issue.expected === 'never')
@@ -136,12 +146,12 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
       return [{ severity, path, message: sizeMessage(issue, value) }];
     case 'invalid_value': {
       const allowed = issue.values.map(String);
-      const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : '';
       return [
         {
           severity,
           path,
-          message: `expected one of ${allowed.join(', ')}; found ${describe(value)}${suggestion}`,
+          message: `expected one of ${allowed.join(', ')}; found ${describe(value)}`,
+          ...(typeof value === 'string' ? { hint: () => didYouMean(value, allowed) } : {}),
         },
       ];
     }
@@ -150,8 +160,16 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
       return [{ severity, path, onKey: true, message: `invalid key: ${inner}` }];
     }
     case 'custom': {
-      const at = (issue.params as { at?: MemberPath } | undefined)?.at;
-      return [{ severity, path, message: issue.message, ...(at ? { at } : {}) }];
+      const { at, hint } = (issue.params ?? {}) as { at?: MemberPath; hint?: () => string };
+      return [
+        {
+          severity,
+          path,
+          message: issue.message,
+          ...(at ? { at } : {}),
+          ...(hint ? { hint } : {}),
+        },
+      ];
     }
     default:
       return [{ severity, path, message: issue.message }];

@@ -1,14 +1,25 @@
 /**
  * Checks one manifest: reads it, resolves its expressions, and reports every problem
  * at once, each with its line and column. Nothing here talks to AWS.
+ *
+ * Every problem is counted, but only the first MAX_PROBLEMS in reading order are kept:
+ * their positions and messages (with their suggestions) are worked out for those alone,
+ * so that a manifest with a problem on each of its lines is checked as fast as another.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { decodeManifest } from './encoding.js';
 import { resolveExpressions, type ExpressionContext, type ExpressionError } from './expressions.js';
-import { schemaFindings, type Finding } from './findings.js';
-import { formatMemberPath, sortProblems, type Problem } from './problems.js';
+import { schemaFindings } from './findings.js';
+import {
+  clip,
+  formatMemberPath,
+  type MemberPath,
+  type Problem,
+  type ProblemCounts,
+} from './problems.js';
 import { checkImageRegions } from './region.js';
 import type { ModelPackageManifest } from './schema.js';
-import { parseSource, type ParsedSource } from './source.js';
+import { parseSource, type Location, type ParsedSource } from './source.js';
 
 export interface CheckOptions {
   /** Target region; the region checks are skipped without one. */
@@ -21,7 +32,10 @@ export interface CheckedManifest {
   file: string;
   /** The request with expressions resolved; undefined when there is an error. */
   request?: ModelPackageManifest;
+  /** The first MAX_PROBLEMS problems, in reading order. */
   problems: Problem[];
+  /** How many problems there are after those. */
+  omitted: ProblemCounts;
   /** The line that validation results are annotated at: ValidationSpecification's, or the name's. */
   validationLine?: number;
 }
@@ -29,12 +43,83 @@ export interface CheckedManifest {
 /** Larger manifests are refused before they are parsed. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** Problems kept per manifest; the rest are counted. */
+export const MAX_PROBLEMS = 100;
+
+/** Longest member path and message of a problem. */
+const MAX_MEMBER = 200;
+const MAX_MESSAGE = 1000;
+
 const EXPECTED_TOP_LEVEL =
   'a mapping of CreateModelPackage members such as ModelPackageName or ModelPackageGroupName';
 
-/** A problem with the file as a whole, at its start. */
-function fileError(file: string, message: string): CheckedManifest {
-  return { file, problems: [{ severity: 'error', file, line: 1, column: 1, member: '', message }] };
+const NONE: ProblemCounts = { errors: 0, warnings: 0 };
+
+/** A problem with the file as a whole, at its start unless told where. */
+function fileError(
+  file: string,
+  message: string,
+  at: { line: number; column: number } = { line: 1, column: 1 },
+): CheckedManifest {
+  return {
+    file,
+    problems: [{ severity: 'error', file, ...at, member: '', message }],
+    omitted: NONE,
+  };
+}
+
+type Described = Omit<Problem, 'file' | 'severity'>;
+
+interface Pending {
+  severity: Problem['severity'];
+  /** Offset in the file, for reading order. */
+  at: number;
+  /** Order found, among problems at the same offset. */
+  order: number;
+  describe: () => Described;
+}
+
+/** The problems of one manifest, described once it is known which are kept. */
+class Problems {
+  private readonly pending: Pending[] = [];
+  errors = 0;
+
+  constructor(private readonly file: string) {}
+
+  add(severity: Problem['severity'], at: number, describe: () => Described): void {
+    this.pending.push({ severity, at, order: this.pending.length, describe });
+    if (severity === 'error') this.errors++;
+  }
+
+  /** The first MAX_PROBLEMS in reading order (the order found among equals), and a count of the rest. */
+  done(): Pick<CheckedManifest, 'problems' | 'omitted'> {
+    const sorted = this.pending.sort((a, b) => a.at - b.at || a.order - b.order);
+    const kept = sorted.slice(0, MAX_PROBLEMS);
+    const errors = kept.filter((p) => p.severity === 'error').length;
+    return {
+      problems: kept.map(({ severity, describe }) => {
+        const described = describe();
+        return {
+          severity,
+          file: this.file,
+          ...described,
+          member: clip(described.member, MAX_MEMBER),
+          message: clip(described.message, MAX_MESSAGE),
+        };
+      }),
+      omitted: {
+        errors: this.errors - errors,
+        warnings: sorted.length - kept.length - (this.errors - errors),
+      },
+    };
+  }
+}
+
+/** Start and end of a range as lines and columns. */
+function span(source: ParsedSource, [from, to]: readonly [number, number]) {
+  const start = source.position(from);
+  const end = source.position(to);
+  return { ...start, endLine: end.line, endColumn: end.column };
 }
 
 export function checkManifestText(
@@ -43,15 +128,15 @@ export function checkManifestText(
   options: CheckOptions,
 ): CheckedManifest {
   const source = parseSource(text);
-  // After a syntax error the parser's further errors mostly follow from the first.
-  const problems: Problem[] = source.errors.slice(0, 1).map((e) => ({
-    severity: 'error',
-    file,
-    ...e.position,
-    member: '',
-    message: `YAML: ${e.message}`,
-  }));
-  if (problems.length > 0) return { file, problems };
+  const found = new Problems(file);
+  for (const e of source.errors) {
+    found.add('error', e.range[0], () => ({
+      ...(e.range[1] > e.range[0] ? span(source, e.range) : source.position(e.range[0])),
+      member: '',
+      message: `YAML: ${e.message}`,
+    }));
+  }
+  if (source.errors.length > 0) return { file, ...found.done() };
 
   const { value } = source;
   if (value === undefined || value === null)
@@ -59,36 +144,42 @@ export function checkManifestText(
   if (typeof value !== 'object' || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     const { location } = source.locate([]);
-    return {
+    return fileError(
       file,
-      problems: [
-        {
-          severity: 'error',
-          file,
-          ...location.value,
-          member: '',
-          message: `the top level of a manifest must be ${EXPECTED_TOP_LEVEL}; found ${found}`,
-        },
-      ],
-    };
+      `the top level of a manifest must be ${EXPECTED_TOP_LEVEL}; found ${found}`,
+      source.position(location.value[0]),
+    );
   }
 
   const expressionErrors: ExpressionError[] = [];
   const resolved = resolveExpressions(value, options.context, expressionErrors);
-  problems.push(...expressionErrors.map((e) => expressionProblem(e, source, file)));
+  // Consecutive errors in one string are found one after the other in its source.
+  const searched = new Map<number, number>();
+  for (const error of expressionErrors) {
+    const { location } = source.locate(error.path);
+    found.add('error', location.value[0] + error.index, () =>
+      expressionProblem(error, location, source, searched),
+    );
+  }
 
   // A value whose expression failed is reported once, for the expression.
   const unresolved = new Set(expressionErrors.map((e) => formatMemberPath(e.path)));
   const findings = [...schemaFindings(resolved), ...checkImageRegions(resolved, options.region)];
   for (const finding of findings) {
-    if (!unresolved.has(formatMemberPath(finding.path))) {
-      problems.push(findingProblem(finding, source, file));
-    }
+    if (unresolved.size > 0 && unresolved.has(formatMemberPath(finding.path))) continue;
+    const { location, found: exists } = source.locate(finding.at ?? finding.path);
+    // A scalar is pointed at itself; a missing member, a name or a collection at its key.
+    const onValue = exists && !finding.onKey && location.source !== undefined;
+    const range = onValue ? location.value : location.key;
+    found.add(finding.severity, range[0], () => ({
+      ...span(source, range),
+      member: formatMemberPath(finding.path),
+      message: finding.message + (finding.hint?.() ?? ''),
+    }));
   }
-  sortProblems(problems);
 
-  const valid = !problems.some((p) => p.severity === 'error');
-  if (!valid) return { file, problems };
+  const { problems, omitted } = found.done();
+  if (found.errors > 0) return { file, problems, omitted };
   const anchor = ['ValidationSpecification', 'ModelPackageName', 'ModelPackageGroupName']
     .map((member) => source.locate([member]))
     .find((l) => l.found);
@@ -96,45 +187,29 @@ export function checkManifestText(
     file,
     request: resolved as ModelPackageManifest,
     problems,
-    validationLine: anchor?.location.key.line,
+    omitted,
+    validationLine: anchor && source.position(anchor.location.key[0]).line,
   };
 }
 
-function expressionProblem(error: ExpressionError, source: ParsedSource, file: string): Problem {
-  const { location } = source.locate(error.path);
-  let position = location.value;
-  let end = location.valueEnd;
-  const index = location.source?.indexOf(error.text) ?? -1;
-  if (index >= 0 && location.offset !== undefined) {
-    position = source.position(location.offset + index);
-    end = source.position(location.offset + index + error.text.length);
+function expressionProblem(
+  error: ExpressionError,
+  location: Location,
+  source: ParsedSource,
+  searched: Map<number, number>,
+): Described {
+  let range = location.value;
+  const from = searched.get(location.value[0]) ?? 0;
+  const index = location.source?.indexOf(error.text, from) ?? -1;
+  if (index >= 0) {
+    searched.set(location.value[0], index + error.text.length);
+    const start = location.value[0] + index;
+    range = [start, start + error.text.length];
   }
   return {
-    severity: 'error',
-    file,
-    ...position,
-    endLine: end.line,
-    endColumn: end.column,
-    member: formatMemberPath(error.path),
-    message: `${error.text}: ${error.message}`,
-  };
-}
-
-function findingProblem(finding: Finding, source: ParsedSource, file: string): Problem {
-  const { location, found } = source.locate(finding.at ?? finding.path);
-  // A scalar is pointed at itself; a missing member, a name or a collection at its key.
-  const onValue = found && !finding.onKey && location.source !== undefined;
-  const [start, end] = onValue
-    ? [location.value, location.valueEnd]
-    : [location.key, location.keyEnd];
-  return {
-    severity: finding.severity,
-    file,
-    ...start,
-    endLine: end.line,
-    endColumn: end.column,
-    member: formatMemberPath(finding.path),
-    message: finding.message,
+    ...span(source, range),
+    member: formatMemberPath(error.path as MemberPath),
+    message: `${clip(error.text, 80)}: ${error.message}`,
   };
 }
 
@@ -152,8 +227,12 @@ export async function loadManifest(
         `the manifest is ${size} bytes; manifests of more than ${MAX_MANIFEST_BYTES} bytes are refused`,
       );
     }
-    const text = await readFile(absolutePath, 'utf8');
-    return checkManifestText(text, file, options);
+    const decoded = decodeManifest(await readFile(absolutePath));
+    if ('error' in decoded) {
+      const { message, ...at } = decoded.error;
+      return fileError(file, message, at);
+    }
+    return checkManifestText(decoded.text, file, options);
   } catch (e) {
     return fileError(file, `cannot read the manifest: ${(e as Error).message}`);
   }

@@ -34,8 +34,25 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${member}${problem.message}`;
 }
 
-export function countErrors(problems: readonly Problem[]): number {
+export function countErrors(problems: readonly Pick<Problem, 'severity'>[]): number {
   return problems.filter((p) => p.severity === 'error').length;
+}
+
+/** Errors and warnings among `problems` and the `omitted` ones after them. */
+export function countProblems(
+  problems: readonly Pick<Problem, 'severity'>[],
+  omitted: ProblemCounts = { errors: 0, warnings: 0 },
+): ProblemCounts {
+  const errors = countErrors(problems);
+  return {
+    errors: errors + omitted.errors,
+    warnings: problems.length - errors + omitted.warnings,
+  };
+}
+
+/** "3 errors, 1 warning" */
+export function formatCounts({ errors, warnings }: ProblemCounts): string {
+  return `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
 }
 
 /** Problems in reading order. */
@@ -43,4 +60,22 @@ export function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort(
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
   );
+}
+
+/** How many problems of each severity. */
+export interface ProblemCounts {
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * `text` cut to at most `max` characters, ending in '…' when cut: for text from the
+ * manifest that a message quotes.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }

@@ -16,6 +16,7 @@ import {
 import * as sdkEnums from '../generated/sdk-enums.js';
 import { closest } from '../suggest.js';
 import { GITHUB_PROPERTIES, REFERENCE_SOURCE } from './expressions.js';
+import { clip } from './problems.js';
 
 /** Issue params that mark a finding as a warning rather than an error. */
 export const WARNING = { severity: 'warning' } as const;
@@ -206,16 +207,19 @@ function instanceType(kind: keyof typeof INSTANCE_TYPES, id: string) {
     }),
     z.superRefine((value, ctx) => {
       if (knownSet.has(value) || !INSTANCE_TYPE_RE.test(value)) return;
-      const near = closest(value, known, 3, Number.POSITIVE_INFINITY);
+      const hint = () => {
+        const near = closest(value, known, 3, Number.POSITIVE_INFINITY);
+        return (
+          (near.length ? ` (nearest known: ${near.join(', ')})` : '') +
+          '; correct it unless the instance type is newer than the SDK'
+        );
+      };
       ctx.addIssue({
         code: 'custom',
-        params: WARNING,
+        params: { ...WARNING, hint },
         continue: true,
         input: value,
-        message:
-          `'${value}' is not a ${label} instance type known to this version of the AWS SDK` +
-          (near.length ? ` (nearest known: ${near.join(', ')})` : '') +
-          '; correct it unless the instance type is newer than the SDK',
+        message: `'${clip(value, 60)}' is not a ${label} instance type known to this version of the AWS SDK`,
       });
     }),
     z.meta({

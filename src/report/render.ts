@@ -14,6 +14,7 @@ import {
   SUMMARY_BYTES,
   type Measure,
 } from '../limits.js';
+import { countProblems, formatCounts } from '../manifest/problems.js';
 import type { PackageResult, PackageStatus } from '../results.js';
 import { commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
@@ -55,7 +56,7 @@ function url(value: string): string {
 }
 
 function headline(result: PackageResult, limit: number, runUrl?: string): string {
-  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const { errors } = countProblems(result.problems, result.problemsOmitted);
   const origin = result.reused ? 'reused the package of an earlier run' : 'new package';
   switch (result.failureReason) {
     case 'invalid-manifest':
@@ -134,14 +135,20 @@ function links(result: PackageResult): string {
 }
 
 function problems(result: PackageResult, limit: number, runUrl?: string): string {
-  return result.problems
-    .map((p) => {
-      const mark = p.severity === 'error' ? '❌' : '⚠️';
-      const member = p.member ? ` ${code(p.member)}` : '';
-      const where = code(`${result.manifest}:${p.line}:${p.column}`);
-      return `- ${mark} ${where}${member}: ${cut(p.message, limit, runUrl)}`;
-    })
-    .join('\n');
+  const lines = result.problems.map((p) => {
+    const mark = p.severity === 'error' ? '❌' : '⚠️';
+    const member = p.member ? ` ${code(p.member)}` : '';
+    const where = code(`${result.manifest}:${p.line}:${p.column}`);
+    return `- ${mark} ${where}${member}: ${cut(p.message, limit, runUrl)}`;
+  });
+  const omitted = result.problemsOmitted;
+  const count = omitted.errors + omitted.warnings;
+  if (count > 0) {
+    lines.push(
+      `- … and ${count} more ${count === 1 ? 'problem' : 'problems'} (${formatCounts(omitted)}), not listed`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** One package's section, without a heading level of its own choosing. */
