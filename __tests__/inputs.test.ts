@@ -19,6 +19,7 @@ describe('getInputs', () => {
       dryRun: false,
       createGroup: true,
       approveOnSuccess: false,
+      role: undefined,
     });
   });
 
