@@ -125,6 +125,8 @@ export interface GitHubEmulator {
   };
   /** The claims of every OIDC token issued, in order. */
   idTokens(): IdTokenClaims[];
+  /** The OIDC tokens issued and the runtime token: for tests that check they are never shown. */
+  secrets(): string[];
   close(): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ interface Backend {
   requests: RecordedGitHubRequest[];
   idToken: { lifetimeMs: number; repository: string; ref: string; requestToken: string };
   idTokens: IdTokenClaims[];
+  idTokenValues: string[];
 }
 
 /** The runner's OIDC endpoint: .../_apis/distributedtask/hubs/Actions/plans/<plan>/jobs/<job>/idtoken */
@@ -499,7 +502,9 @@ function issueIdToken(b: Backend, audience: string | undefined): string {
     ref: b.idToken.ref,
   };
   b.idTokens.push(claims);
-  return `${base64url({ typ: 'JWT', alg: 'none' })}.${base64url(claims)}.`;
+  const token = `${base64url({ typ: 'JWT', alg: 'none' })}.${base64url(claims)}.`;
+  b.idTokenValues.push(token);
+  return token;
 }
 
 function idTokenAnswer(b: Backend, method: string, target: URL, token: string | undefined): Answer {
@@ -678,6 +683,7 @@ export async function startGitHubEmulator(
       requestToken: randomBytes(24).toString('hex'),
     },
     idTokens: [],
+    idTokenValues: [],
   };
   const server: Server = createServer((request, response) => {
     readBody(request)
@@ -714,6 +720,7 @@ export async function startGitHubEmulator(
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: b.idToken.requestToken,
     },
     idTokens: () => b.idTokens.map((claims) => ({ ...claims })),
+    secrets: () => [...b.idTokenValues, b.idToken.requestToken],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -102,6 +102,8 @@ export interface SageMakerEmulator {
   issued(): IssuedCredentials[];
   /** Ends the life of every set of credentials issued so far: as if they expired now. */
   expireCredentials(): void;
+  /** The secret keys and session tokens issued: for tests that check they are never shown. */
+  secrets(): string[];
   close(): Promise<void>;
 }
 
@@ -161,7 +163,7 @@ interface Backend {
   requests: RecordedRequest[];
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
-  credentials: Map<string, IssuedCredentials & { sessionToken: string }>;
+  credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
 }
 
 class ServiceError extends Error {
@@ -1148,7 +1150,7 @@ function assumeRoleWithWebIdentity(b: Backend, params: URLSearchParams): string 
     sessionToken: randomBytes(96).toString('base64'),
   };
   const secret = randomBytes(30).toString('base64');
-  b.credentials.set(issued.accessKeyId, issued);
+  b.credentials.set(issued.accessKeyId, { ...issued, secret });
   const [, account, role] = ROLE_ARN.exec(roleArn)!;
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   return `<AssumeRoleWithWebIdentityResponse xmlns="${STS_NS}">
@@ -1439,7 +1441,10 @@ export async function startSageMakerEmulator(
     },
     counts: () => countByOperation(b.requests),
     issued: () =>
-      [...b.credentials.values()].map(({ sessionToken: _token, ...issued }) => ({ ...issued })),
+      [...b.credentials.values()].map(({ sessionToken: _token, secret: _secret, ...issued }) => ({
+        ...issued,
+      })),
+    secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
     expireCredentials: () => {
       const now = b.now();
       for (const issued of b.credentials.values()) {
