@@ -8,6 +8,8 @@ import {
   type GitHubEmulatorOptions,
   type GitHubUser,
 } from './harness/github-emulator.js';
+import { NO_ID_TOKEN } from './harness/memory-runner.js';
+import { actionsCore } from '../src/runner/actions-core.js';
 
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
 const owner = 'acme';
@@ -1073,5 +1075,92 @@ describe('check runs', () => {
         .total_count,
     ).toBe(1);
     expect(emulator.checkRuns(owner, repo)).toHaveLength(1);
+  });
+});
+
+describe("the runner's OIDC token endpoint", () => {
+  /** Runs `fn` with the emulator's ACTIONS_ID_TOKEN_* variables, capturing standard output. */
+  async function asRunner<T>(
+    fn: () => Promise<T>,
+    env: Record<string, string> = emulator.idTokenEnv,
+  ): Promise<{ value?: T; error?: Error; stdout: string }> {
+    const saved = { ...process.env };
+    const write = process.stdout.write;
+    let stdout = '';
+    Object.assign(process.env, env);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      return { value: await fn(), stdout };
+    } catch (e) {
+      return { error: e as Error, stdout };
+    } finally {
+      process.stdout.write = write;
+      process.env = saved;
+    }
+  }
+
+  const claimsOf = (jwt: string) =>
+    JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+
+  it("answers @actions/core's getIDToken with a new token for the audience, masked", async () => {
+    await emulator.close();
+    await start({ idToken: { lifetimeMs: 300_000 } });
+    const first = await asRunner(() => actionsCore.getIDToken('sts.amazonaws.com'));
+    clock += 1_000;
+    const second = await asRunner(() => actionsCore.getIDToken('sts.amazonaws.com'));
+    const token = first.value!;
+    expect(token.split('.')).toHaveLength(3);
+    expect(first.stdout.split('\n')).toContain(`::add-mask::${token}`);
+    expect(second.value).not.toBe(token);
+
+    expect(claimsOf(token)).toEqual({
+      jti: expect.any(String),
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo-org/models:ref:refs/heads/main',
+      aud: 'sts.amazonaws.com',
+      iat: START / 1000,
+      nbf: START / 1000 - 5,
+      exp: START / 1000 + 300,
+      repository: 'octo-org/models',
+      ref: 'refs/heads/main',
+    });
+    expect(emulator.idTokens().map((c) => [c.iat, c.aud])).toEqual([
+      [START / 1000, 'sts.amazonaws.com'],
+      [START / 1000 + 1, 'sts.amazonaws.com'],
+    ]);
+    const calls = emulator.requests.map((r) => [r.method, r.query.audience, r.status]);
+    expect(calls).toEqual([
+      ['GET', 'sts.amazonaws.com', 200],
+      ['GET', 'sts.amazonaws.com', 200],
+    ]);
+  });
+
+  it('gives the owner as the audience when none is asked for', async () => {
+    const answer = await fetch(emulator.idTokenEnv.ACTIONS_ID_TOKEN_REQUEST_URL, {
+      headers: { authorization: `Bearer ${emulator.idTokenEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+    });
+    const body = (await answer.json()) as { count: number; value: string };
+    expect(body.count).toBe(1);
+    expect(claimsOf(body.value).aud).toBe('https://github.com/octo-org');
+  });
+
+  it('refuses a request without the runtime token, and getIDToken fails without the variables', async () => {
+    const wrong = await asRunner(() => actionsCore.getIDToken('sts.amazonaws.com'), {
+      ACTIONS_ID_TOKEN_REQUEST_URL: emulator.idTokenEnv.ACTIONS_ID_TOKEN_REQUEST_URL,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-token',
+    });
+    expect(wrong.error?.message).toContain('Failed to get ID Token');
+    expect(emulator.requests.map((r) => r.status)).toEqual([401]);
+
+    delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const missing = await asRunner(() => actionsCore.getIDToken('sts.amazonaws.com'), {});
+    expect(missing.error?.message).toBe(NO_ID_TOKEN);
+    expect(emulator.idTokens()).toEqual([]);
   });
 });

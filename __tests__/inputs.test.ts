@@ -21,6 +21,7 @@ describe('getInputs', () => {
       approveOnSuccess: false,
       checkRun: true,
       label: undefined,
+      role: undefined,
     });
   });
 
@@ -89,6 +90,58 @@ describe('getInputs', () => {
     );
     expect(() => read({}, { AWS_REGION: 'us_east_1' })).toThrow(
       "environment variable AWS_REGION: 'us_east_1' is not an AWS region",
+    );
+  });
+
+  it('reads role-to-assume with its session name, duration and audience', () => {
+    const arn = 'arn:aws:iam::123456789012:role/ci/model-publisher';
+    expect(
+      read({ 'role-to-assume': arn }, { GITHUB_RUN_ID: '1000', GITHUB_RUN_ATTEMPT: '2' }).role,
+    ).toEqual({
+      arn,
+      sessionName: 'sagemaker-model-package-1000-2',
+      durationSeconds: 3600,
+      audience: 'sts.amazonaws.com',
+    });
+    expect(read({ 'role-to-assume': arn }).role?.sessionName).toBe(
+      'sagemaker-model-package-local-1',
+    );
+    expect(
+      read({
+        'role-to-assume': 'arn:aws-cn:iam::123456789012:role/publisher',
+        'role-session-name': 'release@octo-org',
+        'role-duration-seconds': '43200',
+        audience: 'sts.amazonaws.com.cn',
+      }).role,
+    ).toEqual({
+      arn: 'arn:aws-cn:iam::123456789012:role/publisher',
+      sessionName: 'release@octo-org',
+      durationSeconds: 43200,
+      audience: 'sts.amazonaws.com.cn',
+    });
+  });
+
+  it('names the role input whose value is wrong', () => {
+    const arn = 'arn:aws:iam::123456789012:role/publisher';
+    expect(() => read({ 'role-to-assume': 'publisher' })).toThrow(
+      "input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/model-publisher, not 'publisher'",
+    );
+    expect(() => read({ 'role-to-assume': 'arn:aws:iam::123456789012:user/me' })).toThrow(
+      "input 'role-to-assume'",
+    );
+    expect(() => read({ 'role-to-assume': arn, 'role-session-name': 'has space' })).toThrow(
+      "input 'role-session-name' must be 2 to 64 letters, digits and _+=,.@- (STS's rule), not 'has space'",
+    );
+    expect(() => read({ 'role-to-assume': arn, 'role-session-name': 'x'.repeat(65) })).toThrow(
+      "input 'role-session-name'",
+    );
+    for (const duration of ['899', '43201', '3600.5', 'an hour']) {
+      expect(() => read({ 'role-to-assume': arn, 'role-duration-seconds': duration })).toThrow(
+        `input 'role-duration-seconds' must be a whole number of seconds from 900 to 43200, not '${duration}'`,
+      );
+    }
+    expect(() => read({ 'role-to-assume': arn, audience: 'two words' })).toThrow(
+      "input 'audience' must be 1 to 256 printable characters",
     );
   });
 });

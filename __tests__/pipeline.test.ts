@@ -111,6 +111,36 @@ describe('the pipeline in process', () => {
     expect(runner.summary).toContain('must be one of update, new, off');
   });
 
+  it('role-to-assume without id-token: write: invalid-input naming the permission, before any AWS call', async () => {
+    const { runner, sagemaker, sagemakerCreated } = await act({
+      manifest: 'fraud/model-package.yml',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
+    });
+    expect(runner.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'invalid-input' });
+    expect(runner.failed).toBe(
+      "role-to-assume needs the job's OIDC token, and the runner gave none (Error message: Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable). " +
+        "Give the job 'permissions: id-token: write' (with 'contents: read'); nothing was sent to AWS.",
+    );
+    expect(runner.idTokenRequests).toEqual(['sts.amazonaws.com']);
+    expect(runner.groups).toEqual([
+      'Checking the manifests',
+      'Assuming role-to-assume',
+      'Reporting',
+    ]);
+    expect(sagemakerCreated).toBe(0);
+    expect(sagemaker.calls).toEqual([]);
+  });
+
+  it('role-to-assume is not used by a dry run', async () => {
+    const { runner } = await act({
+      manifest: 'fraud/model-package.yml',
+      'dry-run': 'true',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
+    });
+    expect(runner.outputs.status).toBe('DryRun');
+    expect(runner.idTokenRequests).toEqual([]);
+  });
+
   it('publish on a pull request: one comment per manifest, edited as statuses change', async () => {
     const { runner, github, checks, sagemaker, results } = await act(
       { manifest: 'churn/model-package.yml\nfraud/model-package.yml', 'github-token': 'ghs_x' },

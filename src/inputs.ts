@@ -26,6 +26,17 @@ export interface Settings {
   checkRun: boolean;
   /** Tells this job's reports from those of other jobs on the same manifests (a matrix). */
   label: string | undefined;
+  /** The role the action assumes itself with the job's OIDC token; undefined: the SDK's chain. */
+  role: RoleSettings | undefined;
+}
+
+export interface RoleSettings {
+  /** IAM role ARN. */
+  arn: string;
+  sessionName: string;
+  durationSeconds: number;
+  /** Audience of the job's OIDC token. */
+  audience: string;
 }
 
 /** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
@@ -43,6 +54,10 @@ export const INPUTS = {
   'approve-on-success': 'false',
   'check-run': 'true',
   label: '',
+  'role-to-assume': '',
+  'role-session-name': '',
+  'role-duration-seconds': '3600',
+  audience: 'sts.amazonaws.com',
 } as const;
 
 export type InputName = keyof typeof INPUTS;
@@ -58,6 +73,12 @@ export class InputError extends Error {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** A label is part of a check run's name: short, one line, no control characters. */
 export const MAX_LABEL_LENGTH = 64;
+/** An IAM role ARN, with an optional path: arn:aws:iam::123456789012:role/ci/deploy. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+/** STS's RoleSessionName. */
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** STS's limits on DurationSeconds; a role's own maximum may be lower. */
+const DURATION = { min: 900, max: 43_200 } as const;
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
 
 /** The input's value, or its default when the workflow does not give one. */
@@ -140,5 +161,47 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
     checkRun: booleanInput(runner, 'check-run'),
     label: label || undefined,
+    role: roleOf(runner, env),
   };
+}
+
+/** A session name from the run: sagemaker-model-package-<run id>-<attempt>. */
+export function defaultSessionName(env: NodeJS.ProcessEnv): string {
+  const part = (value: string | undefined, fallback: string) =>
+    value && /^\d{1,20}$/.test(value) ? value : fallback;
+  return `sagemaker-model-package-${part(env.GITHUB_RUN_ID, 'local')}-${part(env.GITHUB_RUN_ATTEMPT, '1')}`;
+}
+
+function roleOf(runner: Runner, env: NodeJS.ProcessEnv): RoleSettings | undefined {
+  const sessionName = valueOf(runner, 'role-session-name') || defaultSessionName(env);
+  if (!SESSION_NAME.test(sessionName)) {
+    throw new InputError(
+      `input 'role-session-name' must be 2 to 64 letters, digits and _+=,.@- (STS's rule), not '${sessionName}'`,
+    );
+  }
+  const durationText = valueOf(runner, 'role-duration-seconds');
+  const durationSeconds = Number(durationText);
+  if (
+    !Number.isInteger(durationSeconds) ||
+    durationSeconds < DURATION.min ||
+    durationSeconds > DURATION.max
+  ) {
+    throw new InputError(
+      `input 'role-duration-seconds' must be a whole number of seconds from ${DURATION.min} to ${DURATION.max}, not '${durationText}'`,
+    );
+  }
+  const audience = valueOf(runner, 'audience');
+  if (!/^[\x21-\x7e]{1,256}$/.test(audience)) {
+    throw new InputError(
+      `input 'audience' must be 1 to 256 printable characters without spaces, such as sts.amazonaws.com, not '${audience}'`,
+    );
+  }
+  const arn = valueOf(runner, 'role-to-assume');
+  if (!arn) return undefined;
+  if (!ROLE_ARN.test(arn)) {
+    throw new InputError(
+      `input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/model-publisher, not '${arn}'`,
+    );
+  }
+  return { arn, sessionName, durationSeconds, audience };
 }

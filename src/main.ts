@@ -21,7 +21,8 @@ import { Reporter } from './report/reporter.js';
 import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
 import type { RunContext } from './run-context.js';
 import type { Runner } from './runner/port.js';
-import type { SageMakerApi } from './sagemaker/api.js';
+import { assumeRole } from './role.js';
+import type { RenewableCredentials, SageMakerApi } from './sagemaker/api.js';
 
 export interface Dependencies {
   runner: Runner;
@@ -30,8 +31,11 @@ export interface Dependencies {
   env: NodeJS.ProcessEnv;
   /** The directory manifests are found in (GITHUB_WORKSPACE). */
   workspace: string;
-  /** SageMaker for a region; the AWS SDK's client by default. */
-  sagemaker?: (region: string) => SageMakerApi;
+  /**
+   * SageMaker for a region, with role-to-assume's credentials when it is set; the AWS SDK's
+   * client by default.
+   */
+  sagemaker?: (region: string, credentials?: RenewableCredentials) => SageMakerApi;
   /** GitHub for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
   /** GitHub's check runs for a token; Octokit by default. */
@@ -166,6 +170,14 @@ async function afterCheck(
   }
 
   const { publishPackages } = await import('./package/publish.js');
+  let credentials: RenewableCredentials | undefined;
+  if (settings.role) {
+    const assumed = await deps.runner.group('Assuming role-to-assume', () =>
+      assumeRole(settings.role!, settings.region!, deps.runner),
+    );
+    if ('outcome' in assumed) return assumed.outcome;
+    credentials = assumed.credentials;
+  }
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   try {
     return await publishPackages({
@@ -181,13 +193,20 @@ async function afterCheck(
       log: deps.runner,
       group: (name, fn) => deps.runner.group(name, fn),
       signal: deps.signal ?? cancel!.signal,
-      api: deps.sagemaker?.(settings.region!),
+      api: deps.sagemaker?.(settings.region!, credentials),
+      credentials,
       now: deps.now,
       sleep: deps.sleep,
       onProgress: (results) => reporter.progress(withLinks(results, requests, deps.run)),
     });
   } finally {
     cancel?.dispose();
+    if (credentials) {
+      deps.runner.info(
+        `role-to-assume: STS issued ${credentials.issued} ${credentials.issued === 1 ? 'set' : 'sets'} of credentials during the run.`,
+      );
+      credentials.destroy();
+    }
   }
 }
 

@@ -21,6 +21,8 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** What the action exported to later steps (the GITHUB_ENV file). */
+  exported: string;
   /** Files the process loaded as modules, relative to the repository. */
   loaded: string[];
   annotations: Annotation[];
@@ -96,7 +98,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       summary: path.join(dir, 'summary.md'),
       event: path.join(dir, 'event.json'),
       loads: path.join(dir, 'loads.txt'),
+      env: path.join(dir, 'env.txt'),
     };
+    writeFileSync(files.env, '');
     writeFileSync(files.output, '');
     writeFileSync(files.summary, '');
     writeFileSync(files.loads, '');
@@ -110,6 +114,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_EVENT_PATH: files.event,
       GITHUB_OUTPUT: files.output,
       GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_ENV: files.env,
       RECORD_LOADS: files.loads,
       ...options.env,
       ...inputEnv(options.inputs ?? {}),
@@ -145,6 +150,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       stderr,
       outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
       summary: readFileSync(files.summary, 'utf8'),
+      exported: readFileSync(files.env, 'utf8'),
       loaded,
       annotations: parseAnnotations(stdout),
       exitAfterInterruptMs,

@@ -6,13 +6,19 @@
  * authentication with read-only and installation tokens, rate limits, and injected
  * failures and hangs.
  *
+ * It also serves the runner's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL, with
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN as its bearer token), as @actions/core's getIDToken calls
+ * it: `GET <url>&audience=<aud>`, answered `{ "count": n, "value": "<jwt>" }`. The tokens are
+ * unsigned JWTs with GitHub's claims (iss, sub, aud, iat, nbf, exp, jti, repository, ...).
+
+ *
  * Repositories, issues and commits exist implicitly: any owner, repository, issue number
  * and 40-hex commit SHA work, unless `issues` names the issues that exist. A pull request
  * from a fork is a matter of the event (its `pull_request.head.repo`) and of the token its
  * workflow gets, read-only: 'ghs_reader'. Where the real behaviour is not documented the
  * choice is noted next to the code.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createServer,
   STATUS_CODES,
@@ -91,6 +97,21 @@ export interface GitHubEmulatorOptions {
   issues?: readonly string[];
   /** Clock in ms, default Date.now; timestamps and `at` use it. */
   now?: () => number;
+  /** The OIDC tokens' lifetime (GitHub's: 5 minutes) and their subject's repository. */
+  idToken?: { lifetimeMs?: number; repository?: string; ref?: string };
+}
+
+/** The claims of an OIDC token the emulator issued. */
+export interface IdTokenClaims {
+  jti: string;
+  iss: string;
+  sub: string;
+  aud: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  repository: string;
+  ref: string;
 }
 
 export interface RecordedGitHubRequest {
@@ -159,6 +180,15 @@ export interface GitHubEmulator {
    * x-ratelimit-remaining: 0 and x-ratelimit-reset. Returns `resetAt`.
    */
   exhaustRateLimit(options?: { resetAt?: number; status?: 403 | 429 }): number;
+  /** ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN for the runner's env. */
+  readonly idTokenEnv: {
+    ACTIONS_ID_TOKEN_REQUEST_URL: string;
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: string;
+  };
+  /** The claims of every OIDC token issued, in order. */
+  idTokens(): IdTokenClaims[];
+  /** The OIDC tokens issued and the runtime token: for tests that check they are never shown. */
+  secrets(): string[];
   close(): Promise<void>;
 }
 
@@ -229,7 +259,14 @@ interface Backend {
   issues?: Set<string>;
   /** The rate limit is spent until then (ms since the epoch). */
   rateLimitedUntil?: { resetAt: number; status: 403 | 429 };
+  idToken: { lifetimeMs: number; repository: string; ref: string; requestToken: string };
+  idTokens: IdTokenClaims[];
+  idTokenValues: string[];
 }
+
+/** The runner's OIDC endpoint: .../_apis/distributedtask/hubs/Actions/plans/<plan>/jobs/<job>/idtoken */
+const ID_TOKEN_PATH =
+  '/_apis/distributedtask/hubs/Actions/plans/5e3f9c2a-6d41-4f8e-9a1b-2c7d8e9f0a1b/jobs/0b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/idtoken';
 
 const DOCS = 'https://docs.github.com/rest';
 const DOCS_CREATE = `${DOCS}/issues/comments#create-an-issue-comment`;
@@ -835,6 +872,47 @@ function listCheckRuns(b: Backend, call: Call, owner: string, repo: string, ref:
 }
 
 // ---------------------------------------------------------------------------------------------
+// The runner's OIDC token endpoint
+
+const base64url = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** An OIDC token as the runner's token service mints it, unsigned (alg none). */
+function issueIdToken(b: Backend, audience: string | undefined): string {
+  const iat = Math.floor(b.now() / 1000);
+  const [owner] = b.idToken.repository.split('/');
+  const claims: IdTokenClaims = {
+    jti: randomUUID(),
+    iss: 'https://token.actions.githubusercontent.com',
+    sub: `repo:${b.idToken.repository}:ref:${b.idToken.ref}`,
+    // Without an audience the token is for the repository owner's URL.
+    aud: audience ?? `https://github.com/${owner}`,
+    iat,
+    nbf: iat - 5,
+    exp: Math.floor((b.now() + b.idToken.lifetimeMs) / 1000),
+    repository: b.idToken.repository,
+    ref: b.idToken.ref,
+  };
+  b.idTokens.push(claims);
+  const token = `${base64url({ typ: 'JWT', alg: 'none' })}.${base64url(claims)}.`;
+  b.idTokenValues.push(token);
+  return token;
+}
+
+function idTokenAnswer(b: Backend, method: string, target: URL, token: string | undefined): Answer {
+  // The token service's answers to a missing or wrong runtime token are not documented.
+  if (token !== b.idToken.requestToken) {
+    return {
+      status: 401,
+      payload: { message: 'Unauthorized: the request token is missing or wrong' },
+    };
+  }
+  if (method !== 'GET') return { status: 405, payload: { message: 'Method Not Allowed' } };
+  const value = issueIdToken(b, target.searchParams.get('audience') ?? undefined);
+  return { status: 200, payload: { count: b.idTokens.length, value } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTTP
 
 function tokenOf(request: IncomingMessage): string | undefined {
@@ -987,6 +1065,8 @@ function answer(b: Backend, request: IncomingMessage, text: string): Answer | un
         failure.headers,
       ),
     );
+  } else if (target.pathname === ID_TOKEN_PATH) {
+    result = idTokenAnswer(b, method, target, token);
   } else {
     try {
       const grant = authenticate(b, token);
@@ -1036,6 +1116,14 @@ export async function startGitHubEmulator(
           }),
         )
       : undefined,
+    idToken: {
+      lifetimeMs: options.idToken?.lifetimeMs ?? 5 * 60_000,
+      repository: options.idToken?.repository ?? 'octo-org/models',
+      ref: options.idToken?.ref ?? 'refs/heads/main',
+      requestToken: randomBytes(24).toString('hex'),
+    },
+    idTokens: [],
+    idTokenValues: [],
   };
   const server: Server = createServer((request, response) => {
     readBody(request)
@@ -1095,6 +1183,12 @@ export async function startGitHubEmulator(
       b.rateLimitedUntil = { resetAt: at, status };
       return at;
     },
+    idTokenEnv: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${b.url}${ID_TOKEN_PATH}?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: b.idToken.requestToken,
+    },
+    idTokens: () => b.idTokens.map((claims) => ({ ...claims })),
+    secrets: () => [...b.idTokenValues, b.idToken.requestToken],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

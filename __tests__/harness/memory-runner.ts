@@ -20,13 +20,22 @@ export interface MemoryRunner extends Runner {
   readonly groups: string[];
   summary: string;
   failed?: string;
+  /** The audience of every OIDC token asked for, in order. */
+  readonly idTokenRequests: string[];
   /** The lines at a level, without their annotations. */
   lines(level?: LogEntry['level']): string[];
 }
 
+/** What @actions/core says when the job has no `permissions: id-token: write`. */
+export const NO_ID_TOKEN = 'Error message: Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable';
+
 export function memoryRunner(
   inputs: Record<string, string> = {},
-  options: { summary?: boolean } = {},
+  options: {
+    summary?: boolean;
+    /** The job's OIDC tokens; by default the job may have none, as without id-token: write. */
+    idToken?: (audience: string) => string | Promise<string>;
+  } = {},
 ): MemoryRunner {
   let group: string | undefined;
   const raw = (name: string) => (inputs[name] ?? '').trim();
@@ -44,6 +53,7 @@ export function memoryRunner(
     secrets: [],
     groups: [],
     summary: '',
+    idTokenRequests: [],
     getInput: raw,
     getBooleanInput(name) {
       const value = raw(name);
@@ -61,6 +71,13 @@ export function memoryRunner(
     },
     setSecret(value) {
       runner.secrets.push(value);
+    },
+    async getIDToken(audience) {
+      runner.idTokenRequests.push(audience);
+      if (!options.idToken) throw new Error(NO_ID_TOKEN);
+      const token = await options.idToken(audience);
+      runner.setSecret(token);
+      return token;
     },
     debug: say('debug'),
     info: say('info'),

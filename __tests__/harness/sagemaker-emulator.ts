@@ -4,10 +4,15 @@
  * `X-Amz-Target: SageMaker.<Operation>`, a JSON body). It plays model-package validation
  * forward in time (Pending, InProgress, then Completed or Failed) and injects faults.
  *
+ * It also answers STS AssumeRoleWithWebIdentity (the awsQuery protocol: a form body,
+ * an XML answer) on the same URL, for AWS_ENDPOINT_URL_STS: it checks the OIDC token's
+ * audience and age, issues temporary credentials, and refuses SageMaker requests signed
+ * with issued credentials once they expired (ExpiredTokenException).
+ *
  * Error codes and messages follow the real service where known; see the notes next to
  * each error for the source and for the cases where the real behaviour is a guess.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createServer,
   type IncomingMessage,
@@ -42,13 +47,44 @@ export interface EmulatorOptions {
   inProgressMs?: number;
   /** Decides the outcome of a package's validation; default: Completed. */
   outcome?: (request: Record<string, unknown>) => ValidationOutcome;
+  sts?: StsOptions;
+}
+
+export interface StsOptions {
+  /** The audience tokens must have (default sts.amazonaws.com). */
+  audience?: string;
+  /**
+   * Issue credentials that live at most this long, whatever DurationSeconds asks: as STS
+   * does for role chaining (at most an hour). Default: as asked.
+   */
+  maxLifetimeMs?: number;
+  /** Refuse tokens issued longer ago than this (their `iat`), besides expired ones. */
+  maxTokenAgeMs?: number;
+  /** Whether the role trusts a token's claims; default: every role trusts every token. */
+  trusts?: (roleArn: string, claims: Record<string, unknown>) => boolean;
+}
+
+/** Credentials the emulated STS issued; without their secrets. */
+export interface IssuedCredentials {
+  accessKeyId: string;
+  roleArn: string;
+  sessionName: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** The claims of the OIDC token they were issued for. */
+  claims: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
   operation: string;
+  /** The JSON body; for STS the form's parameters, with the token's claims for the token. */
   body: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   at: number;
+  /** The access key id the request was signed with, if any. */
+  accessKeyId?: string;
+  /** The error code, when the emulator refused the request for its credentials or token. */
+  refused?: string;
 }
 
 export interface SageMakerEmulator {
@@ -62,6 +98,12 @@ export interface SageMakerEmulator {
   setOutcome(name: string, outcome: ValidationOutcome): void;
   /** Requests per operation, e.g. { CreateModelPackage: 1, DescribeModelPackage: 12 }. */
   counts(): Record<string, number>;
+  /** Every set of credentials STS issued, in order. */
+  issued(): IssuedCredentials[];
+  /** Ends the life of every set of credentials issued so far: as if they expired now. */
+  expireCredentials(): void;
+  /** The secret keys and session tokens issued: for tests that check they are never shown. */
+  secrets(): string[];
   close(): Promise<void>;
 }
 
@@ -119,6 +161,9 @@ interface Backend {
   tokens: Map<string, { fingerprint: string; arn: string }>;
   faults: QueuedFault[];
   requests: RecordedRequest[];
+  sts: StsOptions;
+  /** Issued credentials by access key id, with their secret parts. */
+  credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
 }
 
 class ServiceError extends Error {
@@ -992,6 +1037,254 @@ function sendError(response: ServiceResponse, error: ServiceError): void {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// STS AssumeRoleWithWebIdentity (awsQuery: a form body, XML answers)
+
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]{1,64})$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+const xmlEscape = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The claims of a JWT, signed or not (the emulator trusts the GitHub emulator's tokens). */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return isRecord(claims) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const stsValidation = (member: string, value: string, constraint: string): ServiceError =>
+  new ServiceError(
+    'ValidationError',
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+
+/** Checks the request and the token as STS does; the messages are STS's where known. */
+function checkWebIdentityRequest(
+  b: Backend,
+  params: URLSearchParams,
+): { claims: Record<string, unknown>; roleArn: string; sessionName: string; seconds: number } {
+  const roleArn = params.get('RoleArn') ?? '';
+  const sessionName = params.get('RoleSessionName') ?? '';
+  const seconds = Number(params.get('DurationSeconds') ?? '3600');
+  if (!ROLE_ARN.test(roleArn)) {
+    throw stsValidation(
+      'roleArn',
+      roleArn,
+      'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
+    );
+  }
+  if (!SESSION_NAME.test(sessionName)) {
+    throw stsValidation(
+      'roleSessionName',
+      sessionName,
+      'Member must satisfy regular expression pattern: [\\w+=,.@-]*',
+    );
+  }
+  if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) {
+    throw stsValidation(
+      'durationSeconds',
+      String(seconds),
+      'Member must have value between 900 and 43200',
+    );
+  }
+  const claims = jwtClaims(params.get('WebIdentityToken') ?? '');
+  if (!claims) {
+    throw new ServiceError(
+      'InvalidIdentityToken',
+      'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+    );
+  }
+  const audience = b.sts.audience ?? 'sts.amazonaws.com';
+  const aud = claims.aud;
+  if (Array.isArray(aud) ? !aud.includes(audience) : aud !== audience) {
+    throw new ServiceError('InvalidIdentityToken', 'Incorrect token audience');
+  }
+  const now = b.now();
+  const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
+  if (exp <= now) {
+    throw new ServiceError(
+      'ExpiredTokenException',
+      `Token expired: current date/time ${Math.floor(now / 1000)} must be before the expiration date/time ${Math.floor(exp / 1000)}`,
+    );
+  }
+  const iat = typeof claims.iat === 'number' ? claims.iat * 1000 : 0;
+  if (b.sts.maxTokenAgeMs !== undefined && now - iat > b.sts.maxTokenAgeMs) {
+    // The emulator's own rule and wording: a token older than allowed is refused.
+    throw new ServiceError(
+      'ExpiredTokenException',
+      `Token too old: issued ${Math.round((now - iat) / 1000)} seconds ago`,
+    );
+  }
+  if (b.sts.trusts && !b.sts.trusts(roleArn, claims)) {
+    throw new ServiceError(
+      'AccessDenied',
+      'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      403,
+    );
+  }
+  return { claims, roleArn, sessionName, seconds };
+}
+
+/** An access key id of temporary credentials: ASIA and 16 capitals or digits. */
+const accessKeyId = (): string =>
+  `ASIA${[...randomBytes(16)].map((byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')}`;
+
+function assumeRoleWithWebIdentity(b: Backend, params: URLSearchParams): string {
+  const { claims, roleArn, sessionName, seconds } = checkWebIdentityRequest(b, params);
+  const issuedAt = b.now();
+  const lifetime = Math.min(seconds * 1000, b.sts.maxLifetimeMs ?? Infinity);
+  const issued = {
+    accessKeyId: accessKeyId(),
+    roleArn,
+    sessionName,
+    issuedAt,
+    expiresAt: issuedAt + lifetime,
+    claims,
+    sessionToken: randomBytes(96).toString('base64'),
+  };
+  const secret = randomBytes(30).toString('base64');
+  b.credentials.set(issued.accessKeyId, { ...issued, secret });
+  const [, account, role] = ROLE_ARN.exec(roleArn)!;
+  const subject = typeof claims.sub === 'string' ? claims.sub : '';
+  return `<AssumeRoleWithWebIdentityResponse xmlns="${STS_NS}">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>${xmlEscape(subject)}</SubjectFromWebIdentityToken>
+    <Audience>${xmlEscape(String(claims.aud))}</Audience>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::${account}:assumed-role/${xmlEscape(role!)}/${xmlEscape(sessionName)}</Arn>
+      <AssumedRoleId>AROA${issued.accessKeyId.slice(4)}:${xmlEscape(sessionName)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <SessionToken>${issued.sessionToken}</SessionToken>
+      <SecretAccessKey>${secret}</SecretAccessKey>
+      <Expiration>${new Date(issued.expiresAt).toISOString()}</Expiration>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+    </Credentials>
+    <Provider>${xmlEscape(String(claims.iss ?? ''))}</Provider>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata>
+    <RequestId>${randomUUID()}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`;
+}
+
+function sendXml(response: ServiceResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+  });
+  response.end(text);
+}
+
+function sendStsError(response: ServiceResponse, error: ServiceError): void {
+  const type = error.status >= 500 ? 'Receiver' : 'Sender';
+  sendXml(
+    response,
+    error.status,
+    `<ErrorResponse xmlns="${STS_NS}">
+  <Error>
+    <Type>${type}</Type>
+    <Code>${error.code}</Code>
+    <Message>${xmlEscape(error.message)}</Message>
+  </Error>
+  <RequestId>${randomUUID()}</RequestId>
+</ErrorResponse>`,
+  );
+}
+
+function isStsRequest(request: IncomingMessage): boolean {
+  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/** The STS request's parameters as recorded: the token replaced by its claims. */
+function recordedStsBody(params: URLSearchParams): Json {
+  const { WebIdentityToken: token, ...rest } = Object.fromEntries(params);
+  return { ...rest, WebIdentityTokenClaims: token ? (jwtClaims(token) ?? null) : null };
+}
+
+async function handleSts(
+  b: Backend,
+  request: IncomingMessage,
+  response: ServiceResponse,
+  text: string,
+): Promise<void> {
+  const params = new URLSearchParams(text);
+  const operation = params.get('Action') ?? '';
+  const record: RecordedRequest = {
+    operation,
+    body: recordedStsBody(params),
+    headers: { ...request.headers },
+    at: b.now(),
+  };
+  b.requests.push(record);
+  const fault = takeFault(b, operation);
+  if (fault?.kind === 'drop-connection') {
+    request.socket.destroy();
+    return;
+  }
+  if (fault) return sendStsError(response, FAULT_ERRORS[fault.kind]);
+  if (request.method !== 'POST' || operation !== 'AssumeRoleWithWebIdentity') {
+    return sendStsError(
+      response,
+      new ServiceError(
+        'InvalidAction',
+        `Could not find operation ${operation || '(none)'} for version 2011-06-15`,
+      ),
+    );
+  }
+  try {
+    sendXml(response, 200, assumeRoleWithWebIdentity(b, params));
+  } catch (error) {
+    const refused =
+      error instanceof ServiceError
+        ? error
+        : new ServiceError('InternalFailure', String(error), 500);
+    record.refused = refused.code;
+    sendStsError(response, refused);
+  }
+}
+
+/** The access key id of a SigV4 Authorization header. */
+function signingKey(request: IncomingMessage): string | undefined {
+  const authorization = request.headers.authorization;
+  return typeof authorization === 'string'
+    ? /Credential=([^/,\s]+)\//.exec(authorization)?.[1]
+    : undefined;
+}
+
+/**
+ * Credentials the emulated STS issued work until they expire, with their own session
+ * token; other keys (static test keys) are accepted as they are.
+ */
+function checkIssuedCredentials(
+  b: Backend,
+  request: IncomingMessage,
+  key: string | undefined,
+): void {
+  const issued = key === undefined ? undefined : b.credentials.get(key);
+  if (!issued) return;
+  if (request.headers['x-amz-security-token'] !== issued.sessionToken) {
+    throw new ServiceError(
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    );
+  }
+  if (b.now() >= issued.expiresAt) {
+    throw new ServiceError(
+      'ExpiredTokenException',
+      'The security token included in the request is expired',
+    );
+  }
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) {
@@ -1049,8 +1342,15 @@ function dispatch(
   request: IncomingMessage,
   operation: string,
   body: Json | undefined,
+  record: RecordedRequest,
 ): Json {
   checkAuthentication(request);
+  try {
+    checkIssuedCredentials(b, request, record.accessKeyId);
+  } catch (error) {
+    if (error instanceof ServiceError) record.refused = error.code;
+    throw error;
+  }
   const handler = HANDLERS[operation];
   if (request.method !== 'POST' || !handler) {
     throw new ServiceError(
@@ -1067,9 +1367,18 @@ async function handle(
   request: IncomingMessage,
   response: ServiceResponse,
 ): Promise<void> {
-  const body = parseBody(await readBody(request));
+  const text = await readBody(request);
+  if (isStsRequest(request)) return handleSts(b, request, response, text);
+  const body = parseBody(text);
   const operation = operationOf(request);
-  b.requests.push({ operation, body: body ?? {}, headers: { ...request.headers }, at: b.now() });
+  const record: RecordedRequest = {
+    operation,
+    body: body ?? {},
+    headers: { ...request.headers },
+    at: b.now(),
+    accessKeyId: signingKey(request),
+  };
+  b.requests.push(record);
   const fault = takeFault(b, operation);
   if (fault?.kind === 'drop-connection') {
     request.socket.destroy();
@@ -1077,7 +1386,7 @@ async function handle(
   }
   if (fault) return sendError(response, FAULT_ERRORS[fault.kind]);
   try {
-    send(response, 200, dispatch(b, request, operation, body));
+    send(response, 200, dispatch(b, request, operation, body, record));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     sendError(
@@ -1101,6 +1410,8 @@ function createBackend(options: EmulatorOptions): Backend {
     tokens: new Map(),
     faults: [],
     requests: [],
+    sts: options.sts ?? {},
+    credentials: new Map(),
   };
 }
 
@@ -1129,6 +1440,17 @@ export async function startSageMakerEmulator(
       b.outcomes.set(name.toLowerCase(), outcome);
     },
     counts: () => countByOperation(b.requests),
+    issued: () =>
+      [...b.credentials.values()].map(({ sessionToken: _token, secret: _secret, ...issued }) => ({
+        ...issued,
+      })),
+    secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
+    expireCredentials: () => {
+      const now = b.now();
+      for (const issued of b.credentials.values()) {
+        issued.expiresAt = Math.min(issued.expiresAt, now);
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -10,7 +10,7 @@ import type { ModelPackageManifest } from '../manifest/schema.js';
 import { packageLabel, type Outcome, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
-import type { SageMakerApi } from '../sagemaker/api.js';
+import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import { createSageMakerApi } from '../sagemaker/client.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { approveCompleted } from './approve.js';
@@ -35,6 +35,8 @@ export interface PublishInput {
   signal: AbortSignal;
   /** The SageMaker operations; the real client by default. */
   api?: SageMakerApi;
+  /** role-to-assume's credentials for the real client; the SDK's chain by default. */
+  credentials?: RenewableCredentials;
   now?: WaitOptions['now'];
   sleep?: WaitOptions['sleep'];
   /** Called with the results once the packages exist, and after every status change. */
@@ -45,7 +47,8 @@ const CANCELLED = 'the run was cancelled; SageMaker keeps validating';
 
 export async function publishPackages(input: PublishInput): Promise<Outcome> {
   const { settings, log, signal } = input;
-  const api = input.api ?? createSageMakerApi(input.region);
+  const api =
+    input.api ?? createSageMakerApi(input.region, { credentials: input.credentials, log });
   let results = input.results;
   const progress = async (next: readonly PackageResult[]) => {
     results = next;

@@ -5,13 +5,15 @@
  * about 5 s for the first minute after a change, then backs off to 30 s; jitter only
  * shortens it, so a validation that ends is reported within about 5 s at first.
  * Throttling, 5xx answers and network faults are warnings while they last less than
- * 5 minutes in a row; rejected credentials end the wait at once.
+ * 5 minutes in a row; rejected credentials end the wait at once. With role-to-assume the
+ * client has already renewed them and sent the request once more (sagemaker/client.ts),
+ * so what reaches the wait is a refusal of new credentials, or STS refusing the role.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { setTimeout as timeout } from 'node:timers/promises';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { CredentialsError, describeError, errorKind, RenewalError } from '../sagemaker/errors.js';
 
 export const POLL = {
   firstDelayMs: 5_000,
@@ -130,7 +132,11 @@ export async function waitForPackages(
     } catch (e) {
       if (signal?.aborted) return { end: 'cancelled', descriptions };
       const kind = errorKind(e);
-      if (kind === 'credentials') throw new CredentialsError(e);
+      if (kind === 'credentials') {
+        throw e instanceof CredentialsError || e instanceof RenewalError
+          ? e
+          : new CredentialsError(e);
+      }
       if (kind !== 'transient') throw e;
       failingSince ??= now();
       const failingFor = now() - failingSince;

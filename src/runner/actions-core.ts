@@ -21,6 +21,7 @@ export const actionsCore: Runner = {
   getMultilineInput: (name) => core.getMultilineInput(name),
   setOutput: (name, value) => core.setOutput(name, value),
   setSecret: (value) => core.setSecret(value),
+  getIDToken: (audience) => core.getIDToken(audience),
   debug: (message) => core.debug(message),
   info: (message) => core.info(inert(message)),
   notice: (message, annotation) => core.notice(message, annotation),

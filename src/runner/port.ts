@@ -34,6 +34,11 @@ export interface Runner extends Log {
   setOutput(name: string, value: string): void;
   /** Hides a value wherever the runner would print it. */
   setSecret(value: string): void;
+  /**
+   * A new OIDC token of the job for `audience`, masked in the log. Rejects when the job may
+   * not have one (no `permissions: id-token: write`).
+   */
+  getIDToken(audience: string): Promise<string>;
   /** Runs `fn` with its log lines folded under `name`. */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Appends markdown to the job summary; throws when the runner gives none. */

@@ -51,3 +51,31 @@ export interface SageMakerApi {
   /** Frees the connections; the api is unusable afterwards. */
   destroy(): void;
 }
+
+/** AWS credentials, as the SDK's credential providers give them. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** When they stop working; undefined for credentials that do not expire. */
+  expiration?: Date;
+}
+
+/**
+ * A credential provider that keeps its credentials fresh itself (role-to-assume): the
+ * SageMaker client asks it before every request and takes what it answers.
+ */
+export interface RenewableCredentials {
+  (): Promise<Credentials>;
+  /** Tells the AWS SDK that the provider memoizes itself: it is not wrapped in the SDK's cache. */
+  readonly memoized: true;
+  /**
+   * Forgets the current credentials, which AWS refused for a request sent at `sentAt`
+   * (default: whatever they are): the next call gets new ones.
+   */
+  renew(sentAt?: number): void;
+  /** How many sets of credentials STS issued so far. */
+  readonly issued: number;
+  /** Frees the STS client's connections. */
+  destroy(): void;
+}

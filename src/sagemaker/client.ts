@@ -1,6 +1,8 @@
 /**
  * The SageMaker client: the AWS SDK with its standard credential chain, retry strategy
  * and endpoint configuration (AWS_ENDPOINT_URL_SAGEMAKER is honoured by the SDK).
+ * With renewable credentials (role-to-assume), a call that AWS refuses for its
+ * credentials is sent once more with new ones.
  * Loaded only when the action talks to AWS; a dry run never imports it.
  */
 import {
@@ -16,8 +18,9 @@ import {
   type ModelPackageSummary,
   type Tag,
 } from '@aws-sdk/client-sagemaker';
-import type { SageMakerApi } from './api.js';
-import { errorKind } from './errors.js';
+import type { RenewableCredentials, SageMakerApi } from './api.js';
+import { CredentialsError, describeError, errorKind, RenewalError } from './errors.js';
+import type { Log } from '../runner/port.js';
 
 async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined> {
   try {
@@ -28,12 +31,41 @@ async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
-export function createSageMakerApi(
-  region: string,
-  userAgent = 'sagemaker-model-package-action',
-): SageMakerApi {
-  const client = new SageMakerClient({ region, customUserAgent: userAgent });
-  return {
+export interface ClientOptions {
+  /** Credentials that renew themselves; the SDK's chain by default. */
+  credentials?: RenewableCredentials;
+  /** Where a renewal after a refused request is said. */
+  log?: Log;
+  userAgent?: string;
+}
+
+export function createSageMakerApi(region: string, options: ClientOptions = {}): SageMakerApi {
+  const { credentials, log } = options;
+  const client = new SageMakerClient({
+    region,
+    customUserAgent: options.userAgent ?? 'sagemaker-model-package-action',
+    ...(credentials ? { credentials } : {}),
+  });
+  /** The call; once more with new credentials when AWS refused the renewable ones. */
+  const send = async <T>(call: () => Promise<T>): Promise<T> => {
+    const sentAt = Date.now();
+    try {
+      return await call();
+    } catch (e) {
+      if (!credentials || e instanceof RenewalError || errorKind(e) !== 'credentials') throw e;
+      log?.info(
+        `AWS refused the credentials of role-to-assume (${describeError(e)}); renewing them and sending the request again.`,
+      );
+      credentials.renew(sentAt);
+      try {
+        return await call();
+      } catch (again) {
+        if (again instanceof RenewalError || errorKind(again) !== 'credentials') throw again;
+        throw new CredentialsError(again, { renewed: true });
+      }
+    }
+  };
+  return withRenewal(send, {
     region,
     async createModelPackage(input, options) {
       const output = await client.send(new CreateModelPackageCommand(input), options);
@@ -89,5 +121,20 @@ export function createSageMakerApi(
     destroy() {
       client.destroy();
     },
-  };
+  });
+}
+
+/** Every operation of `api` through `send`. */
+function withRenewal(
+  send: <T>(call: () => Promise<T>) => Promise<T>,
+  api: SageMakerApi,
+): SageMakerApi {
+  const wrapped = { ...api };
+  for (const [name, value] of Object.entries(api)) {
+    if (typeof value !== 'function' || name === 'destroy') continue;
+    const operation = value as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      send(() => operation(...args));
+  }
+  return wrapped;
 }

@@ -32,6 +32,8 @@ interface ErrorLike {
 export function errorKind(error: unknown): ErrorKind {
   const e = (error ?? {}) as ErrorLike;
   const name = e.name ?? '';
+  if (error instanceof RenewalError)
+    return error.reason === 'rejected' ? 'credentials' : 'transient';
   if (CREDENTIAL_ERRORS.has(name)) return 'credentials';
   const sdkError = error as Parameters<typeof isTransientError>[0];
   if (isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)) {
@@ -52,14 +54,38 @@ export function describeError(error: unknown): string {
   return `${name}${e.message ?? String(error)}`;
 }
 
-const CREDENTIALS_REMEDY =
-  'If the session expired during a long validation, give the role a longer session ' +
-  "(role-duration-seconds of aws-actions/configure-aws-credentials) or use the asynchronous mode: 'wait: false' now, " +
-  'and a later run on the same manifest reports the package as it is then.';
+export const CREDENTIALS_REMEDY =
+  "If the session expired during a long validation, set the action's 'role-to-assume' input: the action " +
+  "then gets its credentials itself with the job's OIDC token (the job needs 'permissions: id-token: write') " +
+  'and renews them for as long as it waits. Otherwise give the role a longer session ' +
+  '(role-duration-seconds of aws-actions/configure-aws-credentials), or use the asynchronous mode: ' +
+  "'wait: false' now, and a later run on the same manifest reports the package as it is then.";
+
+const RENEWED_REMEDY =
+  "The credentials of 'role-to-assume' had just been renewed: check that the role may call SageMaker " +
+  '(sagemaker:CreateModelPackage, sagemaker:DescribeModelPackage, sagemaker:BatchDescribeModelPackage, ...) ' +
+  'in this region.';
 
 export class CredentialsError extends Error {
-  constructor(cause: unknown) {
-    super(`AWS did not accept the credentials (${describeError(cause)}). ${CREDENTIALS_REMEDY}`);
+  /** `renewed`: the credentials of role-to-assume were renewed and AWS still refused them. */
+  constructor(cause: unknown, options: { renewed?: boolean } = {}) {
+    const remedy = options.renewed ? RENEWED_REMEDY : CREDENTIALS_REMEDY;
+    super(`AWS did not accept the credentials (${describeError(cause)}). ${remedy}`);
     this.name = 'CredentialsError';
+  }
+}
+
+/**
+ * role-to-assume could not get credentials: no OIDC token for the job (`id-token`), STS
+ * refused the role (`rejected`), or STS or GitHub could not be reached (`transient`).
+ */
+export class RenewalError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'id-token' | 'rejected' | 'transient',
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'RenewalError';
   }
 }

@@ -1,0 +1,221 @@
+/**
+ * The built action with role-to-assume, against the project's emulators over HTTP: the
+ * GitHub emulator hands out the job's OIDC tokens (short-lived, like GitHub's), the
+ * SageMaker emulator's STS issues credentials that live a few seconds and refuses
+ * SageMaker requests signed with expired ones. No AWS key is in the environment.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction, type ActionRun } from '../harness/dist-action.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { VERSIONED } from '../harness/manifests.js';
+import {
+  startSageMakerEmulator,
+  type EmulatorOptions,
+  type SageMakerEmulator,
+} from '../harness/sagemaker-emulator.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/model-publisher';
+
+let workspace: string;
+let sagemaker: SageMakerEmulator;
+let github: GitHubEmulator;
+
+beforeAll(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'smp-role-'));
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(async () => {
+  await sagemaker?.close();
+  await github?.close();
+});
+
+async function start(options: EmulatorOptions, idTokenLifetimeMs = 5 * 60_000) {
+  sagemaker = await startSageMakerEmulator(options);
+  github = await startGitHubEmulator({ idToken: { lifetimeMs: idTokenLifetimeMs } });
+}
+
+function manifest(name: string): string {
+  mkdirSync(path.join(workspace, name), { recursive: true });
+  writeFileSync(path.join(workspace, name, 'model-package.yml'), VERSIONED);
+  return `${name}/model-package.yml`;
+}
+
+/** The runner's environment with no AWS key at all; the OIDC variables unless `idToken: false`. */
+function act(
+  file: string,
+  inputs: Record<string, string> = {},
+  options: { idToken?: boolean; role?: boolean } = {},
+): Promise<ActionRun> {
+  return runAction({
+    workspace,
+    inputs: {
+      manifest: file,
+      region: 'us-east-1',
+      ...(options.role === false ? {} : { 'role-to-assume': ROLE }),
+      ...inputs,
+    },
+    env: {
+      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+      AWS_ENDPOINT_URL_STS: sagemaker.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(options.idToken === false ? {} : github.idTokenEnv),
+    },
+  });
+}
+
+const stsCalls = () =>
+  sagemaker.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+const sagemakerCalls = () =>
+  sagemaker.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
+
+/** No secret anywhere but in the lines that ask the runner to mask it. */
+function expectNoSecrets(run: ActionRun) {
+  const secrets = [...sagemaker.secrets(), ...github.secrets()];
+  const accessKeys = sagemaker.issued().map((c) => c.accessKeyId);
+  expect(secrets.length).toBeGreaterThan(0);
+  const shown = [
+    run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    run.exported,
+  ].join('\n');
+  for (const secret of [...secrets, ...accessKeys]) expect(shown).not.toContain(secret);
+  const masked = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::add-mask::'))
+    .map((line) => line.slice('::add-mask::'.length));
+  expect(masked).toEqual(expect.arrayContaining([...sagemaker.secrets(), ...accessKeys]));
+  expect(run.exported).toBe('');
+}
+
+describe('role-to-assume', () => {
+  it('waits for a validation several times longer than the credentials live, renewing them', async () => {
+    // Credentials of 4 s (shorter than asked, as for role chaining), OIDC tokens of 3 s, a
+    // validation of about 20 s.
+    await start({ pendingMs: 500, inProgressMs: 20_000, sts: { maxLifetimeMs: 4_000 } }, 3_000);
+    const started = Date.now();
+    const run = await act(manifest('long'), { 'role-duration-seconds': '900' });
+    const elapsed = Date.now() - started;
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'Completed', 'failure-reason': '' });
+    expect(run.stdout).toMatch(/InProgress → Completed/);
+    expect(elapsed).toBeGreaterThan(20_000);
+
+    // No request was sent with expired credentials, and none was refused.
+    expect(sagemaker.requests.filter((r) => r.refused)).toEqual([]);
+    const issued = sagemaker.issued();
+    for (const request of sagemakerCalls()) {
+      const credentials = issued.find((c) => c.accessKeyId === request.accessKeyId);
+      expect(credentials).toBeDefined();
+      expect(request.at).toBeLessThan(credentials!.expiresAt);
+    }
+    // Renewed many times, each with a new OIDC token; at least one set per credential lifetime.
+    const calls = stsCalls().length;
+    expect(calls).toBeGreaterThanOrEqual(Math.floor(20_000 / 4_000));
+    expect(calls).toBeLessThanOrEqual(sagemakerCalls().length + 1);
+    expect(github.idTokens()).toHaveLength(calls);
+    expect(new Set(github.idTokens().map((t) => t.jti)).size).toBe(calls);
+    expect(stsCalls().map((r) => r.body.RoleSessionName)).toEqual(
+      Array(calls).fill('sagemaker-model-package-1000-1'),
+    );
+    expect(run.stdout).toContain(
+      `role-to-assume: STS issued ${calls} sets of credentials during the run.`,
+    );
+    process.stdout.write(
+      `role-to-assume, a ${Math.round(elapsed / 1000)} s run with 4 s credentials: ${calls} STS calls, ${sagemakerCalls().length} SageMaker requests, none refused.\n`,
+    );
+    expectNoSecrets(run);
+  }, 90_000);
+
+  it('renews credentials that AWS refuses before their time, once, and goes on waiting', async () => {
+    await start({ pendingMs: 300, inProgressMs: 12_000 });
+    const file = manifest('revoked');
+    const running = act(file);
+    const since = Date.now();
+    while (!sagemaker.counts().BatchDescribeModelPackage && Date.now() - since < 30_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    sagemaker.expireCredentials();
+    const run = await running;
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('Completed');
+    expect(sagemaker.requests.filter((r) => r.refused).map((r) => r.refused)).toEqual([
+      'ExpiredTokenException',
+    ]);
+    expect(stsCalls()).toHaveLength(2);
+    expect(run.stdout).toContain('AWS refused the credentials of role-to-assume');
+    expectNoSecrets(run);
+  }, 60_000);
+
+  it('ends the wait when renewed credentials are refused too, naming what to check', async () => {
+    await start({ pendingMs: 300, inProgressMs: 60_000 });
+    const running = act(manifest('refused'));
+    const since = Date.now();
+    while (!sagemaker.counts().CreateModelPackage && Date.now() - since < 30_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    sagemaker.inject(
+      { kind: 'expired-token' },
+      { count: 100, operation: 'BatchDescribeModelPackage' },
+    );
+    const run = await running;
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
+    expect(run.stdout).toContain("The credentials of 'role-to-assume' had just been renewed");
+    expect(sagemaker.counts().BatchDescribeModelPackage).toBe(2);
+    expect(stsCalls()).toHaveLength(2);
+  }, 60_000);
+
+  it("without 'permissions: id-token: write': invalid-input naming it, nothing sent to AWS", async () => {
+    await start({});
+    const run = await act(manifest('no-permission'), {}, { idToken: false });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'invalid-input' });
+    const errors = run.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain("Give the job 'permissions: id-token: write'");
+    expect(errors[0]!.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL');
+    expect(run.summary).toContain('id-token: write');
+    expect(sagemaker.requests).toEqual([]);
+  }, 60_000);
+
+  it('a role that does not trust the job: invalid-input naming the trust policy, nothing created', async () => {
+    await start({ sts: { trusts: () => false } });
+    const run = await act(manifest('untrusted'));
+    expect(run.code).toBe(1);
+    expect(run.outputs['failure-reason']).toBe('invalid-input');
+    expect(run.stdout).toContain(
+      `STS did not give credentials for role-to-assume ${ROLE} (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity). Check the role's trust policy`,
+    );
+    expect(sagemakerCalls()).toEqual([]);
+  }, 60_000);
+
+  it('loads the STS client only when role-to-assume is set', async () => {
+    await start({ pendingMs: 100, inProgressMs: 100 });
+    const file = manifest('loads');
+    const withRole = await act(file, { wait: 'false' });
+    const without = await runAction({
+      workspace,
+      inputs: { manifest: file, region: 'us-east-1', wait: 'false' },
+      env: {
+        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    expect(withRole.code).toBe(0);
+    expect(without.code).toBe(0);
+    const onlyWithRole = withRole.loaded.filter((file) => !without.loaded.includes(file));
+    expect(onlyWithRole.length).toBeGreaterThan(0);
+    expect(without.loaded).toEqual(expect.arrayContaining(['dist/index.js']));
+    expect(stsCalls()).toHaveLength(1);
+  }, 60_000);
+});
