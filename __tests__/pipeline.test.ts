@@ -101,7 +101,11 @@ describe('the pipeline in process', () => {
     });
     expect(errors.every((e) => e.group === 'Checking the manifests')).toBe(true);
     expect(runner.failed).toMatch(/^1 of 1 manifests is invalid \(\d+ errors?\); nothing was sent/);
-    expect(results[0]).toMatchObject({ failureReason: 'invalid-manifest' });
+    expect(results[0]).toMatchObject({
+      failureReason: 'invalid-manifest',
+      name: 'bad_name',
+      group: 'also-set',
+    });
   });
 
   it('a wrong input: the step fails, naming it, and the summary says so', async () => {

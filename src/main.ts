@@ -218,8 +218,8 @@ function resultOf(
   return {
     ...emptyResult(manifest.file, status),
     region: settings.region ?? null,
-    name: manifest.request?.ModelPackageName ?? null,
-    group: manifest.request?.ModelPackageGroupName ?? null,
+    name: manifest.identity?.name ?? null,
+    group: manifest.identity?.group ?? null,
     failureReason: manifest.request ? null : 'invalid-manifest',
     problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
     problemsOmitted: manifest.omitted,

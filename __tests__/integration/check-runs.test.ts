@@ -211,20 +211,14 @@ describe('check runs', () => {
     expect(github.comments('octo-org', 'models', PR)).toHaveLength(2);
   }, 60_000);
 
-  it('an invalid manifest: a failed check run named after the manifest, without an external_id', async () => {
+  it('an invalid manifest: a failed check run named after its package, without an external_id', async () => {
     await start();
     const run = await act({ manifest: 'broken/model-package.yml\na/model-package.yml' });
     expect(run.code).toBe(1);
     expect(
       checkRuns().map((r) => [r.name, r.status, r.conclusion, r.external_id, r.output.title]),
     ).toEqual([
-      [
-        'SageMaker validation: broken/model-package.yml',
-        'completed',
-        'failure',
-        null,
-        'Invalid manifest',
-      ],
+      ['SageMaker validation: bad_name', 'completed', 'failure', null, 'Invalid manifest'],
       [CHURN, 'completed', 'failure', null, 'Failed'],
     ]);
     expect(sagemaker.requests).toEqual([]);

@@ -38,6 +38,8 @@ export interface CheckedManifest {
   omitted: ProblemCounts;
   /** The line that validation results are annotated at: ValidationSpecification's, or the name's. */
   validationLine?: number;
+  /** The package's name or group as the manifest gives them, also when it is invalid. */
+  identity?: { name?: string; group?: string };
 }
 
 /** Larger manifests are refused before they are parsed. */
@@ -179,7 +181,8 @@ export function checkManifestText(
   }
 
   const { problems, omitted } = found.done();
-  if (found.errors > 0) return { file, problems, omitted };
+  const identity = identityOf(resolved);
+  if (found.errors > 0) return { file, problems, omitted, identity };
   const anchor = ['ValidationSpecification', 'ModelPackageName', 'ModelPackageGroupName']
     .map((member) => source.locate([member]))
     .find((l) => l.found);
@@ -189,6 +192,16 @@ export function checkManifestText(
     problems,
     omitted,
     validationLine: anchor && source.position(anchor.location.key[0]).line,
+    identity,
+  };
+}
+
+/** ModelPackageName and ModelPackageGroupName, where they are strings. */
+function identityOf(value: unknown): CheckedManifest['identity'] {
+  const { ModelPackageName: name, ModelPackageGroupName: group } = value as Record<string, unknown>;
+  return {
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof group === 'string' ? { group } : {}),
   };
 }
 
