@@ -19,6 +19,8 @@ describe('getInputs', () => {
       dryRun: false,
       createGroup: true,
       approveOnSuccess: false,
+      mode: 'publish',
+      requireApproval: false,
       checkRun: true,
       label: undefined,
       role: undefined,
@@ -37,6 +39,8 @@ describe('getInputs', () => {
       'fail-on-validation-failure': 'False',
       comment: 'new',
       'approve-on-success': 'TRUE',
+      mode: 'verify',
+      'require-approval': 'true',
     });
     expect(settings).toMatchObject({
       manifests: ['a.yml', 'models/*.yml'],
@@ -45,6 +49,8 @@ describe('getInputs', () => {
       failOnValidationFailure: false,
       comment: 'new',
       approveOnSuccess: true,
+      mode: 'verify',
+      requireApproval: true,
     });
   });
 
@@ -82,6 +88,10 @@ describe('getInputs', () => {
       "input 'max-manifests' must be a whole number of at least 1, not '2.5'",
     );
     expect(() => read({ 'wait-timeout-minutes': 'soon' })).toThrow("not 'soon'");
+    expect(() => read({ mode: 'sync' })).toThrow(
+      "input 'mode' must be one of publish, verify, not 'sync'",
+    );
+    expect(() => read({ 'require-approval': 'yes' })).toThrow("input 'require-approval'");
     expect(() => read({ comment: 'sometimes' })).toThrow(
       "input 'comment' must be one of update, new, off, not 'sometimes'",
     );

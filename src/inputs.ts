@@ -7,6 +7,15 @@ import type { Runner } from './runner/port.js';
 
 export type CommentMode = 'update' | 'new' | 'off';
 
+/**
+ * What a run does with its manifests: `publish` creates or reuses the packages; `verify`
+ * never writes to SageMaker and only finds the package each manifest made.
+ */
+export type Mode = 'publish' | 'verify';
+
+/** The modes, in the order messages list them. */
+export const MODES: readonly Mode[] = ['publish', 'verify'];
+
 export interface Settings {
   /** Paths and globs, one per line, relative to the workspace. */
   manifests: string[];
@@ -22,6 +31,9 @@ export interface Settings {
   dryRun: boolean;
   createGroup: boolean;
   approveOnSuccess: boolean;
+  mode: Mode;
+  /** verify: a versioned package must also be Approved. */
+  requireApproval: boolean;
   /** One check run per package on the commit. */
   checkRun: boolean;
   /** Tells this job's reports from those of other jobs on the same manifests (a matrix). */
@@ -52,6 +64,8 @@ export const INPUTS = {
   'dry-run': 'false',
   'create-group': 'true',
   'approve-on-success': 'false',
+  mode: 'publish',
+  'require-approval': 'false',
   'check-run': 'true',
   label: '',
   'role-to-assume': '',
@@ -140,6 +154,11 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  const mode = valueOf(runner, 'mode') as Mode;
+  if (!MODES.includes(mode)) {
+    throw new InputError(`input 'mode' must be one of ${MODES.join(', ')}, not '${mode}'`);
+  }
+
   const label = runner.getInput('label');
   if ([...label].length > MAX_LABEL_LENGTH || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(label)) {
     throw new InputError(
@@ -159,6 +178,8 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     dryRun: booleanInput(runner, 'dry-run'),
     createGroup: booleanInput(runner, 'create-group'),
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
+    mode,
+    requireApproval: booleanInput(runner, 'require-approval'),
     checkRun: booleanInput(runner, 'check-run'),
     label: label || undefined,
     role: roleOf(runner, env),

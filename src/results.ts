@@ -11,7 +11,9 @@ export type FailureReason =
   | 'validation-failed'
   | 'image-scan-failed'
   | 'timed-out'
-  | 'cancelled';
+  | 'cancelled'
+  | 'not-found'
+  | 'not-approved';
 
 /** A validation profile or an image scan. */
 export interface StatusItem {
@@ -31,6 +33,8 @@ export interface PackageResult {
   status: PackageStatus;
   failureReason: FailureReason | null;
   reused: boolean;
+  /** verify: the package was found, not created; set only by verify runs. */
+  verified?: boolean;
   /** When SageMaker created the package (ISO 8601). */
   createdAt: string | null;
   /** When its validation ended (ISO 8601), once it has. */

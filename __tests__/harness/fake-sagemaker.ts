@@ -45,6 +45,8 @@ export interface FakeSageMaker {
   add(arn: string, timeline: Timeline, input?: Partial<CreateModelPackageInput>): void;
   /** The package's description as SageMaker would give it now. */
   describe(arn: string): DescribeModelPackageOutput;
+  /** Sets a version's ModelApprovalStatus, as a person in the console would. */
+  setApproval(arn: string, status: string): void;
 }
 
 export const DEFAULT_TIMELINE: Timeline = [
@@ -95,7 +97,13 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
     });
     const profiles = p.input.ValidationSpecification?.ValidationProfiles ?? [];
     const done = status === 'Completed' || status === 'Failed';
+    // DescribeModelPackage returns the members of the request that created the package.
+    const members: Partial<CreateModelPackageInput> = { ...p.input };
+    for (const key of ['ClientToken', 'Tags', 'ModelApprovalStatus', 'ModelPackageName'] as const) {
+      delete members[key];
+    }
     return {
+      ...members,
       ModelPackageArn: p.arn,
       ModelPackageName: p.input.ModelPackageName ?? p.input.ModelPackageGroupName,
       ModelPackageGroupName: p.input.ModelPackageGroupName,
@@ -126,6 +134,9 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       createdAt: clock.t,
       timeline,
       tags: input.Tags ?? [],
+      approval: input.ModelPackageGroupName
+        ? (input.ModelApprovalStatus ?? 'PendingManualApproval')
+        : undefined,
     });
   };
 
@@ -208,5 +219,8 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
     },
     destroy: () => undefined,
   };
-  return { api, clock, calls, created, add, describe };
+  const setApproval = (arn: string, status: string) => {
+    packages.get(arn)!.approval = status;
+  };
+  return { api, clock, calls, created, add, describe, setApproval };
 }

@@ -57,14 +57,71 @@ export async function createOrReuse(
   }
 }
 
+/**
+ * What a search for a manifest's package found: the package with the same fingerprint,
+ * or why there is none, with the candidate it was compared with.
+ */
+export type Search =
+  | { found: DescribeModelPackageOutput }
+  | { missing: 'group' }
+  | { missing: 'package' }
+  /** A versioned package: `candidate` is the group's newest version, when it has one. */
+  | { missing: 'fingerprint'; candidate?: DescribeModelPackageOutput };
+
+/**
+ * The package a previous run made from the same request: a version with its fingerprint
+ * among the newest of the group, or the unversioned package of its name with its
+ * fingerprint tag. Read-only; publish and verify share it.
+ */
+export async function findExisting(
+  request: ModelPackageManifest,
+  api: SageMakerApi,
+  signal?: AbortSignal,
+): Promise<Search> {
+  const print = fingerprint(request);
+  const group = request.ModelPackageGroupName;
+  if (group) {
+    if (!(await api.describeModelPackageGroup(group, { abortSignal: signal }))) {
+      return { missing: 'group' };
+    }
+    const versions = await api.newestVersions(group, VERSIONS_SEARCHED, { abortSignal: signal });
+    let candidate: DescribeModelPackageOutput | undefined;
+    for (const version of versions) {
+      const described = await api.describeModelPackage(version.ModelPackageArn!, {
+        abortSignal: signal,
+      });
+      if (described?.CustomerMetadataProperties?.[FINGERPRINT_KEY] === print) {
+        return { found: described };
+      }
+      candidate ??= described;
+    }
+    return { missing: 'fingerprint', candidate };
+  }
+  const existing = await api.describeModelPackage(request.ModelPackageName!, {
+    abortSignal: signal,
+  });
+  if (!existing) return { missing: 'package' };
+  const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
+  return tags.some((t) => t.Key === FINGERPRINT_KEY && t.Value === print)
+    ? { found: existing }
+    : { missing: 'fingerprint', candidate: existing };
+}
+
 async function createOrReuseVersion(
   request: ModelPackageManifest,
   group: string,
   { api, run, createGroup, log, signal }: CreateOptions,
 ): Promise<Package> {
   const print = fingerprint(request);
-  const found = await api.describeModelPackageGroup(group, { abortSignal: signal });
-  if (!found) {
+  const search = await findExisting(request, api, signal);
+  if ('found' in search) {
+    const existing = search.found;
+    log.info(
+      `${group}: version ${existing.ModelPackageVersion} has the same definition; reusing ${existing.ModelPackageArn}.`,
+    );
+    return { arn: existing.ModelPackageArn!, reused: true, existing };
+  }
+  if (search.missing === 'group') {
     if (!createGroup) {
       throw new CreateError(
         `model package group '${group}' does not exist in ${api.region}; create it, or set 'create-group: true'`,
@@ -76,14 +133,6 @@ async function createOrReuseVersion(
     } catch (e) {
       // Another run may have created it in the meantime.
       if (errorKind(e) !== 'exists') throw e;
-    }
-  } else {
-    const existing = await findVersion(api, group, print, signal);
-    if (existing) {
-      log.info(
-        `${group}: version ${existing.ModelPackageVersion} has the same definition; reusing ${existing.ModelPackageArn}.`,
-      );
-      return { arn: existing.ModelPackageArn!, reused: true, existing };
     }
   }
 
@@ -97,22 +146,6 @@ async function createOrReuseVersion(
   return { arn, reused: false };
 }
 
-async function findVersion(
-  api: SageMakerApi,
-  group: string,
-  print: string,
-  signal: AbortSignal | undefined,
-): Promise<DescribeModelPackageOutput | undefined> {
-  const versions = await api.newestVersions(group, VERSIONS_SEARCHED, { abortSignal: signal });
-  for (const version of versions) {
-    const described = await api.describeModelPackage(version.ModelPackageArn!, {
-      abortSignal: signal,
-    });
-    if (described?.CustomerMetadataProperties?.[FINGERPRINT_KEY] === print) return described;
-  }
-  return undefined;
-}
-
 async function createOrReuseUnversioned(
   request: ModelPackageManifest,
   name: string,
@@ -120,13 +153,13 @@ async function createOrReuseUnversioned(
 ): Promise<Package> {
   const print = fingerprint(request);
   const reuse = async (): Promise<Package | undefined> => {
-    const existing = await api.describeModelPackage(name, { abortSignal: signal });
-    if (!existing) return undefined;
-    const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
-    if (tags.some((t) => t.Key === FINGERPRINT_KEY && t.Value === print)) {
+    const search = await findExisting(request, api, signal);
+    if ('found' in search) {
+      const existing = search.found;
       log.info(`${name} exists with the same definition; reusing ${existing.ModelPackageArn}.`);
       return { arn: existing.ModelPackageArn!, reused: true, existing };
     }
+    if (search.missing === 'package') return undefined;
     throw new CreateError(
       `model package '${name}' already exists in ${api.region} with a different definition. ` +
         'Model packages are immutable and their names unique: give the changed package a new ' +

@@ -5,7 +5,7 @@
  * the run talks to AWS, so a dry run never loads the AWS SDK.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
-import type { Settings } from '../inputs.js';
+import type { Mode, Settings } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import { packageLabel, type Outcome, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
@@ -16,6 +16,7 @@ import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.
 import { approveCompleted } from './approve.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
 import { withDescription } from './status.js';
+import { requireApproved, verifyOne, verifyWarnings } from './verify.js';
 import { waitForPackages, type WaitOptions } from './wait.js';
 
 export interface PublishInput {
@@ -26,7 +27,8 @@ export interface PublishInput {
   settings: Pick<
     Settings,
     'wait' | 'waitTimeoutMinutes' | 'createGroup' | 'approveOnSuccess' | 'failOnValidationFailure'
-  >;
+  > &
+    Partial<Pick<Settings, 'mode' | 'requireApproval'>>;
   region: string;
   run: RunContext;
   log: Log;
@@ -45,6 +47,68 @@ export interface PublishInput {
 
 const CANCELLED = 'the run was cancelled; SageMaker keeps validating';
 
+type Obtained = { result: PackageResult; package?: Package };
+
+/**
+ * How each mode gets the packages it reports on, and what it checks once validation has
+ * ended; waiting, reporting and gating are the same for every mode.
+ */
+interface ModeSteps {
+  title: string;
+  /** Said once before the packages are looked for. */
+  before?: (input: PublishInput) => void;
+  obtain: (
+    manifest: PublishInput['manifests'][number],
+    result: PackageResult,
+    input: PublishInput,
+    api: SageMakerApi,
+  ) => Promise<Obtained>;
+  /** After the wait: the results and what failed, one line each. */
+  after: (
+    results: readonly PackageResult[],
+    input: PublishInput,
+    api: SageMakerApi,
+  ) => Promise<{ results: readonly PackageResult[]; failures: readonly string[] }>;
+}
+
+const MODE_STEPS: Record<Mode, ModeSteps> = {
+  publish: {
+    title: 'Creating the model packages',
+    obtain: publishOne,
+    after: async (results, input, api) => ({
+      results,
+      failures: input.settings.approveOnSuccess
+        ? await approveCompleted(results, {
+            api,
+            run: input.run,
+            log: input.log,
+            signal: input.signal,
+          })
+        : [],
+    }),
+  },
+  verify: {
+    title: 'Finding the model packages',
+    before: (input) =>
+      verifyWarnings(
+        input.manifests,
+        {
+          approveOnSuccess: input.settings.approveOnSuccess,
+          requireApproval: input.settings.requireApproval ?? false,
+        },
+        input.log,
+      ),
+    obtain: (manifest, result, input, api) =>
+      verifyOne(manifest, result, { api, log: input.log, signal: input.signal }),
+    after: async (results, input, api) => ({
+      results: input.settings.requireApproval
+        ? await requireApproved(results, { api, log: input.log, signal: input.signal })
+        : results,
+      failures: [],
+    }),
+  },
+};
+
 export async function publishPackages(input: PublishInput): Promise<Outcome> {
   const { settings, log, signal } = input;
   const api =
@@ -54,9 +118,11 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     results = next;
     await input.onProgress?.(results);
   };
+  const steps = MODE_STEPS[settings.mode ?? 'publish'];
   try {
-    const packages = await input.group('Creating the model packages', () =>
-      Promise.all(input.manifests.map((m, i) => publishOne(m, results[i]!, input, api))),
+    steps.before?.(input);
+    const packages = await input.group(steps.title, () =>
+      Promise.all(input.manifests.map((m, i) => steps.obtain(m, results[i]!, input, api))),
     );
     results = packages.map((p) => p.result);
     if (signal.aborted) return cancelled(results);
@@ -90,10 +156,9 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     }
 
     logFailures(results, input.manifests, log);
-    const notApproved = settings.approveOnSuccess
-      ? await approveCompleted(results, { api, run: input.run, log, signal })
-      : [];
-    return { results, failure: stepFailure(results, settings, notApproved) };
+    const after = await steps.after(results, input, api);
+    results = after.results;
+    return { results, failure: stepFailure(results, settings, after.failures) };
   } catch (e) {
     if (signal.aborted) return cancelled(results);
     const message =
@@ -114,7 +179,7 @@ async function publishOne(
   result: PackageResult,
   input: PublishInput,
   api: SageMakerApi,
-): Promise<{ result: PackageResult; package?: Package }> {
+): Promise<Obtained> {
   const { log, signal } = input;
   try {
     const p = await createOrReuse(manifest.request, {
@@ -228,12 +293,15 @@ function stepFailure(
   const count = (reason: string) => results.filter((r) => r.failureReason === reason).length;
   const reasons: string[] = [];
   if (count('create-failed')) reasons.push(`${count('create-failed')} not created`);
+  if (count('not-found')) reasons.push(`${count('not-found')} without a package of its manifest`);
   if (settings.failOnValidationFailure) {
     const failed = count('validation-failed') + count('image-scan-failed');
     if (failed) reasons.push(`${failed} failed validation`);
     if (count('timed-out')) reasons.push(`${count('timed-out')} still validating at the timeout`);
   }
   if (notApproved.length) reasons.push(`${notApproved.length} not approved`);
+  if (count('not-approved'))
+    reasons.push(`${count('not-approved')} not approved (require-approval)`);
   if (reasons.length === 0) return undefined;
   return { message: `Model packages: ${reasons.join(', ')} (of ${results.length}).` };
 }

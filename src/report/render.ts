@@ -57,8 +57,16 @@ function url(value: string): string {
 
 function headline(result: PackageResult, limit: number, runUrl?: string): string {
   const { errors } = countProblems(result.problems, result.problemsOmitted);
-  const origin = result.reused ? 'reused the package of an earlier run' : 'new package';
+  const origin = result.verified
+    ? 'the package of this manifest, found by its fingerprint'
+    : result.reused
+      ? 'reused the package of an earlier run'
+      : 'new package';
   switch (result.failureReason) {
+    case 'not-found':
+      return `no package of this manifest: ${cut(result.error ?? 'not found', limit, runUrl)}`;
+    case 'not-approved':
+      return `not approved: ${cut(result.error ?? 'the version is not Approved', limit, runUrl)}`;
     case 'invalid-manifest':
       return `invalid manifest: ${errors} ${errors === 1 ? 'error' : 'errors'}, nothing was sent to AWS`;
     case 'create-failed':
@@ -76,7 +84,7 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
     case 'DryRun':
       return 'dry run: the manifest is valid; nothing was sent to AWS';
     case 'Completed':
-      return `validation completed (${origin})`;
+      return `${result.verified ? 'verified: ' : ''}validation completed (${origin})`;
     case 'Failed':
       return cut(result.error ?? 'failed', limit, runUrl);
     default:
@@ -265,6 +273,10 @@ function checkRunTitle(result: PackageResult): string {
       return 'Invalid manifest';
     case 'create-failed':
       return 'Not created';
+    case 'not-found':
+      return 'No package of this manifest';
+    case 'not-approved':
+      return 'Not approved';
     case 'validation-failed':
       return 'Validation failed';
     case 'image-scan-failed':
@@ -273,7 +285,7 @@ function checkRunTitle(result: PackageResult): string {
     case 'timed-out':
       return 'Still validating';
   }
-  if (result.status === 'Completed') return 'Validation completed';
+  if (result.status === 'Completed') return result.verified ? 'Verified' : 'Validation completed';
   if (result.status === 'Failed') return 'Failed';
   return 'Validating';
 }

@@ -1,0 +1,139 @@
+/**
+ * mode: verify (SPEC §3, §4): find the package this commit's manifest made, by the same
+ * search that reuse does, and never write to SageMaker. A manifest without its package
+ * fails with `not-found`, saying why in words; with require-approval, a version that is
+ * not Approved fails with `not-approved`.
+ */
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import type { ModelPackageManifest } from '../manifest/schema.js';
+import type { PackageResult } from '../results.js';
+import type { Log } from '../runner/port.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
+import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { findExisting, VERSIONS_SEARCHED, type Package, type Search } from './create-or-reuse.js';
+import { firstDifference } from './difference.js';
+
+interface VerifyOptions {
+  api: SageMakerApi;
+  log: Log;
+  signal: AbortSignal;
+}
+
+/** Finds one manifest's package; a missing one is that manifest's failed result. */
+export async function verifyOne(
+  manifest: { file: string; request: ModelPackageManifest },
+  result: PackageResult,
+  { api, log, signal }: VerifyOptions,
+): Promise<{ result: PackageResult; package?: Package }> {
+  let search: Search;
+  try {
+    search = await findExisting(manifest.request, api, signal);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    if (e instanceof CredentialsError) throw e;
+    if (errorKind(e) === 'credentials') throw new CredentialsError(e);
+    return notFound(manifest.file, result, `could not search for it: ${describeError(e)}`, log);
+  }
+  if ('found' in search) {
+    const found = search.found;
+    const what = found.ModelPackageVersion
+      ? `version ${found.ModelPackageVersion} of ${found.ModelPackageGroupName ?? manifest.request.ModelPackageGroupName}`
+      : `${manifest.request.ModelPackageName}`;
+    log.info(`${manifest.file}: ${what} has this manifest's definition: ${found.ModelPackageArn}.`);
+    return {
+      result: { ...result, arn: found.ModelPackageArn ?? null, reused: true, verified: true },
+      package: { arn: found.ModelPackageArn!, reused: true, existing: found },
+    };
+  }
+  return notFound(manifest.file, result, whyNotFound(manifest.request, search, api.region), log);
+}
+
+function notFound(file: string, result: PackageResult, error: string, log: Log) {
+  log.error(`${file}: no package of this manifest: ${error}`, { file, title: 'Model package' });
+  return {
+    result: {
+      ...result,
+      status: 'Failed' as const,
+      failureReason: 'not-found' as const,
+      verified: true,
+      error,
+    },
+  };
+}
+
+/** Why no package has the manifest's fingerprint, naming the first member that differs. */
+export function whyNotFound(
+  request: ModelPackageManifest,
+  search: Exclude<Search, { found: DescribeModelPackageOutput }>,
+  region: string,
+): string {
+  const group = request.ModelPackageGroupName;
+  const name = request.ModelPackageName;
+  if (search.missing === 'group') {
+    return `model package group '${group}' does not exist in ${region}`;
+  }
+  if (search.missing === 'package') {
+    return `model package '${name}' does not exist in ${region}`;
+  }
+  const { candidate } = search;
+  if (!candidate) return `model package group '${group}' has no versions in ${region}`;
+  const what = group
+    ? `version ${candidate.ModelPackageVersion} of ${group}`
+    : `model package '${name}'`;
+  const member = firstDifference(request, candidate);
+  const differs = member
+    ? `${what} has a different \`${member}\``
+    : `${what} has the same members but another fingerprint: it was made from a different manifest or not by this action`;
+  return group
+    ? `none of the newest ${VERSIONS_SEARCHED} versions of ${group} has this definition; ${differs}`
+    : `${differs} (names are unique: it cannot be this manifest's package)`;
+}
+
+/**
+ * require-approval: every version whose validation completed must be Approved; the others
+ * fail with `not-approved` and their current approval status. Unversioned packages have
+ * no approval status.
+ */
+export async function requireApproved(
+  results: readonly PackageResult[],
+  { api, log, signal }: VerifyOptions,
+): Promise<PackageResult[]> {
+  return Promise.all(
+    results.map(async (result) => {
+      if (!result.group || result.status !== 'Completed' || !result.arn) return result;
+      const described = await api.describeModelPackage(result.arn, { abortSignal: signal });
+      const approval = described?.ModelApprovalStatus ?? 'no approval status';
+      if (approval === 'Approved') {
+        log.info(`${result.manifest}: version ${result.version} of ${result.group} is Approved.`);
+        return result;
+      }
+      const error = `version ${result.version} of ${result.group} is ${approval}; require-approval needs Approved`;
+      log.error(`${result.manifest}: ${error}`, { file: result.manifest, title: 'Model package' });
+      return {
+        ...result,
+        status: 'Failed' as const,
+        failureReason: 'not-approved' as const,
+        error,
+      };
+    }),
+  );
+}
+
+/** What verify does not do, said once before it starts. */
+export function verifyWarnings(
+  manifests: readonly { file: string; request: ModelPackageManifest }[],
+  settings: { approveOnSuccess: boolean; requireApproval: boolean },
+  log: Log,
+): void {
+  if (settings.approveOnSuccess) {
+    log.warning(
+      "approve-on-success is ignored with 'mode: verify', which never writes to SageMaker.",
+    );
+  }
+  if (!settings.requireApproval) return;
+  for (const m of manifests.filter((m) => !m.request.ModelPackageGroupName)) {
+    log.warning(
+      `${m.file}: require-approval has no effect on the unversioned package ${m.request.ModelPackageName}: only versions have an approval status.`,
+    );
+  }
+}
