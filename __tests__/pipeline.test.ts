@@ -220,4 +220,37 @@ describe('the pipeline in process', () => {
     expect(runner.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     expect(results[0]!.error).toContain('still validating after 0.5 minutes');
   });
+
+  it('verify after publish: the same package, reported as verified; a missing one fails the step', async () => {
+    const sagemaker = fakeSageMaker();
+    await act({ manifest: 'fraud/model-package.yml' }, { sagemaker });
+    const from = sagemaker.calls.length;
+    const { runner, checks, results } = await act(
+      { manifest: 'fraud/model-package.yml', mode: 'verify', 'github-token': 'ghs_x' },
+      { sagemaker },
+    );
+    expect(runner.failed).toBeUndefined();
+    expect(runner.outputs).toMatchObject({ status: 'Completed', 'failure-reason': '' });
+    expect(results[0]).toMatchObject({ version: 1, reused: true, verified: true });
+    expect(sagemaker.calls.slice(from).filter((c) => /^(Create|Update)/.test(c))).toEqual([]);
+    expect(runner.groups).toContain('Finding the model packages');
+    expect(runner.summary).toContain('verified: validation completed');
+    expect(checks.runs.map((r) => [r.conclusion, r.output?.title])).toEqual([
+      ['success', 'Verified'],
+    ]);
+
+    const missing = await act({ manifest: 'fraud/model-package.yml', mode: 'verify' });
+    expect(missing.runner.outputs).toMatchObject({
+      status: 'Failed',
+      'failure-reason': 'not-found',
+    });
+    expect(missing.runner.failed).toBe(
+      'Model packages: 1 without a package of its manifest (of 1).',
+    );
+    expect(missing.runner.summary).toContain(
+      'no package of this manifest: model package group &#39;fraud-detector&#39; does not exist in us-east-1',
+    );
+    expect(missing.runner.summary).toContain('(no version of this manifest)');
+    expect(missing.sagemaker.created).toEqual([]);
+  });
 });

@@ -104,7 +104,12 @@ function identity(result: PackageResult, commit: string | undefined): string {
   const rows: string[][] = [];
   if (result.name) rows.push(['Package', `${code(result.name)} (unversioned)`]);
   if (result.group) {
-    const version = result.version != null ? `version ${result.version}` : 'new version';
+    const version =
+      result.version != null
+        ? `version ${result.version}`
+        : result.verified
+          ? 'no version of this manifest'
+          : 'new version';
     rows.push(['Group', `${code(result.group)} (${version})`]);
   }
   if (result.arn) rows.push(['ARN', code(result.arn)]);
