@@ -1,0 +1,140 @@
+/**
+ * mode: verify, the built action against the project's SageMaker emulator over HTTP: a
+ * release workflow finds the package a publish run made from the same manifest, and
+ * fails with not-found or not-approved when it should, without writing to SageMaker.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction, type ActionRun } from '../harness/dist-action.js';
+import { VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+
+const WRITES = ['CreateModelPackage', 'CreateModelPackageGroup', 'UpdateModelPackage'];
+const FRAUD = VERSIONED + VALIDATION;
+
+let workspace: string;
+let emulator: SageMakerEmulator;
+
+beforeAll(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'smp-verify-'));
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(async () => {
+  await emulator?.close();
+});
+
+function manifest(name: string, text: string): string {
+  const dir = path.join(workspace, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'model-package.yml'), text);
+  return `${name}/model-package.yml`;
+}
+
+/** Runs the built action; returns the run and the SageMaker operations it sent. */
+async function act(file: string, inputs: Record<string, string> = {}) {
+  const from = emulator.requests.length;
+  const run = await runAction({
+    workspace,
+    inputs: { manifest: file, region: 'us-east-1', ...inputs },
+    env: {
+      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  });
+  return { run, operations: emulator.requests.slice(from).map((r) => r.operation) };
+}
+
+const result = (run: ActionRun) =>
+  (JSON.parse(run.outputs.results ?? '[]') as Record<string, unknown>[])[0];
+
+describe('mode: verify', () => {
+  it('after publish, finds the same package without creating anything', async () => {
+    emulator = await startSageMakerEmulator({ pendingMs: 300, inProgressMs: 1200 });
+    const file = manifest('same', FRAUD);
+    const published = await act(file, { wait: 'false' });
+    expect(published.run.code).toBe(0);
+    expect(published.operations).toContain('CreateModelPackage');
+
+    // Still validating: verify waits for it.
+    const { run, operations } = await act(file, { mode: 'verify' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'Completed',
+      'failure-reason': '',
+      'model-package-version': '1',
+      'model-package-arn': published.run.outputs['model-package-arn'],
+    });
+    expect(result(run)).toMatchObject({ verified: true, reused: true });
+    expect(operations.filter((o) => WRITES.includes(o))).toEqual([]);
+    expect(run.stdout).toMatch(/InProgress → Completed/);
+    expect(run.summary).toContain('verified: validation completed');
+  }, 60_000);
+
+  it('a changed manifest: not-found, naming the member that differs', async () => {
+    emulator = await startSageMakerEmulator({ pendingMs: 100, inProgressMs: 200 });
+    expect((await act(manifest('changed', FRAUD), { wait: 'false' })).run.code).toBe(0);
+    const changed = manifest('changed', FRAUD.replace('${{ github.sha }}', 'retrained'));
+    const { run, operations } = await act(changed, { mode: 'verify' });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'not-found' });
+    expect(result(run)!.error).toBe(
+      'none of the newest 20 versions of fraud-detector has this definition; version 1 of fraud-detector has a different `InferenceSpecification.Containers[0].Image`',
+    );
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(
+          'has a different `InferenceSpecification.Containers[0].Image`',
+        ),
+      }),
+    );
+    expect(operations.filter((o) => WRITES.includes(o))).toEqual([]);
+  }, 60_000);
+
+  it('require-approval: not-approved until the version is approved, then Completed', async () => {
+    emulator = await startSageMakerEmulator({ pendingMs: 100, inProgressMs: 200 });
+    const file = manifest('approval', FRAUD);
+    const published = await act(file);
+    expect(published.run.outputs.status).toBe('Completed');
+
+    const pending = await act(file, { mode: 'verify', 'require-approval': 'true' });
+    expect(pending.run.code).toBe(1);
+    expect(pending.run.outputs).toMatchObject({
+      status: 'Failed',
+      'failure-reason': 'not-approved',
+    });
+    expect(result(pending.run)!.error).toBe(
+      'version 1 of fraud-detector is PendingManualApproval; require-approval needs Approved',
+    );
+    expect(pending.run.summary).toContain(
+      'not approved: version 1 of fraud-detector is PendingManualApproval',
+    );
+    expect(pending.operations.filter((o) => WRITES.includes(o))).toEqual([]);
+
+    const client = new SageMakerClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    try {
+      await client.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: published.run.outputs['model-package-arn'],
+          ModelApprovalStatus: 'Approved',
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+
+    const approved = await act(file, { mode: 'verify', 'require-approval': 'true' });
+    expect(approved.run.code).toBe(0);
+    expect(approved.run.outputs).toMatchObject({ status: 'Completed', 'failure-reason': '' });
+    expect(approved.operations.filter((o) => WRITES.includes(o))).toEqual([]);
+  }, 60_000);
+});
