@@ -8,6 +8,7 @@ const read = (inputs: Record<string, string>, env: Record<string, string> = {}) 
 describe('getInputs', () => {
   it("has action.yml's defaults when inputs are absent", () => {
     expect(read({})).toEqual({
+      mode: 'publish',
       manifests: ['model-package.yml'],
       maxManifests: 20,
       region: undefined,
@@ -46,6 +47,16 @@ describe('getInputs', () => {
       comment: 'new',
       approveOnSuccess: true,
     });
+  });
+
+  it('reads the mode, and refuses one it does not know with the modes it does', () => {
+    expect(read({ mode: 'sync' }).mode).toBe('sync');
+    expect(read({ mode: ' publish ' }).mode).toBe('publish');
+    for (const mode of ['verify', 'Sync', 'publish,sync']) {
+      expect(() => read({ mode })).toThrow(
+        `input 'mode' must be one of publish, sync, not '${mode}'`,
+      );
+    }
   });
 
   it('reads check-run and a label, and refuses a label that is not one short line', () => {

@@ -7,7 +7,18 @@ import type { Runner } from './runner/port.js';
 
 export type CommentMode = 'update' | 'new' | 'off';
 
+/**
+ * What a run does (SPEC §3): `publish` creates or reuses the manifests' packages and
+ * reports on them; `sync` creates nothing and concludes the check runs (and comments)
+ * that earlier runs left in progress.
+ */
+export type Mode = 'publish' | 'sync';
+
+/** The modes this version accepts, in the order the error message lists them. */
+export const MODES: readonly Mode[] = ['publish', 'sync'];
+
 export interface Settings {
+  mode: Mode;
   /** Paths and globs, one per line, relative to the workspace. */
   manifests: string[];
   /** A run refuses more manifests than this, before any call to AWS or GitHub. */
@@ -41,6 +52,7 @@ export interface RoleSettings {
 
 /** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
 export const INPUTS = {
+  mode: 'publish',
   manifest: 'model-package.yml',
   'max-manifests': '20',
   region: '',
@@ -109,6 +121,10 @@ function regionOf(runner: Runner, env: NodeJS.ProcessEnv): { region?: string; so
 }
 
 export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env): Settings {
+  const mode = valueOf(runner, 'mode').trim() as Mode;
+  if (!MODES.includes(mode)) {
+    throw new InputError(`input 'mode' must be one of ${MODES.join(', ')}, not '${mode}'`);
+  }
   const lines = runner.getMultilineInput('manifest').filter(Boolean);
   const manifests = lines.length > 0 ? lines : [INPUTS.manifest];
 
@@ -148,6 +164,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
   }
 
   return {
+    mode,
     manifests,
     maxManifests,
     region,
