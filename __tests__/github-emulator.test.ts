@@ -200,7 +200,7 @@ describe('comments', () => {
         .status,
     ).toBe(404);
     expect(
-      await rejection(github.request('GET /repos/{owner}/{repo}/pulls', { owner, repo })),
+      await rejection(github.request('GET /repos/{owner}/{repo}/releases', { owner, repo })),
     ).toEqual({
       status: 404,
       data: {
