@@ -200,7 +200,7 @@ describe('comments', () => {
         .status,
     ).toBe(404);
     expect(
-      await rejection(github.request('GET /repos/{owner}/{repo}/pulls', { owner, repo })),
+      await rejection(github.request('GET /repos/{owner}/{repo}/releases', { owner, repo })),
     ).toEqual({
       status: 404,
       data: {
@@ -1075,6 +1075,41 @@ describe('check runs', () => {
         .total_count,
     ).toBe(1);
     expect(emulator.checkRuns(owner, repo)).toHaveLength(1);
+  });
+});
+
+describe('repositories, pull requests and commits', () => {
+  const sha = (n: number) => n.toString(16).padStart(40, '0');
+
+  it("answers the default branch, the open pull requests newest first, and a branch's commits in pages", async () => {
+    const github = octokit('ghs_reader');
+    emulator.defaultBranch = 'trunk';
+    expect((await github.rest.repos.get({ owner, repo })).data.default_branch).toBe('trunk');
+
+    emulator.addPullRequest(owner, repo, 1, sha(1));
+    emulator.addPullRequest(owner, repo, 2, sha(2), 'closed');
+    emulator.addPullRequest(owner, repo, 3, sha(3).toUpperCase());
+    const open = await github.rest.pulls.list({ owner, repo, state: 'open' });
+    expect(open.data.map((pr) => [pr.number, pr.state, pr.head.sha])).toEqual([
+      [3, 'open', sha(3)],
+      [1, 'open', sha(1)],
+    ]);
+    const all = await github.rest.pulls.list({ owner, repo, state: 'all' });
+    expect(all.data.map((pr) => pr.number)).toEqual([3, 2, 1]);
+    expect((await github.rest.pulls.list({ owner, repo: 'other' })).data).toEqual([]);
+
+    emulator.setBranch(owner, repo, 'trunk', [sha(30), sha(29), sha(28)]);
+    const first = await github.rest.repos.listCommits({ owner, repo, sha: 'trunk', per_page: 2 });
+    expect(first.data.map((c) => c.sha)).toEqual([sha(30), sha(29)]);
+    expect(first.headers.link).toContain('page=2');
+    const byDefault = await github.rest.repos.listCommits({ owner, repo });
+    expect(byDefault.data.map((c) => c.sha)).toEqual([sha(30), sha(29), sha(28)]);
+    expect(
+      (await rejection(github.rest.repos.listCommits({ owner, repo, sha: 'gone' }))).status,
+    ).toBe(404);
+    expect((await rejection(octokit('ghs_unknown').rest.pulls.list({ owner, repo }))).status).toBe(
+      401,
+    );
   });
 });
 

@@ -8,6 +8,7 @@ const read = (inputs: Record<string, string>, env: Record<string, string> = {}) 
 describe('getInputs', () => {
   it("has action.yml's defaults when inputs are absent", () => {
     expect(read({})).toEqual({
+      mode: 'publish',
       manifests: ['model-package.yml'],
       maxManifests: 20,
       region: undefined,
@@ -19,7 +20,6 @@ describe('getInputs', () => {
       dryRun: false,
       createGroup: true,
       approveOnSuccess: false,
-      mode: 'publish',
       requireApproval: false,
       checkRun: true,
       label: undefined,
@@ -52,6 +52,18 @@ describe('getInputs', () => {
       mode: 'verify',
       requireApproval: true,
     });
+  });
+
+  it('reads the mode, and refuses one it does not know with the modes it does', () => {
+    expect(read({ mode: 'sync' }).mode).toBe('sync');
+    expect(read({ mode: ' publish ' }).mode).toBe('publish');
+    expect(read({ mode: 'verify' }).mode).toBe('verify');
+    expect(read({ mode: 'sync' }).mode).toBe('sync');
+    for (const mode of ['Verify', 'Sync', 'publish,sync']) {
+      expect(() => read({ mode })).toThrow(
+        `input 'mode' must be one of publish, verify, sync, not '${mode}'`,
+      );
+    }
   });
 
   it('reads check-run and a label, and refuses a label that is not one short line', () => {
@@ -88,8 +100,8 @@ describe('getInputs', () => {
       "input 'max-manifests' must be a whole number of at least 1, not '2.5'",
     );
     expect(() => read({ 'wait-timeout-minutes': 'soon' })).toThrow("not 'soon'");
-    expect(() => read({ mode: 'sync' })).toThrow(
-      "input 'mode' must be one of publish, verify, not 'sync'",
+    expect(() => read({ mode: 'release' })).toThrow(
+      "input 'mode' must be one of publish, verify, sync, not 'release'",
     );
     expect(() => read({ 'require-approval': 'yes' })).toThrow("input 'require-approval'");
     expect(() => read({ comment: 'sometimes' })).toThrow(

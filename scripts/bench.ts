@@ -11,6 +11,8 @@
  * package, the delay between a validation finishing and the action reporting it, and
  * the wall time of 20 packages in one run against one package. Requests per hour of
  * waiting come from the poller itself on a simulated clock.
+ * Sync: the GitHub and SageMaker calls of an idle `mode: sync` (nothing finished) over 20
+ * open pull requests, each with a package of its own left validating by a `wait: false` run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -238,5 +240,76 @@ report(
   'target <= x1.30',
 );
 report('SageMaker requests, 20 packages', String(twenty.requests));
+
+async function idleSync(count: number) {
+  const emulator = await startSageMakerEmulator({ pendingMs: 60_000, inProgressMs: 3_600_000 });
+  const github = await startGitHubEmulator();
+  const workspace = path.join(work, `sync-${count}`);
+  const env = {
+    GITHUB_API_URL: github.url,
+    AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const sha = (n: number, fill: string) => n.toString(16).padStart(40, fill);
+  github.setBranch(
+    'octo-org',
+    'models',
+    'main',
+    Array.from({ length: 30 }, (_, i) => sha(i, 'c')),
+  );
+  for (let i = 1; i <= count; i++) {
+    mkdirSync(path.join(workspace, `p${i}`), { recursive: true });
+    writeFileSync(
+      path.join(workspace, `p${i}`, 'model-package.yml'),
+      (VERSIONED + VALIDATION).replace('fraud-detector', `bench-${i}`),
+    );
+    github.addPullRequest('octo-org', 'models', i, sha(i, 'a'));
+    const run = await runAction({
+      workspace,
+      inputs: {
+        manifest: `p${i}/model-package.yml`,
+        region: 'us-east-1',
+        'github-token': 'ghs_writer',
+        wait: 'false',
+      },
+      event: {
+        name: 'pull_request',
+        payload: { number: i, pull_request: { number: i, head: { sha: sha(i, 'a') } } },
+      },
+      env,
+    });
+    if (run.code !== 0) throw new Error(`the pull request run failed:\n${run.stdout}`);
+  }
+  const gitHubBefore = github.requests.length;
+  const sageMakerBefore = emulator.requests.length;
+  const run = await runAction({
+    workspace,
+    inputs: { mode: 'sync', 'github-token': 'ghs_writer' },
+    event: { name: 'schedule', payload: {} },
+    env,
+  });
+  const gitHub = github.requests.slice(gitHubBefore);
+  const sageMaker = emulator.requests.slice(sageMakerBefore);
+  await emulator.close();
+  await github.close();
+  if (run.code !== 0 || run.outputs.status !== 'InProgress') {
+    throw new Error(`the sync failed (${run.code}):\n${run.stdout}${run.stderr}`);
+  }
+  return {
+    gitHub: `${gitHub.length} (${gitHub.filter((r) => r.method !== 'GET').length} writes)`,
+    sageMaker: `${sageMaker.length} (${[...new Set(sageMaker.map((r) => r.operation))].join(', ')})`,
+  };
+}
+
+const sync = await idleSync(20);
+report(
+  'GitHub API calls, idle sync over 20 open pull requests',
+  sync.gitHub,
+  'target <= a few dozen',
+);
+report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <= 1 per package');
 
 rmSync(work, { recursive: true, force: true });

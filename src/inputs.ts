@@ -8,15 +8,18 @@ import type { Runner } from './runner/port.js';
 export type CommentMode = 'update' | 'new' | 'off';
 
 /**
- * What a run does with its manifests: `publish` creates or reuses the packages; `verify`
- * never writes to SageMaker and only finds the package each manifest made.
+ * What a run does (SPEC §3): `publish` creates or reuses the manifests' packages and
+ * reports on them; `verify` never writes to SageMaker and only finds the package each
+ * manifest made; `sync` creates nothing and concludes the check runs (and comments) that
+ * earlier runs left in progress.
  */
-export type Mode = 'publish' | 'verify';
+export type Mode = 'publish' | 'verify' | 'sync';
 
 /** The modes, in the order messages list them. */
-export const MODES: readonly Mode[] = ['publish', 'verify'];
+export const MODES: readonly Mode[] = ['publish', 'verify', 'sync'];
 
 export interface Settings {
+  mode: Mode;
   /** Paths and globs, one per line, relative to the workspace. */
   manifests: string[];
   /** A run refuses more manifests than this, before any call to AWS or GitHub. */
@@ -31,7 +34,6 @@ export interface Settings {
   dryRun: boolean;
   createGroup: boolean;
   approveOnSuccess: boolean;
-  mode: Mode;
   /** verify: a versioned package must also be Approved. */
   requireApproval: boolean;
   /** One check run per package on the commit. */
@@ -53,6 +55,7 @@ export interface RoleSettings {
 
 /** Every input of action.yml with its default; `${{ ... }}` defaults come from the runner. */
 export const INPUTS = {
+  mode: 'publish',
   manifest: 'model-package.yml',
   'max-manifests': '20',
   region: '',
@@ -64,7 +67,6 @@ export const INPUTS = {
   'dry-run': 'false',
   'create-group': 'true',
   'approve-on-success': 'false',
-  mode: 'publish',
   'require-approval': 'false',
   'check-run': 'true',
   label: '',
@@ -123,6 +125,10 @@ function regionOf(runner: Runner, env: NodeJS.ProcessEnv): { region?: string; so
 }
 
 export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env): Settings {
+  const mode = valueOf(runner, 'mode').trim() as Mode;
+  if (!MODES.includes(mode)) {
+    throw new InputError(`input 'mode' must be one of ${MODES.join(', ')}, not '${mode}'`);
+  }
   const lines = runner.getMultilineInput('manifest').filter(Boolean);
   const manifests = lines.length > 0 ? lines : [INPUTS.manifest];
 
@@ -154,11 +160,6 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
-  const mode = valueOf(runner, 'mode') as Mode;
-  if (!MODES.includes(mode)) {
-    throw new InputError(`input 'mode' must be one of ${MODES.join(', ')}, not '${mode}'`);
-  }
-
   const label = runner.getInput('label');
   if ([...label].length > MAX_LABEL_LENGTH || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(label)) {
     throw new InputError(
@@ -167,6 +168,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
   }
 
   return {
+    mode,
     manifests,
     maxManifests,
     region,
@@ -178,7 +180,6 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     dryRun: booleanInput(runner, 'dry-run'),
     createGroup: booleanInput(runner, 'create-group'),
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
-    mode,
     requireApproval: booleanInput(runner, 'require-approval'),
     checkRun: booleanInput(runner, 'check-run'),
     label: label || undefined,

@@ -23,6 +23,7 @@ import type { RunContext } from './run-context.js';
 import type { Runner } from './runner/port.js';
 import { assumeRole } from './role.js';
 import type { RenewableCredentials, SageMakerApi } from './sagemaker/api.js';
+import type { SyncClient } from './sync/github.js';
 
 export interface Dependencies {
   runner: Runner;
@@ -40,6 +41,8 @@ export interface Dependencies {
   github?: (token: string) => CommentClient;
   /** GitHub's check runs for a token; Octokit by default. */
   checks?: (token: string) => CheckRunClient;
+  /** GitHub's reads of a `sync` run for a token; Octokit by default. */
+  syncGitHub?: (token: string) => SyncClient;
   /** Aborts the run; by default SIGINT and SIGTERM do. */
   signal?: AbortSignal;
   now?: WaitOptions['now'];
@@ -59,13 +62,17 @@ export async function run(deps: Dependencies): Promise<void> {
   if (settings?.githubToken) runner.setSecret(settings.githubToken);
   const reporter = new Reporter({
     run: deps.run,
-    settings,
+    // A sync writes the check runs and comments of other runs itself; its own run has none.
+    settings:
+      settings?.mode === 'sync' ? { ...settings, checkRun: false, comment: 'off' } : settings,
     runner,
     github: deps.github,
     checks: deps.checks,
   });
   const { outcome, requests } = settings
-    ? await produce(deps, settings, reporter)
+    ? settings.mode === 'sync'
+      ? { outcome: await sync(deps, settings), requests: new Map<string, ModelPackageManifest>() }
+      : await produce(deps, settings, reporter)
     : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };
   const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
   const { commentUrl } = await runner.group('Reporting', () => reporter.finish(linked));
@@ -207,6 +214,61 @@ async function afterCheck(
       );
       credentials.destroy();
     }
+  }
+}
+
+/** `mode: sync`: concludes the check runs and comments that earlier runs left in progress. */
+async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
+  if (!settings.githubToken) {
+    return stopped('invalid-input', "mode 'sync' needs a 'github-token' that may write check runs");
+  }
+  if (settings.role && !settings.region) {
+    return stopped(
+      'invalid-input',
+      "no region for role-to-assume: set the 'region' input, or AWS_REGION",
+    );
+  }
+  let credentials: RenewableCredentials | undefined;
+  if (settings.role) {
+    const assumed = await deps.runner.group('Assuming role-to-assume', () =>
+      assumeRole(settings.role!, settings.region!, deps.runner),
+    );
+    if ('outcome' in assumed) return assumed.outcome;
+    credentials = assumed.credentials;
+  }
+  try {
+    const [
+      { syncReports },
+      { createSyncClient },
+      { createCheckRunClient },
+      { createCommentClient },
+    ] = await Promise.all([
+      import('./sync/sync.js'),
+      import('./sync/github.js'),
+      import('./report/github-checks.js'),
+      import('./report/github-comments.js'),
+    ]);
+    const { createSageMakerApi } = deps.sagemaker
+      ? { createSageMakerApi: undefined }
+      : await import('./sagemaker/client.js');
+    const token = settings.githubToken;
+    return await deps.runner.group('Concluding the check runs of earlier runs', () =>
+      syncReports({
+        run: deps.run,
+        log: deps.runner,
+        github: (deps.syncGitHub ?? createSyncClient)(token),
+        checks: (deps.checks ?? createCheckRunClient)(token),
+        comments: (deps.github ?? createCommentClient)(token),
+        sagemaker: (region) =>
+          deps.sagemaker?.(region, credentials) ??
+          createSageMakerApi!(region, { credentials, log: deps.runner }),
+      }),
+    );
+  } catch (e) {
+    if (e instanceof Error && e.stack) deps.runner.debug(e.stack);
+    return { results: [], failure: { message: `sync: unexpected error: ${describe(e)}` } };
+  } finally {
+    credentials?.destroy();
   }
 }
 

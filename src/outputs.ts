@@ -27,7 +27,8 @@ export function outputsOf(
     outputs: {
       'model-package-arn': first?.arn ?? '',
       'model-package-version': first?.version != null ? String(first.version) : '',
-      status: aggregateStatus(results),
+      // A sync that found nothing to conclude did all it had to.
+      status: results.length === 0 && !failure ? 'Completed' : aggregateStatus(results),
       'failure-reason':
         failure?.reason ?? results.find((r) => r.failureReason)?.failureReason ?? '',
       results: json,

@@ -91,6 +91,8 @@ export interface Outcome {
   /** The resolved request of each manifest of a dry run, by manifest path. */
   plan?: ReadonlyMap<string, ModelPackageManifest>;
   failure?: StepFailure;
+  /** A `sync` run's account, shown first in the job summary. */
+  syncNote?: string;
 }
 
 /** An outcome with no package: the run stopped before any manifest was read. */

@@ -148,6 +148,24 @@ export interface GitHubEmulator {
   comments(owner: string, repo: string, issue: number): EmulatedComment[];
   /** The check runs of a repository (of one commit, when `headSha` is given), oldest first (copies). */
   checkRuns(owner: string, repo: string, headSha?: string): EmulatedCheckRun[];
+  /**
+   * Seeds a pull request (open unless `state` says otherwise) whose head is `headSha`;
+   * GET /repos/{owner}/{repo}/pulls lists them, newest first.
+   */
+  addPullRequest(
+    owner: string,
+    repo: string,
+    number: number,
+    headSha: string,
+    state?: 'open' | 'closed',
+  ): void;
+  /**
+   * Sets a branch's commits, newest first (GET /repos/{owner}/{repo}/commits?sha=branch).
+   * The default branch of every repository is `main` unless `defaultBranch` says otherwise.
+   */
+  setBranch(owner: string, repo: string, branch: string, shas: readonly string[]): void;
+  /** The default branch GET /repos/{owner}/{repo} answers: 'main' by default. */
+  defaultBranch: string;
   /** Seeds a comment by any user (default github-actions[bot]) without a request. */
   addComment(
     owner: string,
@@ -253,6 +271,11 @@ interface Backend {
   nextId: number;
   checkRuns: EmulatedCheckRun[];
   nextCheckRunId: number;
+  /** Pull requests by 'owner/repo' (lower case), in creation order. */
+  pulls: Map<string, { number: number; headSha: string; state: 'open' | 'closed' }[]>;
+  /** Commits of a branch, newest first, by 'owner/repo:branch' (repository in lower case). */
+  branches: Map<string, string[]>;
+  defaultBranch: string;
   failures: QueuedFailure[];
   requests: RecordedGitHubRequest[];
   /** The issues that exist ('owner/repo#n', lower case); undefined: all of them. */
@@ -552,6 +575,11 @@ function route(b: Backend, call: Call): Answer {
     }
     return { status: 200, payload: { ...userJson(b, call.grant.user), name: null } };
   }
+  if (first === 'repos' && owner && repo && rest.length === 0 && call.method === 'GET') {
+    if (issues === undefined) return repositoryJson(b, owner, repo);
+    if (issues === 'pulls' && fifth === undefined) return listPulls(b, call, owner, repo);
+    if (issues === 'commits' && fifth === undefined) return listCommits(b, call, owner, repo);
+  }
   if (first === 'repos' && owner && repo && rest.length === 0) {
     if (issues === 'check-runs' && sixth === undefined) {
       if (fifth === undefined && call.method === 'POST') {
@@ -580,6 +608,71 @@ function route(b: Backend, call: Call): Answer {
     if (call.method === 'POST') return createComment(b, call, t);
   }
   throw notFound();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repositories, pull requests and commits (what a sync reads)
+
+const DOCS_PULLS = `${DOCS}/pulls/pulls#list-pull-requests`;
+const DOCS_COMMITS = `${DOCS}/commits/commits#list-commits`;
+
+function repoKey(owner: string, repo: string): string {
+  return `${owner}/${repo}`.toLowerCase();
+}
+
+function repositoryJson(b: Backend, owner: string, repo: string): Answer {
+  return {
+    status: 200,
+    payload: {
+      id: 1296269,
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      default_branch: b.defaultBranch,
+      url: `${b.url}/repos/${owner}/${repo}`,
+    },
+  };
+}
+
+/** One page of `items` as GitHub pages a list: per_page (default 30, at most 100) and page. */
+function page(b: Backend, call: Call, items: readonly Json[]): Answer {
+  const perPage = Math.min(positive(call.query.get('per_page'), 30), 100);
+  const at = positive(call.query.get('page'), 1);
+  const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+  const link = linkHeader(b, call, at, lastPage);
+  return {
+    status: 200,
+    payload: items.slice((at - 1) * perPage, at * perPage),
+    headers: link ? { link } : {},
+  };
+}
+
+function listPulls(b: Backend, call: Call, owner: string, repo: string): Answer {
+  const state = call.query.get('state') ?? 'open';
+  if (!['open', 'closed', 'all'].includes(state)) {
+    throw invalid(DOCS_PULLS, `For 'state', ${shown(state)} is not one of open, closed, all.`);
+  }
+  const pulls = (b.pulls.get(repoKey(owner, repo)) ?? [])
+    .filter((pr) => state === 'all' || pr.state === state)
+    .reverse() // newest first
+    .map((pr) => ({
+      number: pr.number,
+      state: pr.state,
+      html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
+      head: { sha: pr.headSha, ref: `feature/${pr.number}` },
+      base: { ref: b.defaultBranch },
+    }));
+  return page(b, call, pulls);
+}
+
+function listCommits(b: Backend, call: Call, owner: string, repo: string): Answer {
+  const branch = call.query.get('sha') ?? b.defaultBranch;
+  const shas = b.branches.get(`${repoKey(owner, repo)}:${branch}`);
+  if (!shas) throw new ApiError(404, `No commit found for SHA: ${branch}`, DOCS_COMMITS);
+  return page(
+    b,
+    call,
+    shas.map((sha) => ({ sha, url: `${b.url}/repos/${owner}/${repo}/commits/${sha}` })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1105,6 +1198,9 @@ export async function startGitHubEmulator(
     nextId: 2_400_000_001,
     checkRuns: [],
     nextCheckRunId: 31_000_000_001,
+    pulls: new Map(),
+    branches: new Map(),
+    defaultBranch: 'main',
     failures: [],
     requests: [],
     issues: options.issues
@@ -1149,6 +1245,25 @@ export async function startGitHubEmulator(
             (headSha === undefined || run.head_sha === headSha.toLowerCase()),
         )
         .map(cloneCheckRun),
+    addPullRequest: (owner, repo, number, headSha, state = 'open') => {
+      const key = repoKey(owner, repo);
+      b.pulls.set(key, [
+        ...(b.pulls.get(key) ?? []),
+        { number, headSha: headSha.toLowerCase(), state },
+      ]);
+    },
+    setBranch: (owner, repo, branch, shas) => {
+      b.branches.set(
+        `${repoKey(owner, repo)}:${branch}`,
+        shas.map((sha) => sha.toLowerCase()),
+      );
+    },
+    get defaultBranch() {
+      return b.defaultBranch;
+    },
+    set defaultBranch(branch: string) {
+      b.defaultBranch = branch;
+    },
     addComment: (owner, repo, issue, body, user = GITHUB_ACTIONS_BOT) =>
       cloneComment(storeComment(b, thread(b, owner, repo, issue), body, user)),
     writes: () =>

@@ -71,7 +71,10 @@ interface ModeSteps {
   ) => Promise<{ results: readonly PackageResult[]; failures: readonly string[] }>;
 }
 
-const MODE_STEPS: Record<Mode, ModeSteps> = {
+/** The modes that work on manifests; `sync` works on check runs (src/sync/). */
+type ManifestMode = Exclude<Mode, 'sync'>;
+
+const MODE_STEPS: Record<ManifestMode, ModeSteps> = {
   publish: {
     title: 'Creating the model packages',
     obtain: publishOne,
@@ -118,7 +121,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     results = next;
     await input.onProgress?.(results);
   };
-  const steps = MODE_STEPS[settings.mode ?? 'publish'];
+  const steps = MODE_STEPS[settings.mode === 'verify' ? 'verify' : 'publish'];
   try {
     steps.before?.(input);
     const packages = await input.group(steps.title, () =>

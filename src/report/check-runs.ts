@@ -6,9 +6,11 @@
  * waiting the check run stays in progress, for a later run of the action to conclude.
  * GitHub API errors are warnings: they never change the run's result.
  */
+import { CHECK_RUN_OUTPUT_CHARACTERS, cutTo } from '../limits.js';
 import { packageLabel, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
 import type { Log } from '../runner/port.js';
+import { stateLine } from './check-run-state.js';
 import type { CheckRunClient, CheckRunFields, Repository } from './github-checks.js';
 import { renderCheckRunOutput } from './render.js';
 
@@ -54,6 +56,10 @@ export interface CheckRunOptions {
   commit?: string;
   /** Whether this run waits for validation ('wait' input). */
   waits: boolean;
+  /** The commit the run's pull-request comment names, for a later `sync` to name it too. */
+  reportCommit?: string;
+  /** The pull request this run comments on, for a later `sync` to update that comment. */
+  pullRequest?: number;
 }
 
 const LATER =
@@ -86,6 +92,18 @@ export function checkRunOf(
     commit: options.commit,
     note: inProgress ? pendingNote(result, final, options.waits) : undefined,
   });
+  if (inProgress) {
+    // What a later `sync` run needs to conclude it as this run would have.
+    const line = stateLine({
+      result,
+      label: options.label,
+      runUrl: options.runUrl,
+      commit: options.reportCommit,
+      pullRequest: options.pullRequest,
+    });
+    const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
+    output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
+  }
   return {
     name: checkRunName(result, options.label),
     status: inProgress ? 'in_progress' : 'completed',

@@ -222,6 +222,8 @@ export interface SummaryInput {
   runUrl?: string;
   /** A failure of the whole run, before any manifest was read. */
   runError?: string;
+  /** Markdown shown after the heading (a `sync` run's account). */
+  note?: string;
 }
 
 /** The job summary: every package of the run. */
@@ -229,6 +231,7 @@ export function renderSummary(input: SummaryInput): string {
   return fit(
     (reasonLimit) => {
       const parts: string[] = ['## SageMaker model package'];
+      if (input.note) parts.push(input.note);
       if (input.runError) parts.push(`❌ ${cut(input.runError, reasonLimit, input.runUrl)}`);
       for (const result of input.results) {
         parts.push(

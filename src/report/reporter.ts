@@ -72,7 +72,14 @@ function checkRunSink(options: ReporterOptions): CheckRunSink {
     client,
     repository,
     headSha,
-    { label: settings.label, runUrl: runUrl(run), commit: headSha, waits: settings.wait },
+    {
+      label: settings.label,
+      runUrl: runUrl(run),
+      commit: headSha,
+      waits: settings.wait,
+      reportCommit: run.sha || undefined,
+      pullRequest: settings.comment === 'off' ? undefined : pullRequestOf(run)?.number,
+    },
     runner,
   );
 }
@@ -106,6 +113,7 @@ export class Reporter {
       commit: this.commit,
       runUrl: this.runUrl,
       runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
+      note: outcome.syncNote,
     });
     try {
       await this.options.runner.appendSummary(summary);
