@@ -312,4 +312,48 @@ report(
 );
 report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <= 1 per package');
 
+// ------------------------------------------------------------------ role-to-assume
+
+{
+  // A validation of about 20 s with credentials that live 4 s and OIDC tokens that live
+  // 3 s: five lifetimes of credentials, with no AWS key in the environment.
+  const emulator = await startSageMakerEmulator({
+    pendingMs: 500,
+    inProgressMs: 20_000,
+    sts: { maxLifetimeMs: 4_000 },
+  });
+  const github = await startGitHubEmulator({ idToken: { lifetimeMs: 3_000 } });
+  const workspace = path.join(work, 'role');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(path.join(workspace, 'model-package.yml'), VERSIONED);
+  const run = await runAction({
+    workspace,
+    inputs: {
+      region: 'us-east-1',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/model-publisher',
+      'role-duration-seconds': '900',
+    },
+    env: {
+      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL_STS: emulator.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...github.idTokenEnv,
+    },
+  });
+  const sts = emulator.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+  const sageMaker = emulator.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
+  const refused = emulator.requests.filter((r) => r.refused).length;
+  await emulator.close();
+  await github.close();
+  if (run.code !== 0 || run.outputs.status !== 'Completed') {
+    throw new Error(`the role-to-assume run failed (${run.code}):\n${run.stdout}${run.stderr}`);
+  }
+  report(
+    'role-to-assume, 20 s validation, 4 s credentials: STS calls',
+    `${sts.length} (${sageMaker.length} SageMaker requests)`,
+  );
+  report('requests refused for expired credentials', String(refused), 'target 0');
+}
+
 rmSync(work, { recursive: true, force: true });
