@@ -177,14 +177,9 @@ async function afterCheck(
   }
 
   const { publishPackages } = await import('./package/publish.js');
-  let credentials: RenewableCredentials | undefined;
-  if (settings.role) {
-    const assumed = await deps.runner.group('Assuming role-to-assume', () =>
-      assumeRole(settings.role!, settings.region!, deps.runner),
-    );
-    if ('outcome' in assumed) return assumed.outcome;
-    credentials = assumed.credentials;
-  }
+  const assumed = await roleCredentials(deps, settings);
+  if ('outcome' in assumed) return assumed.outcome;
+  const { credentials } = assumed;
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   try {
     return await publishPackages({
@@ -228,14 +223,9 @@ async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
       "no region for role-to-assume: set the 'region' input, or AWS_REGION",
     );
   }
-  let credentials: RenewableCredentials | undefined;
-  if (settings.role) {
-    const assumed = await deps.runner.group('Assuming role-to-assume', () =>
-      assumeRole(settings.role!, settings.region!, deps.runner),
-    );
-    if ('outcome' in assumed) return assumed.outcome;
-    credentials = assumed.credentials;
-  }
+  const assumed = await roleCredentials(deps, settings);
+  if ('outcome' in assumed) return assumed.outcome;
+  const { credentials } = assumed;
   try {
     const [
       { syncReports },
@@ -290,4 +280,15 @@ function resultOf(
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The credentials of role-to-assume, when it is set; the outcome when it cannot be assumed. */
+async function roleCredentials(
+  deps: Dependencies,
+  settings: Settings,
+): Promise<{ credentials?: RenewableCredentials } | { outcome: Outcome }> {
+  if (!settings.role) return {};
+  return deps.runner.group('Assuming role-to-assume', () =>
+    assumeRole(settings.role!, settings.region!, deps.runner),
+  );
 }
