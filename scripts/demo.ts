@@ -1,39 +1,73 @@
 /**
- * npm run demo: the built action on examples/, as the runner would start it, against the
- * project's SageMaker and GitHub emulators started in this process: a dry run; a pull
- * request run that creates the packages and leaves their check runs in progress
- * ('wait: false'); a scheduled 'mode: sync' run that concludes them once the simulated
- * validation ended; and a run that reuses the packages. Prints the log, the job summary
- * and the outputs, and the pull-request comment and check runs the emulator received.
+ * npm run demo: the built action, as the runner starts it, against the project's SageMaker
+ * and GitHub emulators started in this process, on a pull request of a repository that
+ * holds examples/ and one broken manifest. In order:
+ *   1. an invalid manifest: every problem at once, at its line and column;
+ *   2. a dry run: the request a manifest resolves to;
+ *   3. a validation that fails, and why (the transform job, its error and its log);
+ *   4. a pull request gated by a check run: `wait: false`, then a scheduled `mode: sync`
+ *      run concludes it once validation ended;
+ *   5. a run on the same manifests: the packages are reused.
+ * Each run's log is printed as the runner shows it (masked values as ***), and the
+ * pull-request comment as it reads on GitHub.
  */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { readable, RunnerView } from './terminal-view.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
 const rule = (title: string) =>
-  console.log(`\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 64 - title.length))}`);
+  console.log(
+    `\n${bold(`${'━'.repeat(4)} ${title} ${'━'.repeat(Math.max(2, 76 - title.length))}`)}`,
+  );
+const note = (text: string) => console.log(`\n  ${text}`);
+
+/** A repository: the examples, and a manifest with several mistakes. */
+const workspace = mkdtempSync(path.join(tmpdir(), 'smp-demo-'));
+cpSync(path.join(root, 'examples'), path.join(workspace, 'examples'), { recursive: true });
+mkdirSync(path.join(workspace, 'models', 'broken'), { recursive: true });
+writeFileSync(
+  path.join(workspace, 'models', 'broken', 'model-package.yml'),
+  [
+    'ModelPackageName: churn_predictor',
+    'CertifyForMarketplace: true',
+    'InferenceSpecification:',
+    '  Containers:',
+    '    - Image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:${{ github.sha }}',
+    '      ModelDataUrl: s3://example-models/churn/model.tar.gz',
+    '  SupportedTransformInstanceTypes: [ml.m5.large]',
+    '  SupportedRealtimeInstanceTypes: [ml.m5.large]',
+    '  SupportedContentTypes: [text/csv]',
+    'ModelPackageDescription: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+    '',
+  ].join('\n'),
+);
 
 const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
 const github = await startGitHubEmulator();
 const PR = 42;
 const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
-const run = (
+github.addPullRequest('octo-org', 'models', PR, HEAD);
+github.setBranch('octo-org', 'models', 'main', ['0123456789abcdef0123456789abcdef01234567']);
+
+async function run(
   title: string,
   { event: eventName = 'pull_request', ...inputs }: Record<string, string>,
-): Promise<ActionRun> => {
+): Promise<ActionRun> {
   rule(title);
-  return runAction({
-    workspace: root,
-    inputs: {
-      manifest: 'examples/*/model-package.yml',
-      region: 'us-east-1',
-      'github-token': 'ghs_writer',
-      ...inputs,
-    },
+  const view = new RunnerView();
+  const result = await runAction({
+    workspace,
+    inputs: { region: 'us-east-1', 'github-token': 'ghs_writer', ...inputs },
     env: {
       GITHUB_API_URL: github.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
@@ -51,58 +85,97 @@ const run = (
             },
           }
         : { name: eventName, payload: { repository: { full_name: 'octo-org/models' } } },
-    onOutput: (text) => process.stdout.write(text),
+    onOutput: (text) => process.stdout.write(view.push(text)),
   });
-};
+  process.stdout.write(view.end());
+  console.log(
+    `\n  exit code ${result.code}; status=${result.outputs.status ?? ''}; failure-reason=${result.outputs['failure-reason'] ?? ''}`,
+  );
+  return result;
+}
+
+function showComment(manifest: string): void {
+  const marker = `manifest=${encodeURIComponent(manifest)}`;
+  const comment = github
+    .comments('octo-org', 'models', PR)
+    .filter((c) => c.body.split('\n', 1)[0]!.includes(marker))
+    .at(-1);
+  rule(`the pull-request comment for ${manifest}, as it reads`);
+  console.log(comment ? readable(comment.body) : '(none)');
+}
 
 function showCheckRuns(when: string): void {
-  const checks = github.checkRuns('octo-org', 'models', HEAD);
   rule(`check runs on the pull request's head commit, ${when}`);
-  for (const check of checks) {
-    console.log(`${check.name}: ${check.status} ${check.conclusion ?? ''}`);
+  for (const check of github.checkRuns('octo-org', 'models', HEAD)) {
+    console.log(
+      `  ${check.name}: ${check.status}${check.conclusion ? ` → ${check.conclusion}` : ''}`,
+    );
   }
 }
 
-function show(result: ActionRun): void {
-  rule(`exit code ${result.code}; job summary (GITHUB_STEP_SUMMARY)`);
-  console.log(result.summary);
-  rule('outputs (GITHUB_OUTPUT)');
-  for (const [name, value] of Object.entries(result.outputs)) {
-    console.log(`${name}=${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
-  }
+/** The part of a dry run's job summary that shows the request of `manifest`. */
+function requestOf(summary: string, manifest: string): string {
+  const section = summary.split(/\n(?=### )/).find((s) => s.includes(manifest)) ?? summary;
+  const block = /```[a-z]*\n([\s\S]*?)\n```/.exec(section);
+  return block ? block[1]! : readable(section);
 }
 
+const codes: (number | null)[] = [];
 try {
-  const dry = await run('dry run: the requests the manifests resolve to', { 'dry-run': 'true' });
-  console.log(`(dry run: exit code ${dry.code}; its summary lists each request)`);
-  // A pull request gated by check runs, with no runner waiting for hours.
-  github.addPullRequest('octo-org', 'models', PR, HEAD);
+  const invalid = await run('1. an invalid manifest: every problem at once, before any AWS call', {
+    manifest: 'models/broken/model-package.yml',
+  });
+  codes.push(invalid.code === 1 ? 0 : 1);
+
+  const dry = await run('2. a dry run: what each manifest would send, with no AWS call', {
+    manifest: 'examples/*/model-package.yml',
+    'dry-run': 'true',
+  });
+  rule('the request examples/registry/model-package.yml resolves to (from the job summary)');
+  console.log(requestOf(dry.summary, 'examples/registry/model-package.yml'));
+  codes.push(dry.code);
+
+  emulator.setOutcome('churn-predictor', {
+    status: 'Failed',
+    failureReason:
+      'ClientError: Validation failed for profile churn-sample-batch. See job logs for more information.',
+  });
+  const failed = await run('3. a validation that fails, and why', {
+    manifest: 'examples/marketplace/model-package.yml',
+  });
+  showComment('examples/marketplace/model-package.yml');
+  codes.push(failed.code === 1 ? 0 : 1);
+
   const first = await run(
-    'pull request run with wait: false: the packages are created, their check runs stay in progress',
-    { wait: 'false' },
+    "4. a pull request gated by its check run: 'wait: false' creates and leaves it in progress",
+    { manifest: 'examples/registry/model-package.yml', wait: 'false' },
   );
   showCheckRuns('after the pull request run');
-  console.log('\n(SageMaker validates for about 6 s; a scheduled sync run comes later)');
+  note('SageMaker validates for about 6 s; a scheduled sync run comes later.');
   await new Promise((resolve) => setTimeout(resolve, 7_000));
-  const synced = await run('scheduled run with mode: sync: concludes the check runs', {
+  const synced = await run("   a scheduled run with 'mode: sync' concludes it", {
     mode: 'sync',
     event: 'schedule',
   });
   showCheckRuns('after the sync run');
-  const second = await run('second run, same manifests: the packages are reused', {});
-  show(second);
-  const comments = github.comments('octo-org', 'models', PR);
-  rule(`pull request #${PR}: ${comments.length} comments, one per manifest, edited in place`);
-  console.log(comments[comments.length - 1]?.body ?? '(none)');
+  showComment('examples/registry/model-package.yml');
+  codes.push(first.code, synced.code);
+
+  const again = await run('5. the same manifest again: the package is reused', {
+    manifest: 'examples/registry/model-package.yml',
+  });
+  codes.push(again.code);
+
   rule(`SageMaker requests: ${JSON.stringify(emulator.counts())}`);
   const writes = (method: string, kind: RegExp) =>
     github.requests.filter((r) => r.method === method && kind.test(r.path)).length;
   const [commentPaths, checkRunPaths] = [/\/comments/, /\/check-runs/];
-  rule(
-    `GitHub API: comments ${writes('POST', commentPaths)} created, ${writes('PATCH', commentPaths)} edited; check runs ${writes('POST', checkRunPaths)} created, ${writes('PATCH', checkRunPaths)} updated`,
+  console.log(
+    `  GitHub API: comments ${writes('POST', commentPaths)} created, ${writes('PATCH', commentPaths)} edited; check runs ${writes('POST', checkRunPaths)} created, ${writes('PATCH', checkRunPaths)} updated`,
   );
-  process.exitCode = first.code || synced.code || second.code || dry.code || 0;
+  process.exitCode = codes.find((code) => code !== 0) ?? 0;
 } finally {
   await emulator.close();
   await github.close();
+  rmSync(workspace, { recursive: true, force: true });
 }
