@@ -357,8 +357,12 @@ export function renderCombinedComment(
   // Keep the sections that fit, in order, with a note that says how many were left out.
   const noteOf = (kept: number) =>
     `*… ${results.length - kept} of ${results.length} package sections were left out to stay within GitHub's ${max} characters; the table above lists every package, and the full report is in ${where}.*`;
-  let kept = sections.length;
-  while (kept > 0 && body(sections.slice(0, kept), noteOf(kept)).length > max) kept--;
+  const fixed = body([], noteOf(0)).length;
+  let kept = 0;
+  for (let size = fixed; kept < sections.length; kept++) {
+    size += sections[kept]!.length + 2;
+    if (size > max) break;
+  }
   const fitted = body(sections.slice(0, kept), noteOf(kept));
   return fitted.length <= max ? fitted : fit(() => fitted, max, options.runUrl);
 }
