@@ -286,6 +286,11 @@ describe('Reporter', () => {
     expect(runner.summary).toBe(summary);
     expect(Buffer.byteLength(report)).toBeLessThanOrEqual(OUTPUT_BYTES);
     expect(report).not.toBe(summary);
+    expect(runner.lines('warning')).toEqual([
+      expect.stringMatching(
+        /^The job summary is \d+ bytes, over GitHub's limit of 1 MB for an output: the 'report' output is a shorter rendering/,
+      ),
+    ]);
     expect(report.startsWith('## SageMaker model package')).toBe(true);
     expect(report.includes(`… *(cut; 1000 characters in the [workflow run](${RUN_URL}))*`)).toBe(
       true,

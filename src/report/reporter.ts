@@ -137,8 +137,13 @@ export class Reporter {
       sourceUrl: this.sourceUrl,
     };
     const summary = renderSummary(input);
-    const report =
-      sizeOf(summary, 'bytes') <= OUTPUT_BYTES ? summary : renderSummary(input, OUTPUT_BYTES);
+    const fits = sizeOf(summary, 'bytes') <= OUTPUT_BYTES;
+    const report = fits ? summary : renderSummary(input, OUTPUT_BYTES);
+    if (!fits) {
+      this.options.runner.warning(
+        `The job summary is ${sizeOf(summary, 'bytes')} bytes, over GitHub's limit of 1 MB for an output: the 'report' output is a shorter rendering of it, with a note where it was cut.`,
+      );
+    }
     try {
       await this.options.runner.appendSummary(summary);
     } catch (e) {
