@@ -5,7 +5,7 @@ import {
   fingerprint,
   FINGERPRINT_KEY,
 } from '../src/package/fingerprint.js';
-import { createOrReuse, CreateError } from '../src/package/create-or-reuse.js';
+import { createOrReuse, CreateError, nameTakenMessage } from '../src/package/create-or-reuse.js';
 import { silentLog } from '../src/runner/port.js';
 import type { SageMakerApi } from '../src/sagemaker/api.js';
 import { CredentialsError } from '../src/sagemaker/errors.js';
@@ -102,6 +102,27 @@ describe('createOrReuse', () => {
     });
     const published = await createOrReuse(request, { api, run, createGroup: true, log });
     expect(published).toMatchObject({ reused: true, arn: 'arn:x' });
+  });
+
+  it('says what to change in a manifest whose unversioned name is taken by another definition', async () => {
+    const { api } = fakeApi();
+    await createOrReuse(check(MARKETPLACE).request!, { api, run, createGroup: true, log });
+    const changed = check(MARKETPLACE.replace('churn:1.4.0', 'churn:1.4.1')).request!;
+    const refused = createOrReuse(changed, { api, run, createGroup: true, log });
+    await expect(refused).rejects.toThrow(CreateError);
+    await expect(refused).rejects.toThrow(
+      "model package 'churn-predictor' already exists in us-east-1 with a different definition " +
+        '(it differs in `InferenceSpecification.Containers[0].Image`), and model packages are ' +
+        'immutable and their names unique: give this manifest a new `ModelPackageName` (for ' +
+        'example with the release tag: `churn-predictor-${{ github.ref_name }}`), or version it ' +
+        'in a group: replace `ModelPackageName` with `ModelPackageGroupName: churn-predictor`',
+    );
+  });
+
+  it('names no member when the package that holds the name cannot be compared', () => {
+    expect(nameTakenMessage('x', 'eu-west-1')).toMatch(
+      /^model package 'x' already exists in eu-west-1 with a different definition, and /,
+    );
   });
 
   it('turns service errors into create errors, and rejected credentials into the remedy', async () => {

@@ -54,6 +54,12 @@ describe('getInputs', () => {
     });
   });
 
+  it('reads every comment mode', () => {
+    for (const mode of ['update', 'new', 'combined', 'off']) {
+      expect(read({ comment: mode }).comment).toBe(mode);
+    }
+  });
+
   it('reads the mode, and refuses one it does not know with the modes it does', () => {
     expect(read({ mode: 'sync' }).mode).toBe('sync');
     expect(read({ mode: ' publish ' }).mode).toBe('publish');
@@ -105,7 +111,7 @@ describe('getInputs', () => {
     );
     expect(() => read({ 'require-approval': 'yes' })).toThrow("input 'require-approval'");
     expect(() => read({ comment: 'sometimes' })).toThrow(
-      "input 'comment' must be one of update, new, off, not 'sometimes'",
+      "input 'comment' must be one of update, new, combined, off, not 'sometimes'",
     );
     expect(() => read({ region: 'US East' })).toThrow(
       "input 'region': 'US East' is not an AWS region",

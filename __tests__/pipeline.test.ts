@@ -111,8 +111,12 @@ describe('the pipeline in process', () => {
   it('a wrong input: the step fails, naming it, and the summary says so', async () => {
     const { runner } = await act({ comment: 'sometimes' });
     expect(runner.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'invalid-input' });
-    expect(runner.failed).toBe("input 'comment' must be one of update, new, off, not 'sometimes'");
-    expect(runner.summary).toContain('must be one of update, new, off');
+    expect(runner.failed).toBe(
+      "input 'comment' must be one of update, new, combined, off, not 'sometimes'",
+    );
+    expect(runner.summary).toContain('must be one of update, new, combined, off');
+    // The report output is the summary's markdown, also when the run stopped early.
+    expect(runner.outputs.report).toBe(runner.summary);
   });
 
   it('role-to-assume without id-token: write: invalid-input naming the permission, before any AWS call', async () => {

@@ -154,13 +154,19 @@ describe('outputs', () => {
       'comment-url': '',
     });
     expect(JSON.parse(outputs.results)).toHaveLength(2);
-    expect(outputsOf(stopped('invalid-input', 'bad input'), 'https://x').outputs).toEqual({
+    expect(
+      outputsOf(stopped('invalid-input', 'bad input'), {
+        commentUrl: 'https://x',
+        report: '## SageMaker model package\n',
+      }).outputs,
+    ).toEqual({
       'model-package-arn': '',
       'model-package-version': '',
       status: 'Failed',
       'failure-reason': 'invalid-input',
       results: '[]',
       'comment-url': 'https://x',
+      report: '## SageMaker model package\n',
     });
     // A run-wide reason wins over the results'.
     const cancelled = outputsOf({ results, failure: { reason: 'cancelled', message: 'x' } });
@@ -183,14 +189,14 @@ describe('outputs', () => {
         }),
       );
     const max = 200_000;
-    const briefer = outputsOf({ results: many(3, 500) }, '', max);
+    const briefer = outputsOf({ results: many(3, 500) }, {}, max);
     expect(Buffer.byteLength(briefer.outputs.results)).toBeLessThanOrEqual(max);
     const parsed = JSON.parse(briefer.outputs.results);
     expect(parsed).toHaveLength(3);
     expect(parsed[0].problems).toHaveLength(20);
     expect(briefer.notes[0]).toMatch(/over GitHub's limit of 1 MB: long texts were cut/);
 
-    const fewer = outputsOf({ results: many(100, 100) }, '', max);
+    const fewer = outputsOf({ results: many(100, 100) }, {}, max);
     expect(Buffer.byteLength(fewer.outputs.results)).toBeLessThanOrEqual(max);
     const kept = JSON.parse(fewer.outputs.results).length;
     expect(kept).toBeGreaterThan(0);

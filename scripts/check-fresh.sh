@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails when a generated file is stale: the JSON Schema and SDK enums (npm run generate)
+# Fails when a generated file is stale: the JSON Schema, the SDK enums, docs/report-examples.md
+# and docs/results.md (npm run generate)
 # or the bundle in dist/ (npm run build) differ from the files in the working tree.
 # Regenerating leaves the fresh files in place, ready to commit.
 set -euo pipefail

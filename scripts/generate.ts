@@ -3,6 +3,8 @@
  *  - src/generated/sdk-enums.ts: enum values from @aws-sdk/client-sagemaker, so the
  *    manifest check knows them without loading the SDK at run time;
  *  - schema/model-package.schema.json: the JSON Schema of the manifest, from src/manifest/schema.ts.
+ *  - docs/report-examples.md: a pull-request comment in each state;
+ *  - docs/results.md: the fields of the `results` output, from the PackageResult type.
  * `scripts/check-fresh.sh` runs this and fails when the committed files differ.
  */
 import { writeFileSync } from 'node:fs';
@@ -68,3 +70,13 @@ for (const { title, result, request } of Object.values(REPORT_FIXTURES)) {
 }
 writeFileSync(`${root}docs/report-examples.md`, examples);
 console.log('generated docs/report-examples.md');
+
+// docs/results.md: the fields of the `results` output, from the PackageResult type.
+const { describeTypes, resultsMarkdown, undocumented } = await import('./results-doc.js');
+const resultTypes = describeTypes(`${root}src/results.ts`, 'PackageResult');
+const missing = undocumented(resultTypes);
+if (missing.length > 0) {
+  throw new Error(`fields of the results without a JSDoc comment: ${missing.join(', ')}`);
+}
+writeFileSync(`${root}docs/results.md`, resultsMarkdown(resultTypes, 'src/results.ts'));
+console.log('generated docs/results.md');

@@ -5,7 +5,7 @@
  */
 import type { Runner } from './runner/port.js';
 
-export type CommentMode = 'update' | 'new' | 'off';
+export type CommentMode = 'update' | 'new' | 'combined' | 'off';
 
 /**
  * What a run does (SPEC §3): `publish` creates or reuses the manifests' packages and
@@ -95,7 +95,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** STS's limits on DurationSeconds; a role's own maximum may be lower. */
 const DURATION = { min: 900, max: 43_200 } as const;
-const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
+const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'combined', 'off'];
 
 /** The input's value, or its default when the workflow does not give one. */
 function valueOf(runner: Runner, name: InputName): string {

@@ -75,8 +75,8 @@ export async function run(deps: Dependencies): Promise<void> {
       : await produce(deps, settings, reporter)
     : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };
   const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
-  const { commentUrl } = await runner.group('Reporting', () => reporter.finish(linked));
-  const { outputs, notes } = outputsOf(linked, commentUrl);
+  const reported = await runner.group('Reporting', () => reporter.finish(linked));
+  const { outputs, notes } = outputsOf(linked, reported);
   for (const note of notes) runner.warning(note);
   try {
     for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, value);

@@ -10,14 +10,22 @@ export const OUTPUT_NAMES = [
   'failure-reason',
   'results',
   'comment-url',
+  'report',
 ] as const;
 
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
 
+/** What the reports produced: the comment's URL and the `report` output's markdown. */
+export interface Reported {
+  commentUrl?: string;
+  /** The job summary's markdown, within an output's limit (the reporter shortens it). */
+  report?: string;
+}
+
 /** The outputs, and a note for each one that had to be shortened. */
 export function outputsOf(
   outcome: Outcome,
-  commentUrl = '',
+  { commentUrl = '', report = '' }: Reported = {},
   max = OUTPUT_BYTES,
 ): { outputs: Outputs; notes: string[] } {
   const { results, failure } = outcome;
@@ -33,6 +41,7 @@ export function outputsOf(
         failure?.reason ?? results.find((r) => r.failureReason)?.failureReason ?? '',
       results: json,
       'comment-url': commentUrl,
+      report,
     },
     notes: note ? [note] : [],
   };

@@ -1,9 +1,12 @@
 /** What a run produced, per manifest, and how the step ends (SPEC §3). */
 import type { Problem, ProblemCounts } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
+import type { PackageLinks } from './report/links.js';
 
+/** A package's status, and the run's (the `status` output). */
 export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
 
+/** Why a package, or the run, failed (the `failure-reason` output). */
 export type FailureReason =
   | 'invalid-input'
   | 'invalid-manifest'
@@ -17,21 +20,33 @@ export type FailureReason =
 
 /** A validation profile or an image scan. */
 export interface StatusItem {
+  /** The validation profile's `ProfileName`, or the image scan's container image. */
   name: string;
+  /** SageMaker's status: `NotStarted`, `InProgress`, `Completed` or `Failed`. */
   status: string;
+  /** SageMaker's `FailureReason`, when it gives one. */
   failureReason: string | null;
 }
 
+/** What a run produced for one manifest: an item of the `results` output. */
 export interface PackageResult {
   /** The manifest's path relative to the workspace. */
   manifest: string;
+  /** `ModelPackageName` of an unversioned package. */
   name: string | null;
+  /** `ModelPackageGroupName` of a versioned package. */
   group: string | null;
+  /** The version in the group, once the package exists. */
   version: number | null;
+  /** The package's ARN, once it exists. */
   arn: string | null;
+  /** The AWS region of the package. */
   region: string | null;
+  /** The package's status at the end of the run. */
   status: PackageStatus;
+  /** Why the package failed, or why the run stopped waiting for it; null otherwise. */
   failureReason: FailureReason | null;
+  /** The identical package an earlier run made was reused: nothing was created. */
   reused: boolean;
   /** verify: the package was found, not created; set only by verify runs. */
   verified?: boolean;
@@ -41,9 +56,12 @@ export interface PackageResult {
   validatedAt: string | null;
   /** Why the package could not be created, or what ended the wait early. */
   error: string | null;
+  /** The validation profiles (`ValidationSpecification`), with SageMaker's statuses. */
   validation: StatusItem[];
+  /** The image scans of the containers (Marketplace packages), with SageMaker's statuses. */
   imageScans: StatusItem[];
-  links: Record<string, string>;
+  /** Links to the AWS console and the workflow run. */
+  links: PackageLinks;
   /** Problems found in the manifest, errors and warnings: the first 100, in reading order. */
   problems: Omit<Problem, 'file'>[];
   /** How many problems there are after those. */

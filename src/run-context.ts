@@ -34,6 +34,17 @@ export function repositoryUrl(run: RunContext): string | undefined {
   return repository ? `${serverUrl(run)}/${repository.owner}/${repository.repo}` : undefined;
 }
 
+/**
+ * The repository's files at a commit (`<server>/<owner>/<repo>/blob/<sha>`), which file
+ * links extend with a path and a line; none for a commit that is not a full sha.
+ */
+export function filesUrl(run: RunContext, commit: string | undefined): string | undefined {
+  const repository = repositoryOf(run);
+  if (!repository || !commit || !/^[0-9a-f]{40}$/i.test(commit)) return undefined;
+  const { owner, repo } = repository;
+  return `${serverUrl(run)}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/blob/${commit}`;
+}
+
 /** The URL of this workflow run (of this attempt, when it is not the first). */
 export function runUrl(run: RunContext): string | undefined {
   const repo = repositoryUrl(run);

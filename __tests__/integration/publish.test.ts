@@ -158,7 +158,9 @@ describe('an unversioned Marketplace package', () => {
     const changed = await act(manifest('taken', MARKETPLACE.replace('Predicts churn.', 'Better.')));
     expect(changed.code).toBe(1);
     expect(changed.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'create-failed' });
-    expect(changed.stdout).toContain('Model packages are immutable');
+    expect(changed.stdout).toContain(
+      'model packages are immutable and their names unique: give this manifest a new `ModelPackageName`',
+    );
     expect(emulator.counts().CreateModelPackage).toBe(1);
   }, 60_000);
 });

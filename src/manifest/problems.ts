@@ -1,17 +1,20 @@
 /** A finding about a manifest, with where it is. */
 export interface Problem {
+  /** An error fails the check; a warning does not. */
   severity: 'error' | 'warning';
   /** The manifest's path relative to the workspace. */
   file: string;
-  /** 1-based. */
+  /** The line of the manifest the problem is at, 1-based. */
   line: number;
-  /** 1-based. */
+  /** Its column, 1-based. */
   column: number;
   /** Where the member's text ends, when it is known (1-based, exclusive column). */
   endLine?: number;
+  /** See `endLine`. */
   endColumn?: number;
   /** The member's path, such as InferenceSpecification.Containers[0].Image; empty for the file. */
   member: string;
+  /** What is wrong, and what was expected. */
   message: string;
 }
 
@@ -64,7 +67,9 @@ export function sortProblems(problems: Problem[]): Problem[] {
 
 /** How many problems of each severity. */
 export interface ProblemCounts {
+  /** Problems that fail the check. */
   errors: number;
+  /** Problems that do not. */
   warnings: number;
 }
 

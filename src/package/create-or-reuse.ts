@@ -12,6 +12,7 @@ import type { ModelPackageManifest } from '../manifest/schema.js';
 import { runKey, type RunContext } from '../run-context.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { firstDifference } from './difference.js';
 import { clientToken, fingerprint, FINGERPRINT_KEY } from './fingerprint.js';
 import { withProvenance } from './provenance.js';
 
@@ -146,6 +147,20 @@ async function createOrReuseVersion(
   return { arn, reused: false };
 }
 
+/**
+ * Why an unversioned package cannot be created under a name that is taken, and exactly
+ * what to change in the manifest: a new name, or a group to version it in.
+ */
+export function nameTakenMessage(name: string, region: string, differs?: string): string {
+  const where = differs ? ` (it differs in \`${differs}\`)` : '';
+  return (
+    `model package '${name}' already exists in ${region} with a different definition${where}, ` +
+    'and model packages are immutable and their names unique: give this manifest a new ' +
+    `\`ModelPackageName\` (for example with the release tag: \`${name}-\${{ github.ref_name }}\`), ` +
+    `or version it in a group: replace \`ModelPackageName\` with \`ModelPackageGroupName: ${name}\``
+  );
+}
+
 async function createOrReuseUnversioned(
   request: ModelPackageManifest,
   name: string,
@@ -160,11 +175,11 @@ async function createOrReuseUnversioned(
       return { arn: existing.ModelPackageArn!, reused: true, existing };
     }
     if (search.missing === 'package') return undefined;
-    throw new CreateError(
-      `model package '${name}' already exists in ${api.region} with a different definition. ` +
-        'Model packages are immutable and their names unique: give the changed package a new ' +
-        'ModelPackageName, or publish versions with ModelPackageGroupName instead.',
-    );
+    const differs =
+      search.missing === 'fingerprint' && search.candidate
+        ? firstDifference(request, search.candidate)
+        : undefined;
+    throw new CreateError(nameTakenMessage(name, api.region, differs));
   };
 
   const existing = await reuse();

@@ -49,6 +49,14 @@ export function headShaOf(run: RunContext): string | undefined {
   return SHA.test(run.sha) ? run.sha : undefined;
 }
 
+/**
+ * The commit the reports name: the one the check runs are on (a pull request's head
+ * commit), else the commit the workflow ran on.
+ */
+export function reportCommitOf(run: RunContext): string | undefined {
+  return headShaOf(run) ?? (run.sha || undefined);
+}
+
 export interface CheckRunOptions {
   label?: string;
   runUrl?: string;

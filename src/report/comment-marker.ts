@@ -2,7 +2,8 @@
  * The hidden marker that starts each pull-request comment of the action, by which a later
  * run finds the comment again: written and read here only. A job with a `label` adds it to
  * the marker, so the jobs of a matrix over one manifest keep a comment each; without a
- * label the marker is the one earlier versions wrote.
+ * label the marker is the one earlier versions wrote. The one comment of `comment: combined`
+ * has a marker of its own, which no manifest's marker matches, nor it theirs.
  */
 const PREFIX = '<!-- sagemaker-model-package-action manifest=';
 const LABEL = ' label=';
@@ -33,4 +34,18 @@ export function markedManifest(
   } catch {
     return undefined;
   }
+}
+
+const COMBINED = '<!-- sagemaker-model-package-action combined';
+
+/** The marker of the one comment of `comment: combined` (of a job's `label`). */
+export function combinedMarker(label?: string): string {
+  const labelled = label ? `${LABEL}${encodeURIComponent(label)}` : '';
+  return `${COMBINED}${labelled}${SUFFIX}`;
+}
+
+/** Whether a comment's body starts with the combined marker line of `label`, exactly. */
+export function isCombinedMarked(body: string | null | undefined, label?: string): boolean {
+  const firstLine = (body ?? '').split('\n', 1)[0]!.replace(/\r$/, '');
+  return firstLine === combinedMarker(label);
 }

@@ -6,7 +6,7 @@
  * their GitHub calls took that long in all, comments stop, and the summary has the results.
  */
 import type { Log } from '../runner/port.js';
-import { markedManifest } from './comment-marker.js';
+import { isCombinedMarked, markedManifest } from './comment-marker.js';
 import {
   GitHubApiError,
   GitHubTimeoutError,
@@ -23,6 +23,12 @@ export interface CommentSink {
   /** The URL of a manifest's comment, once one was written. */
   url(manifest: string): string | undefined;
 }
+
+/**
+ * The key `comment: combined` publishes its one comment under, in place of a manifest's
+ * path: no manifest's path is empty.
+ */
+export const COMBINED_COMMENT = '';
 
 /** The sink of runs without comments: not a pull request, or 'comment: off'. */
 export const noComments: CommentSink = {
@@ -77,7 +83,8 @@ export class PullRequestComments implements CommentSink {
   constructor(
     private readonly client: CommentClient,
     private readonly pr: PullRequest,
-    private readonly mode: 'update' | 'new',
+    /** 'combined': one comment for the run, published under {@link COMBINED_COMMENT}. */
+    private readonly mode: 'update' | 'new' | 'combined',
     private readonly log: Log,
     options: CommentOptions = {},
     /** The job's label: only comments with its marker are this job's. */
@@ -133,7 +140,7 @@ export class PullRequestComments implements CommentSink {
     if (e instanceof GitHubTimeoutError) {
       this.once(
         'timeout',
-        `${e.message}: the pull-request comment for ${manifest} was not written; the next status change tries again. ${SUMMARY}`,
+        `${e.message}: ${commentOf(manifest)} was not written; the next status change tries again. ${SUMMARY}`,
       );
       return;
     }
@@ -162,9 +169,7 @@ export class PullRequestComments implements CommentSink {
             : `Could not write pull-request comments: the token may not write to this pull request (${describe(e)}). Give the job \`pull-requests: write\` in its \`permissions\`. ${SUMMARY}`,
         );
       default:
-        this.log.warning(
-          `Could not write the pull-request comment for ${manifest}: ${describe(e)}`,
-        );
+        this.log.warning(`Could not write ${commentOf(manifest)}: ${describe(e)}`);
     }
   }
 
@@ -191,9 +196,9 @@ export class PullRequestComments implements CommentSink {
     }
   }
 
-  /** The comment an earlier run wrote for this manifest, in 'update' mode. */
+  /** The comment an earlier run wrote for this manifest ('update') or run ('combined'). */
   private async previous(manifest: string, signal: AbortSignal): Promise<IssueComment | undefined> {
-    if (this.mode !== 'update') return undefined;
+    if (this.mode === 'new') return undefined;
     this.existing ??= this.findExisting(signal).catch((e: unknown) => {
       this.existing = undefined; // list again next time
       throw e;
@@ -208,8 +213,14 @@ export class PullRequestComments implements CommentSink {
     ]);
     const found = new Map<string, IssueComment>();
     for (const comment of comments) {
-      const manifest = markedManifest(comment.body, this.label);
-      if (manifest && isOurs(comment, login)) found.set(manifest, comment);
+      // Each mode finds only its own markers: switching modes never edits the other's comment.
+      const key =
+        this.mode === 'combined'
+          ? isCombinedMarked(comment.body, this.label)
+            ? COMBINED_COMMENT
+            : undefined
+          : markedManifest(comment.body, this.label);
+      if (key !== undefined && isOurs(comment, login)) found.set(key, comment);
     }
     return found;
   }
@@ -224,6 +235,12 @@ export class PullRequestComments implements CommentSink {
 function isOurs(comment: IssueComment, login: string | undefined): boolean {
   if (login !== undefined) return comment.user?.login === login;
   return comment.user?.type === 'Bot';
+}
+
+function commentOf(manifest: string): string {
+  return manifest === COMBINED_COMMENT
+    ? "the run's pull-request comment"
+    : `the pull-request comment for ${manifest}`;
 }
 
 /** 'the fork owner/repo', when the name looks like one; it comes from the event. */

@@ -47,11 +47,17 @@ export interface LinkInput {
   runUrl?: string;
 }
 
+/** Links of a package; each only when it applies. */
 export interface PackageLinks {
+  /** The package, or the group's version, in the SageMaker console. */
   modelPackage?: string;
+  /** The region's batch transform jobs, which run the validation. */
   transformJobs?: string;
+  /** The CloudWatch log group of transform jobs (`/aws/sagemaker/TransformJobs`). */
   logs?: string;
+  /** The first validation profile's S3 output path, in the S3 console. */
   validationOutput?: string;
+  /** The workflow run. */
   run?: string;
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../limits.js';
 import { countProblems, formatCounts } from '../manifest/problems.js';
 import type { PackageResult, PackageStatus } from '../results.js';
-import { commentMarker } from './comment-marker.js';
+import { combinedMarker, commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
 
@@ -42,6 +42,11 @@ export interface RenderOptions {
   reasonLimit?: number;
   /** The job's `label`, shown next to the package's name. */
   label?: string;
+  /**
+   * The repository's files at the commit the problems are about
+   * (`<server>/<owner>/<repo>/blob/<sha>`): each problem links to its file and line.
+   */
+  sourceUrl?: string;
 }
 
 function cut(value: string, limit: number, runUrl: string | undefined): string {
@@ -147,11 +152,35 @@ function links(result: PackageResult): string {
   return entries.map(([title, href]) => `[${title}](${url(href)})`).join(' · ');
 }
 
-function problems(result: PackageResult, limit: number, runUrl?: string): string {
+/**
+ * The URL of a line of a file under `sourceUrl`: each segment of the path percent-encoded,
+ * so no file name can end the link, add a query or a fragment, or climb out of the commit.
+ */
+export function sourceLineUrl(sourceUrl: string, path: string, line: number): string {
+  const segments = path.split('/').map((segment) =>
+    // encodeURIComponent leaves these; parentheses could end a markdown link.
+    encodeURIComponent(segment).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    ),
+  );
+  const anchor = Number.isInteger(line) && line > 0 ? `#L${line}` : '';
+  return `${sourceUrl.replace(/\/+$/, '')}/${segments.join('/')}${anchor}`;
+}
+
+function problems(
+  result: PackageResult,
+  limit: number,
+  runUrl?: string,
+  sourceUrl?: string,
+): string {
   const lines = result.problems.map((p) => {
     const mark = p.severity === 'error' ? '❌' : '⚠️';
     const member = p.member ? ` ${code(p.member)}` : '';
-    const where = code(`${result.manifest}:${p.line}:${p.column}`);
+    const position = code(`${result.manifest}:${p.line}:${p.column}`);
+    const where = sourceUrl
+      ? `[${position}](${url(sourceLineUrl(sourceUrl, result.manifest, p.line))})`
+      : position;
     return `- ${mark} ${where}${member}: ${cut(p.message, limit, runUrl)}`;
   });
   const omitted = result.problemsOmitted;
@@ -182,7 +211,7 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
   }
   const linkLine = links(result);
   if (linkLine) parts.push(linkLine);
-  const found = problems(result, limit, options.runUrl);
+  const found = problems(result, limit, options.runUrl, options.sourceUrl);
   if (found) parts.push(found);
   if (options.request !== undefined) {
     parts.push(
@@ -224,10 +253,12 @@ export interface SummaryInput {
   runError?: string;
   /** Markdown shown after the heading (a `sync` run's account). */
   note?: string;
+  /** See {@link RenderOptions.sourceUrl}. */
+  sourceUrl?: string;
 }
 
-/** The job summary: every package of the run. */
-export function renderSummary(input: SummaryInput): string {
+/** The job summary: every package of the run, within `max` bytes. */
+export function renderSummary(input: SummaryInput, max = SUMMARY_BYTES): string {
   return fit(
     (reasonLimit) => {
       const parts: string[] = ['## SageMaker model package'];
@@ -240,12 +271,13 @@ export function renderSummary(input: SummaryInput): string {
             runUrl: input.runUrl,
             request: input.requests?.get(result.manifest),
             reasonLimit,
+            sourceUrl: input.sourceUrl,
           }),
         );
       }
       return `${parts.join('\n\n')}\n`;
     },
-    SUMMARY_BYTES,
+    max,
     input.runUrl,
     'bytes',
   );
@@ -261,11 +293,78 @@ export function renderComment(
       [
         commentMarker(result.manifest, options.label),
         renderPackage(result, { ...options, reasonLimit }),
-        '<sub>SageMaker model package action · this comment is updated on every status change</sub>',
+        COMMENT_FOOTER,
       ].join('\n\n'),
     COMMENT_CHARACTERS,
     options.runUrl,
   );
+}
+
+const COMMENT_FOOTER =
+  '<sub>SageMaker model package action · this comment is updated on every status change</sub>';
+
+function statusCell(result: PackageResult): string {
+  return `${icon(result)} ${text(result.status)}`;
+}
+
+/** The failure-reason keyword, and what the report says about it, in a few words. */
+function reasonCell(result: PackageResult, runUrl?: string): string {
+  if (!result.failureReason) return '';
+  const failed = [...result.validation, ...result.imageScans].find((i) => i.failureReason);
+  const why = result.error ?? failed?.failureReason;
+  return `${code(result.failureReason)}${why ? `: ${cut(why, 200, runUrl)}` : ''}`;
+}
+
+/** The table atop a combined comment: one row per package of the run. */
+function packageTable(results: readonly PackageResult[], runUrl?: string): string {
+  return table(
+    ['Package', 'Status', 'Version', 'Failure reason'],
+    results.map((r) => [
+      code(r.name ?? r.group ?? r.manifest),
+      statusCell(r),
+      r.version != null ? String(r.version) : r.name ? 'unversioned' : '',
+      reasonCell(r, runUrl),
+    ]),
+  );
+}
+
+/**
+ * The one pull-request comment of `comment: combined`: its marker, a table of every
+ * package of the run, then each package's section as in its own comment. Within GitHub's
+ * limit, failure reasons are cut first, then the sections from the last (the table stays),
+ * with a note that links to the run.
+ */
+export function renderCombinedComment(
+  results: readonly PackageResult[],
+  options: Omit<RenderOptions, 'reasonLimit' | 'request'> = {},
+  max = COMMENT_CHARACTERS,
+): string {
+  const label = options.label ? ` (${text(options.label)})` : '';
+  const head = [
+    combinedMarker(options.label),
+    `## SageMaker model packages${label}`,
+    packageTable(results, options.runUrl),
+  ].join('\n\n');
+  const where = options.runUrl ? `the [workflow run](${url(options.runUrl)})` : 'the workflow run';
+  const body = (sections: readonly string[], note?: string) =>
+    [head, ...sections, ...(note ? [note] : []), COMMENT_FOOTER].join('\n\n');
+  let sections: string[] = [];
+  for (const limit of [Number.POSITIVE_INFINITY, 4000, 1000, 200]) {
+    sections = results.map((r) => renderPackage(r, { ...options, reasonLimit: limit }));
+    const whole = body(sections);
+    if (whole.length <= max) return whole;
+  }
+  // Keep the sections that fit, in order, with a note that says how many were left out.
+  const noteOf = (kept: number) =>
+    `*… ${results.length - kept} of ${results.length} package sections were left out to stay within GitHub's ${max} characters; the table above lists every package, and the full report is in ${where}.*`;
+  const fixed = body([], noteOf(0)).length;
+  let kept = 0;
+  for (let size = fixed; kept < sections.length; kept++) {
+    size += sections[kept]!.length + 2;
+    if (size > max) break;
+  }
+  const fitted = body(sections.slice(0, kept), noteOf(kept));
+  return fitted.length <= max ? fitted : fit(() => fitted, max, options.runUrl);
 }
 
 export interface CheckRunOutput {

@@ -4,10 +4,18 @@
  */
 import type { Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
-import { repositoryOf, runUrl, type RunContext } from '../run-context.js';
+import { filesUrl, repositoryOf, runUrl, type RunContext } from '../run-context.js';
+import { OUTPUT_BYTES, sizeOf } from '../limits.js';
 import type { Runner } from '../runner/port.js';
-import { CommitCheckRuns, headShaOf, noCheckRuns, type CheckRunSink } from './check-runs.js';
 import {
+  CommitCheckRuns,
+  headShaOf,
+  noCheckRuns,
+  reportCommitOf,
+  type CheckRunSink,
+} from './check-runs.js';
+import {
+  COMBINED_COMMENT,
   noComments,
   PullRequestComments,
   type CommentOptions,
@@ -16,7 +24,7 @@ import {
 import { createCheckRunClient, type CheckRunClient } from './github-checks.js';
 import { createCommentClient, type CommentClient } from './github-comments.js';
 import { pullRequestOf } from './pull-request.js';
-import { renderComment, renderSummary } from './render.js';
+import { renderCombinedComment, renderComment, renderSummary } from './render.js';
 
 export interface ReporterOptions {
   run: RunContext;
@@ -77,8 +85,12 @@ function checkRunSink(options: ReporterOptions): CheckRunSink {
       runUrl: runUrl(run),
       commit: headSha,
       waits: settings.wait,
-      reportCommit: run.sha || undefined,
-      pullRequest: settings.comment === 'off' ? undefined : pullRequestOf(run)?.number,
+      reportCommit: reportCommitOf(run),
+      // A later sync updates per-manifest comments only; it leaves a combined one as it is.
+      pullRequest:
+        settings.comment === 'off' || settings.comment === 'combined'
+          ? undefined
+          : pullRequestOf(run)?.number,
     },
     runner,
   );
@@ -90,13 +102,17 @@ export class Reporter {
   private readonly commit?: string;
   private readonly runUrl?: string;
   private readonly label?: string;
+  private readonly sourceUrl?: string;
+  private readonly combined: boolean;
 
   constructor(private readonly options: ReporterOptions) {
     this.comments = commentSink(options);
     this.checkRuns = checkRunSink(options);
-    this.commit = options.run.sha || undefined;
+    this.commit = reportCommitOf(options.run);
     this.runUrl = runUrl(options.run);
     this.label = options.settings?.label;
+    this.sourceUrl = filesUrl(options.run, this.commit);
+    this.combined = options.settings?.comment === 'combined';
   }
 
   /** Brings each package's comment and check run up to date; unchanged ones are not written again. */
@@ -104,33 +120,57 @@ export class Reporter {
     await this.publish(results, false);
   }
 
-  /** The final comments, check runs and job summary; returns the summary and the first comment's URL. */
-  async finish(outcome: Outcome): Promise<{ summary: string; commentUrl: string }> {
+  /**
+   * The final comments, check runs and job summary. Returns the summary, the `report`
+   * output (the summary, or within an output's limit a shorter rendering with a note) and
+   * the URL of the first (or the combined) comment.
+   */
+  async finish(outcome: Outcome): Promise<{ summary: string; report: string; commentUrl: string }> {
     await this.publish(outcome.results, true);
-    const summary = renderSummary({
+    const input = {
       results: outcome.results,
       requests: outcome.plan,
       commit: this.commit,
       runUrl: this.runUrl,
       runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
       note: outcome.syncNote,
-    });
+      sourceUrl: this.sourceUrl,
+    };
+    const summary = renderSummary(input);
+    const fits = sizeOf(summary, 'bytes') <= OUTPUT_BYTES;
+    const report = fits ? summary : renderSummary(input, OUTPUT_BYTES);
+    if (!fits) {
+      this.options.runner.warning(
+        `The job summary is ${sizeOf(summary, 'bytes')} bytes, over GitHub's limit of 1 MB for an output: the 'report' output is a shorter rendering of it, with a note where it was cut.`,
+      );
+    }
     try {
       await this.options.runner.appendSummary(summary);
     } catch (e) {
       this.options.runner.warning(`Could not write the job summary: ${(e as Error).message}`);
     }
     const first = outcome.results[0];
-    return { summary, commentUrl: (first && this.comments.url(first.manifest)) ?? '' };
+    const commentUrl = this.combined
+      ? this.comments.url(COMBINED_COMMENT)
+      : first && this.comments.url(first.manifest);
+    return { summary, report, commentUrl: commentUrl ?? '' };
   }
 
   private async publish(results: readonly PackageResult[], final: boolean): Promise<void> {
+    const options = {
+      commit: this.commit,
+      runUrl: this.runUrl,
+      label: this.label,
+      sourceUrl: this.sourceUrl,
+    };
     for (const result of results) {
-      await this.comments.publish(
-        result.manifest,
-        renderComment(result, { commit: this.commit, runUrl: this.runUrl, label: this.label }),
-      );
+      if (!this.combined) {
+        await this.comments.publish(result.manifest, renderComment(result, options));
+      }
       await this.checkRuns.publish(result, final);
+    }
+    if (this.combined && results.length > 0) {
+      await this.comments.publish(COMBINED_COMMENT, renderCombinedComment(results, options));
     }
   }
 }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeTypes, resultsMarkdown, undocumented } from '../scripts/results-doc.js';
+import { emptyResult } from '../src/results.js';
+import { renderGfm } from './harness/gfm.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const types = describeTypes(path.join(root, 'src/results.ts'), 'PackageResult');
+
+describe('docs/results.md, from the PackageResult type', () => {
+  it('has a JSDoc comment for every field of the results and of the types they refer to', () => {
+    expect(undocumented(types)).toEqual([]);
+    expect(types.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'PackageResult',
+        'StatusItem',
+        'PackageLinks',
+        'ProblemCounts',
+        "Omit<Problem, 'file'>",
+        'FailureReason',
+      ]),
+    );
+  });
+
+  it('lists every field a result has, with its type, as a table GitHub renders', () => {
+    const markdown = resultsMarkdown(types, 'src/results.ts');
+    const rendered = renderGfm(markdown);
+    for (const key of Object.keys(emptyResult('a.yml', 'Failed'))) {
+      expect(rendered.rows).toContainEqual([key, expect.any(String), expect.stringMatching(/\w/)]);
+    }
+    expect(rendered.rows).toContainEqual([
+      'verified (optional)',
+      'boolean',
+      'verify: the package was found, not created; set only by verify runs.',
+    ]);
+    expect(rendered.rows).toContainEqual([
+      'failureReason',
+      'FailureReason | null (see FailureReason)',
+      expect.any(String),
+    ]);
+    // The problems' fields, without `file`, which a result leaves out.
+    const problemRows = rendered.rows.filter((r) => r[0] === 'message' || r[0] === 'file');
+    expect(problemRows.map((r) => r[0])).toEqual(['message']);
+    for (const row of rendered.rows) expect(row).toHaveLength(3);
+    expect(markdown).toContain('One of `Completed`, `Failed`, `InProgress`, `DryRun`.');
+  });
+
+  it('finds a field without a comment, optional fields and nested object types', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'results-doc-'));
+    const file = path.join(dir, 'types.ts');
+    writeFileSync(
+      file,
+      `/** Root. */
+export interface Root {
+  /** Documented. */
+  items: Item[];
+  bare: string;
+}
+/** An item. */
+export interface Item {
+  /** Its kind. */
+  kind: 'a' | 'b';
+  /** Why it failed, for a failed item. */
+  diagnosis?: {
+    /** The job. */
+    job: string | null;
+    excerpt: string[];
+  };
+}
+`,
+    );
+    const found = describeTypes(file, 'Root');
+    expect(found.map((t) => t.name)).toEqual(['Root', 'Item', 'Item.diagnosis']);
+    expect(found[1]!.fields).toContainEqual({
+      name: 'diagnosis',
+      optional: true,
+      type: '{ job: string | null; excerpt: string[]; }',
+      doc: 'Why it failed, for a failed item.',
+    });
+    expect(undocumented(found)).toEqual(['Root.bare', 'Item.diagnosis.excerpt']);
+  });
+});
