@@ -113,9 +113,10 @@ describe('createOrReuse', () => {
     await expect(refused).rejects.toThrow(
       "model package 'churn-predictor' already exists in us-east-1 with a different definition " +
         '(it differs in `InferenceSpecification.Containers[0].Image`), and model packages are ' +
-        'immutable and their names unique: give this manifest a new `ModelPackageName` (for ' +
-        'example with the release tag: `churn-predictor-${{ github.ref_name }}`), or version it ' +
-        'in a group: replace `ModelPackageName` with `ModelPackageGroupName: churn-predictor`',
+        'immutable and their names unique: give this manifest a new `ModelPackageName`, one per ' +
+        'release (for example `churn-predictor-${{ env.RELEASE }}` with RELEASE set from the ' +
+        'release tag; names allow letters, digits and hyphens), or version it in a group: ' +
+        'replace `ModelPackageName` with `ModelPackageGroupName: churn-predictor`',
     );
   });
 

@@ -156,7 +156,7 @@ export function nameTakenMessage(name: string, region: string, differs?: string)
   return (
     `model package '${name}' already exists in ${region} with a different definition${where}, ` +
     'and model packages are immutable and their names unique: give this manifest a new ' +
-    `\`ModelPackageName\` (for example with the release tag: \`${name}-\${{ github.ref_name }}\`), ` +
+    `\`ModelPackageName\`, one per release (for example \`${name}-\${{ env.RELEASE }}\` with RELEASE set from the release tag; names allow letters, digits and hyphens), ` +
     `or version it in a group: replace \`ModelPackageName\` with \`ModelPackageGroupName: ${name}\``
   );
 }
