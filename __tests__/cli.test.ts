@@ -3,9 +3,10 @@
  * it runs the action's checks, with expressions as placeholders.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import {
   formatLine,
   printable,
@@ -16,6 +17,7 @@ import {
 import { checkManifests } from '../src/manifest/check.js';
 import { MAX_PROBLEMS } from '../src/manifest/load.js';
 import { MARKETPLACE, replaceLine, VERSIONED } from './harness/manifests.js';
+import { ROOT } from './harness/dist-action.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { runContext } from './harness/run-context.js';
 
@@ -258,5 +260,55 @@ describe('hostile text', () => {
       /^evil\?\]0;title\?\?\[2J\?model-package\.yml:1:1: error -: forged\.yml:\d+:\d+: error /,
     );
     expect(result.stdout).toHaveLength(3);
+  });
+});
+
+describe('what the README and the hook configuration promise', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it("the VS Code problem matcher reads the command's lines", async () => {
+    const task = /```json\n(\{\n {2}"version": "2\.0\.0",[\s\S]*?)```/.exec(readme);
+    const { pattern } = (
+      JSON.parse(task![1]!) as {
+        tasks: { problemMatcher: { pattern: Record<string, string | number> } }[];
+      }
+    ).tasks[0]!.problemMatcher;
+    const regexp = new RegExp(pattern.regexp as string);
+    write('models/churn.yml', INVALID);
+    write('models/empty.yml', '');
+    const { stdout } = await run(['check', 'models/*.yml']);
+    const matched = stdout.slice(0, -1).map((line) => {
+      const m = regexp.exec(line)!;
+      const group = (name: string) => m[pattern[name] as number];
+      return [group('file'), group('line'), group('column'), group('severity'), group('code')];
+    });
+    expect(matched).toEqual([
+      ['models/churn.yml', '1', '19', 'error', 'ModelPackageName'],
+      ['models/churn.yml', '2', '1', 'error', 'ModelPackageDescriptoin'],
+      ['models/churn.yml', '3', '22', 'warning', 'ModelApprovalStatus'],
+      ['models/empty.yml', '1', '1', 'error', '-'],
+    ]);
+    expect(regexp.test(stdout.at(-1)!)).toBe(false);
+  });
+
+  it("the pre-commit hook runs the package's command on manifests", () => {
+    const [hook] = parse(readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as {
+      entry: string;
+      files: string;
+      language: string;
+    }[];
+    const { bin } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const [command, subcommand] = hook!.entry.split(' ');
+    expect(Object.keys(bin)).toEqual([command]);
+    expect(bin[command!]).toBe('dist/cli/index.js');
+    expect(subcommand).toBe('check');
+    expect(hook!.language).toBe('node');
+    const files = new RegExp(hook!.files);
+    for (const name of ['model-package.yml', 'models/a/model-package.yaml', 'm/model-package.json'])
+      expect(files.test(name)).toBe(true);
+    for (const name of ['model-package.yml.bak', 'my-model-package.yml', 'models/other.yml'])
+      expect(files.test(name)).toBe(false);
   });
 });
