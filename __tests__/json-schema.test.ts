@@ -62,8 +62,9 @@ function* nodes(node: unknown, path: string[] = []): Generator<[Node, string[]]>
   }
 }
 
+// The manifests among the examples; examples/workflows/ holds workflows, not manifests.
 const EXAMPLES = readdirSync('examples', { recursive: true, encoding: 'utf8' })
-  .filter((file) => /\.ya?ml$/.test(file))
+  .filter((file) => /\.ya?ml$/.test(file) && !file.startsWith('workflows/'))
   .sort();
 
 const base = () => parse(MARKETPLACE) as Node;

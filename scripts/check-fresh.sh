@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when a generated file is stale: the JSON Schema, the SDK enums, docs/report-examples.md
-# and docs/results.md (npm run generate)
-# or the bundle in dist/ (npm run build) differ from the files in the working tree.
+# and docs/results.md (npm run generate), or the bundles of the action (dist/) and of the
+# check command (dist/cli/, npm run build) differ from the files in the working tree.
 # Regenerating leaves the fresh files in place, ready to commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -86,7 +86,7 @@ export class InputError extends Error {
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** A label is part of a check run's name: short, one line, no control characters. */
 export const MAX_LABEL_LENGTH = 64;
 /** An IAM role ARN, with an optional path: arn:aws:iam::123456789012:role/ci/deploy. */

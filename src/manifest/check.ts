@@ -5,7 +5,7 @@
  */
 import type { RunContext } from '../run-context.js';
 import type { Annotation, Log } from '../runner/port.js';
-import { expressionContextOf } from './expressions.js';
+import { expressionContextOf, type ExpressionContext } from './expressions.js';
 import { resolveManifestFiles } from './files.js';
 import { loadManifest, MAX_PROBLEMS, type CheckedManifest } from './load.js';
 import { countProblems, formatCounts, formatProblem, type Problem } from './problems.js';
@@ -25,13 +25,30 @@ export interface CheckInput {
   log: Log;
 }
 
+/** What checking needs without a run: the check command gives placeholders for expressions. */
+export interface CheckFilesInput extends Pick<
+  CheckInput,
+  'patterns' | 'maxManifests' | 'workspace' | 'region'
+> {
+  context: ExpressionContext;
+}
+
+/**
+ * Checks every manifest the patterns name, logging nothing: the checks of the action and
+ * of the check command. Throws ManifestPatternError for bad patterns.
+ */
+export async function checkFiles(input: CheckFilesInput): Promise<CheckedManifest[]> {
+  const files = await resolveManifestFiles(input.patterns, input.workspace, input.maxManifests);
+  const { region, context } = input;
+  return Promise.all(files.map((f) => loadManifest(f.absolute, f.relative, { region, context })));
+}
+
 /** Checks every manifest the input names; throws ManifestPatternError for a bad input. */
 export async function checkManifests(input: CheckInput): Promise<CheckedManifest[]> {
-  const files = await resolveManifestFiles(input.patterns, input.workspace, input.maxManifests);
-  const context = expressionContextOf(input.run, input.env);
-  const checked = await Promise.all(
-    files.map((f) => loadManifest(f.absolute, f.relative, { region: input.region, context })),
-  );
+  const checked = await checkFiles({
+    ...input,
+    context: expressionContextOf(input.run, input.env),
+  });
   for (const manifest of checked) logProblems(manifest, input.log);
   return checked;
 }

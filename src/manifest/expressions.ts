@@ -13,6 +13,11 @@ export interface ExpressionContext {
   /** github.<name>, from the run; undefined when the run does not know it. */
   github: Readonly<Record<GithubProperty, string | undefined>>;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * No run to resolve from (the check command): a supported reference is left as written
+   * and is not an error, and the member that holds it passes the checks of its value.
+   */
+  placeholders?: boolean;
 }
 
 export const GITHUB_PROPERTIES = ['sha', 'ref_name', 'run_id', 'run_number', 'repository'] as const;
@@ -58,6 +63,8 @@ export interface ExpressionError {
   /** The expression as written, `${{ ... }}`. */
   text: string;
   message: string;
+  /** Not an error: a reference left as written, as the context has placeholders. */
+  placeholder?: true;
 }
 
 const NO_CREDENTIALS =
@@ -70,7 +77,7 @@ const CLOSE = '}}';
 function resolveReference(
   inner: string,
   context: ExpressionContext,
-): { value: string } | { error: string } {
+): { value: string } | { error: string } | { placeholder: true } {
   const expr = inner.trim();
   const quoted = (text: string) => clip(text, 60);
   const reference = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
@@ -86,6 +93,7 @@ function resolveReference(
         error: `unknown property github.${quoted(name)}${didYouMean(name, GITHUB_PROPERTIES)}; a manifest may use github.${GITHUB_PROPERTIES.join(', github.')}`,
       };
     }
+    if (context.placeholders) return { placeholder: true };
     const value = context.github[name as GithubProperty];
     if (value === undefined) {
       return {
@@ -101,6 +109,7 @@ function resolveReference(
         error: `env.${quoted(name)} looks like a credential (${byName}); ${NO_CREDENTIALS}`,
       };
     }
+    if (context.placeholders) return { placeholder: true };
     const value = context.env[name];
     if (value === undefined) return { error: `environment variable ${quoted(name)} is not set` };
     const byValue = credentialValue(value);
@@ -142,6 +151,9 @@ export function substitute(
     const resolved = resolveReference(value.slice(open + OPEN.length, close), context);
     if ('error' in resolved) {
       errors.push({ path, index: open, text, message: resolved.error });
+      out += text;
+    } else if ('placeholder' in resolved) {
+      errors.push({ path, index: open, text, message: 'left as written', placeholder: true });
       out += text;
     } else {
       out += resolved.value;

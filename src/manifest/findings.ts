@@ -54,6 +54,12 @@ function unwrap(schema: Schema | undefined): Schema | undefined {
   return current;
 }
 
+/** Whether the member at `path` holds a string (or one of an enum's), as an expression gives. */
+export function isStringMember(path: MemberPath): boolean {
+  const type = (schemaAt(path)?._zod.def as { type?: string } | undefined)?.type;
+  return type === 'string' || type === 'enum';
+}
+
 function membersAt(path: MemberPath): string[] {
   const def = schemaAt(path)?._zod.def as unknown as { type: string; shape?: object } | undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];

@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { decodeManifest } from './encoding.js';
 import { resolveExpressions, type ExpressionContext, type ExpressionError } from './expressions.js';
-import { schemaFindings } from './findings.js';
+import { isStringMember, schemaFindings } from './findings.js';
 import {
   clip,
   formatMemberPath,
@@ -158,14 +158,20 @@ export function checkManifestText(
   // Consecutive errors in one string are found one after the other in its source.
   const searched = new Map<number, number>();
   for (const error of expressionErrors) {
+    if (error.placeholder) continue;
     const { location } = source.locate(error.path);
     found.add('error', location.value[0] + error.index, () =>
       expressionProblem(error, location, source, searched),
     );
   }
 
-  // A value whose expression failed is reported once, for the expression.
-  const unresolved = new Set(expressionErrors.map((e) => formatMemberPath(e.path)));
+  // A value whose expression failed is reported once, for the expression; a string that
+  // holds a placeholder passes the checks of its value, as it could resolve to a valid one.
+  const unresolved = new Set(
+    expressionErrors
+      .filter((e) => !e.placeholder || isStringMember(e.path))
+      .map((e) => formatMemberPath(e.path)),
+  );
   const findings = [...schemaFindings(resolved), ...checkImageRegions(resolved, options.region)];
   for (const finding of findings) {
     if (unresolved.size > 0 && unresolved.has(formatMemberPath(finding.path))) continue;
