@@ -48,7 +48,8 @@ function namedPaths(markdown: string): { paths: string[]; fileNames: string[] } 
   const paths = spans.filter(
     (s) => !/\s/.test(s) && s.includes('/') && topLevel.has(s.split('/')[0]!),
   );
-  const names = spans.filter((s) => /^[\w.-]+\.(?:ts|mjs|cjs|js|sh|json|ya?ml|md)$/.test(s));
+  // Bare names of the project's own code; manifests and workflows are named for the user's repository.
+  const names = spans.filter((s) => /^[\w.-]+\.(?:ts|mjs|cjs|js|sh)$/.test(s));
   return { paths: [...new Set([...links, ...paths])], fileNames: [...new Set(names)] };
 }
 
