@@ -125,7 +125,7 @@ export function fakePreflight(
     images.set(repositoryKey(image), list);
     const digest =
       image.digest ?? options.digest ?? `sha256:${(++digests).toString(16).padStart(64, '0')}`;
-    const tags = options.tags ?? (image.tag && !image.digest ? [image.tag] : []);
+    const tags = options.tags ?? (image.tag ? [image.tag] : []);
     const existing = list.find((i) => i.digest === digest);
     if (existing) existing.tags.push(...tags);
     else list.push({ digest, tags: [...tags] });
