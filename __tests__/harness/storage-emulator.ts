@@ -16,7 +16,9 @@
  * operations with 403 as a role without the permission would.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import { checkManifestText } from '../../src/manifest/load.js';
 import { expressionContextOf } from '../../src/manifest/expressions.js';
 import { collectTargets, parseEcrImage, parseS3Uri } from '../../src/preflight/targets.js';
@@ -315,23 +317,45 @@ export function createStorage(defaultRegion: string): Storage {
 /**
  * Seeds `storage` with everything a manifest names: its S3 objects (an object under each
  * prefix), buckets, ECR images (tagged as named) and algorithms, so that preflight finds
- * nothing missing. Expressions resolve as in the tests' runs (RUN_ENV, and `env`).
+ * nothing missing. `manifestOrPath`: the manifest's text, or the path of its file. Expressions resolve as in the tests' runs (RUN_ENV, and `env`).
  */
 export function seedArtifacts(
   storage: StorageSeeding,
-  manifest: string,
+  manifestOrPath: string,
   env: Record<string, string> = {},
 ): void {
+  const manifest =
+    !manifestOrPath.includes('\n') && existsSync(manifestOrPath)
+      ? readFileSync(manifestOrPath, 'utf8')
+      : manifestOrPath;
   const context = expressionContextOf(runContext(), { ...RUN_ENV, ...env });
   const { request } = checkManifestText(manifest, 'model-package.yml', { context });
   if (!request) throw new Error('seedArtifacts: the manifest is invalid');
   for (const t of collectTargets(request)) {
     if (t.kind === 's3')
-      t.prefix
-        ? storage.putObject(`s3://${t.bucket}/${t.key}part-00000`)
-        : storage.putObject(`s3://${t.bucket}/${t.key}`);
+      storage.putObject(`s3://${t.bucket}/${t.key}${t.prefix ? 'part-00000' : ''}`);
     else if (t.kind === 'bucket') storage.putObject(`s3://${t.bucket}/.keep`);
     else if (t.kind === 'image') storage.putImage(t.uri);
     else storage.putAlgorithm(t.name);
+  }
+}
+
+/** Every valid manifest (*.yml, *.yaml, *.json) under `workspace`, seeded as by seedArtifacts. */
+export function seedWorkspace(
+  storage: StorageSeeding,
+  workspace: string,
+  env: Record<string, string> = {},
+): void {
+  const files = readdirSync(workspace, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => /\.(ya?ml|json)$/.test(f) && !f.split(path.sep).includes('node_modules'),
+  );
+  for (const file of files) {
+    const absolute = path.join(workspace, file);
+    if (!statSync(absolute).isFile() || statSync(absolute).size > 1024 * 1024) continue;
+    try {
+      seedArtifacts(storage, readFileSync(absolute, 'utf8'), env);
+    } catch {
+      // Not a valid manifest (an event file, a broken manifest of a test): nothing to seed.
+    }
   }
 }
