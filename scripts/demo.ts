@@ -6,10 +6,12 @@
  * validation ended; and a run that reuses the packages. Prints the log, the job summary
  * and the outputs, and the pull-request comment and check runs the emulator received.
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rule = (title: string) =>
@@ -17,6 +19,8 @@ const rule = (title: string) =>
 
 const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
 const github = await startGitHubEmulator();
+// The examples' model artifacts, validation data and images, for preflight to find.
+seedWorkspace(emulator, path.join(root, 'examples'));
 const PR = 42;
 const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
 const run = (
@@ -35,6 +39,7 @@ const run = (
     env: {
       GITHUB_API_URL: github.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
