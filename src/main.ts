@@ -9,7 +9,7 @@ import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
 import { ManifestPatternError } from './manifest/files.js';
 import type { CheckedManifest } from './manifest/load.js';
-import { countErrors, countProblems } from './manifest/problems.js';
+import { countProblems } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
@@ -18,19 +18,18 @@ import type { CheckRunClient } from './report/github-checks.js';
 import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
-import {
-  emptyResult,
-  stopped,
-  type Outcome,
-  type PackageResult,
-  type StepFailure,
-} from './results.js';
+import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
 import type { RunContext } from './run-context.js';
 import type { Runner } from './runner/port.js';
 import { assumeRole } from './role.js';
 import type { RenewableCredentials, SageMakerApi } from './sagemaker/api.js';
 import type { PreflightApi } from './preflight/checks.js';
-import { credentialsAvailable } from './preflight/credentials.js';
+import {
+  dryRunPreflight,
+  preflightFailed,
+  runPreflight,
+  type StageInput,
+} from './preflight/stage.js';
 import type { SyncClient } from './sync/github.js';
 
 export interface Dependencies {
@@ -180,12 +179,16 @@ async function afterCheck(
     deps.runner.info(
       `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing is created.`,
     );
-    const checkedNow = await dryRunPreflight(deps, settings, checked);
+    const pre = await dryRunPreflight(stageOf(deps, settings, checked), () =>
+      roleCredentials(deps, settings),
+    );
     const plan = new Map(
       checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const),
     );
-    if ('failure' in checkedNow) return { ...preflightFailed(checkedNow, settings), plan };
-    return { results: checkedNow.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
+    if (pre.failure) {
+      return { ...preflightFailed(pre, true, (m, s) => resultOf(m, settings, s)), plan };
+    }
+    return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
   }
 
   const { publishPackages } = await import('./package/publish.js');
@@ -195,11 +198,8 @@ async function afterCheck(
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   const signal = deps.signal ?? cancel!.signal;
   try {
-    const pre =
-      settings.preflight && settings.mode === 'publish'
-        ? await runPreflight(deps, settings, checked, credentials, signal)
-        : { checked };
-    if ('failure' in pre) return preflightFailed(pre, settings);
+    const pre = await runPreflight({ ...stageOf(deps, settings, checked), credentials, signal });
+    if (pre.failure) return preflightFailed(pre, false, (m, s) => resultOf(m, settings, s));
     return await publishPackages({
       manifests: pre.checked.map((m) => ({
         file: m.file,
@@ -228,95 +228,6 @@ async function afterCheck(
       credentials.destroy();
     }
   }
-}
-
-interface Preflighted {
-  /** The manifests, with preflight's findings among their problems. */
-  checked: readonly CheckedManifest[];
-  failure?: StepFailure;
-}
-
-/** Preflight of every manifest; a failure when it found anything missing. */
-async function runPreflight(
-  deps: Dependencies,
-  settings: Settings,
-  checked: readonly CheckedManifest[],
-  credentials: RenewableCredentials | undefined,
-  signal: AbortSignal | undefined,
-): Promise<Preflighted> {
-  const region = settings.region!;
-  const { preflight } = await import('./preflight/run.js');
-  const found = await deps.runner.group('Preflight: the S3 objects, images and algorithms', () =>
-    preflight({
-      manifests: checked,
-      region,
-      log: deps.runner,
-      signal,
-      credentials,
-      env: deps.env,
-      api: deps.preflight?.(region, credentials),
-      sagemaker: deps.preflight ? undefined : deps.sagemaker?.(region, credentials),
-    }),
-  );
-  if (found.errors === 0) return { checked: found.manifests };
-  const errors = plural(found.errors, 'error');
-  return {
-    checked: found.manifests,
-    failure: {
-      reason: 'preflight-failed',
-      message: `preflight found ${errors}: something a manifest names is missing; nothing was created`,
-    },
-  };
-}
-
-/**
- * A dry run's preflight, when it has credentials and a region; otherwise it says why it
- * was skipped. A role that cannot be assumed (no OIDC token on a fork's pull request)
- * skips it too: a dry run never fails for want of credentials.
- */
-async function dryRunPreflight(
-  deps: Dependencies,
-  settings: Settings,
-  checked: readonly CheckedManifest[],
-): Promise<Preflighted> {
-  if (!settings.preflight) return { checked };
-  const skipped = (why: string) => {
-    deps.runner.info(`Preflight skipped: ${why}.`);
-    return { checked };
-  };
-  if (!credentialsAvailable(deps.env, Boolean(settings.role))) {
-    return skipped(
-      'a dry run without AWS credentials (role-to-assume, or credentials in the environment) makes no AWS call',
-    );
-  }
-  if (!settings.region) return skipped('no region');
-  const assumed = await roleCredentials(deps, settings);
-  if ('outcome' in assumed) return skipped(assumed.outcome.failure?.message ?? 'no credentials');
-  try {
-    return await runPreflight(deps, settings, checked, assumed.credentials, deps.signal);
-  } finally {
-    assumed.credentials?.destroy();
-  }
-}
-
-/** Nothing is created: the manifests preflight found problems in fail, the others are not sent. */
-function preflightFailed({ checked, failure }: Preflighted, settings: Settings): Outcome {
-  return {
-    results: checked.map((m) => {
-      if (countErrors(m.problems) > 0) {
-        return {
-          ...resultOf(m, settings, 'Failed'),
-          failureReason: 'preflight-failed' as const,
-          error: `preflight found ${plural(countErrors(m.problems), 'error')} in the manifest's references; nothing was created`,
-        };
-      }
-      const result = resultOf(m, settings, settings.dryRun ? 'DryRun' : 'Failed');
-      return settings.dryRun
-        ? result
-        : { ...result, error: 'not sent to AWS: preflight of another manifest of this run failed' };
-    }),
-    failure,
-  };
 }
 
 /** `mode: sync`: concludes the check runs and comments that earlier runs left in progress. */
@@ -369,6 +280,15 @@ async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
   }
 }
 
+function stageOf(
+  deps: Dependencies,
+  settings: Settings,
+  checked: readonly CheckedManifest[],
+): StageInput {
+  const { runner, env, signal, preflight: api, sagemaker } = deps;
+  return { checked, settings, runner, env, signal, api, sagemaker };
+}
+
 function resultOf(
   manifest: CheckedManifest,
   settings: Settings,
@@ -383,10 +303,6 @@ function resultOf(
     problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
     problemsOmitted: manifest.omitted,
   };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function describe(error: unknown): string {

@@ -1407,7 +1407,13 @@ async function handleStorage(
 ): Promise<void> {
   const text = await readBody(request);
   storage.handle(request, response, text, (operation, body) =>
-    b.requests.push({ operation, body, headers: { ...request.headers }, at: b.now() }),
+    b.requests.push({
+      operation,
+      body,
+      headers: { ...request.headers },
+      at: b.now(),
+      accessKeyId: signingKey(request),
+    }),
   );
 }
 
