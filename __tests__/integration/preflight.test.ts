@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
+import { renderGfm } from '../harness/gfm.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedArtifacts } from '../harness/storage-emulator.js';
@@ -156,7 +157,8 @@ describe('preflight before publishing', () => {
     const hostile = MARKETPLACE.replace(
       's3://models/churn/model.tar.gz',
       's3://models/%0A::error::owned/[x](https://evil.example)/@octo-org/admins <img src=x>.tar.gz',
-    ).replace(':1.4.0', ':v1-x@sha256:' + 'f'.repeat(64));
+    );
+    seedArtifacts(emulator, MARKETPLACE);
     const run = await act(manifest('hostile', hostile), { wait: 'false' });
     expect(run.outputs['failure-reason']).toBe('preflight-failed');
     for (const line of run.stdout.split('\n')) {
@@ -164,9 +166,14 @@ describe('preflight before publishing', () => {
         expect(line).toMatch(/^::(error|warning|notice|group|endgroup|debug|add-mask)/);
       expect(line.startsWith('::error::owned')).toBe(false);
     }
-    expect(run.summary).not.toContain('@octo-org/admins');
-    expect(run.summary).not.toContain('<img');
-    expect(run.summary).not.toMatch(/\]\(https:\/\/evil/);
+    // The finding is in the summary, as text: no link, image, mention or HTML.
+    expect(run.summary).toContain('owned');
+    const rendered = renderGfm(run.summary);
+    expect(rendered.html).toContain('::error::owned');
+    expect(rendered.links.filter((l) => l.includes('evil'))).toEqual([]);
+    expect(rendered.images).toEqual([]);
+    expect(rendered.mentions).toEqual([]);
+    expect(rendered.elements).not.toContain('img');
   });
 });
 
