@@ -157,15 +157,18 @@ describe('the pipeline in process', () => {
     expect(preflight.calls).toEqual([]);
   });
 
-  it('role-to-assume is not used by a dry run without preflight', async () => {
-    const { runner } = await act({
-      manifest: 'fraud/model-package.yml',
-      'dry-run': 'true',
-      preflight: 'false',
-      'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
-    });
-    expect(runner.outputs.status).toBe('DryRun');
-    expect(runner.idTokenRequests).toEqual([]);
+  it('role-to-assume is not used by a dry run without preflight, nor by one of verify', async () => {
+    for (const inputs of [{ preflight: 'false' }, { mode: 'verify' }]) {
+      const { runner, preflight } = await act({
+        manifest: 'fraud/model-package.yml',
+        'dry-run': 'true',
+        'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
+        ...inputs,
+      });
+      expect(runner.outputs.status).toBe('DryRun');
+      expect(runner.idTokenRequests).toEqual([]);
+      expect(preflight.calls).toEqual([]);
+    }
   });
 
   it('publish stops before creating anything when preflight finds something missing', async () => {

@@ -99,24 +99,9 @@ function quote(value: string): string {
   return `'${clip(value, QUOTED)}'`;
 }
 
-/** Runs `tasks` with at most `limit` at once. */
-async function bounded<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
 /** Each distinct call once: later askers get the first one's promise. */
 class Calls {
   private readonly started = new Map<string, Promise<unknown>>();
-  private readonly queue: (() => Promise<void>)[] = [];
 
   /** The call's answer or failure, started once per key. */
   once<T>(key: string, call: () => Promise<T>): Promise<T | (CallFailure & { failed: true })> {
@@ -154,13 +139,15 @@ function limiter(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(call: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    // A finished call hands its slot to the next waiting one, so none can slip in between.
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await call();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }
@@ -187,9 +174,8 @@ export async function preflightRequests(
   const call = <T>(key: string, fn: (o: CallOptions) => Promise<T>) =>
     calls.once(key, () => slot(() => fn({ abortSignal: options.signal })));
 
-  const perRequest = await bounded(
-    requests.map((request) => () => checkRequest(request, api, call, options.region)),
-    requests.length || 1,
+  const perRequest = await Promise.all(
+    requests.map((request) => checkRequest(request, api, call, options.region)),
   );
   return { findings: perRequest, calls: calls.size };
 }

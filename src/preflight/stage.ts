@@ -75,7 +75,8 @@ export async function dryRunPreflight(
   assume: () => Promise<{ credentials?: RenewableCredentials } | { outcome: Outcome }>,
 ): Promise<Preflighted> {
   const { checked, settings, runner } = input;
-  if (!settings.preflight) return { checked };
+  // verify and sync create nothing: there is nothing for preflight to protect.
+  if (!settings.preflight || settings.mode !== 'publish') return { checked };
   const skipped = (why: string) => {
     runner.info(`Preflight skipped: ${why}.`);
     return { checked };
