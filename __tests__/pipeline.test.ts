@@ -158,7 +158,7 @@ describe('the pipeline in process', () => {
   });
 
   it('role-to-assume is not used by a dry run without preflight, nor by one of verify', async () => {
-    for (const inputs of [{ preflight: 'false' }, { mode: 'verify' }]) {
+    for (const inputs of [{ preflight: 'false' }, { mode: 'verify' }] as Record<string, string>[]) {
       const { runner, preflight } = await act({
         manifest: 'fraud/model-package.yml',
         'dry-run': 'true',
