@@ -265,6 +265,19 @@ describe('preflightRequests', () => {
     );
     expect(found[2]).toContain('the credentials may not call sagemaker:DescribeAlgorithm');
 
+    // Once for the run, on the first manifest: not once per manifest.
+    const other = {
+      ModelPackageName: 'other',
+      InferenceSpecification: {
+        Containers: [{ Image: IMAGE, ModelDataUrl: 's3://models/b.tar.gz' }],
+      },
+    };
+    fake.seed(other);
+    const both = (await run([EVERYTHING, other], fake)).findings.map(messages);
+    expect(both[0]).toHaveLength(3);
+    expect(both[0]![1]).toContain("'s3://models/b.tar.gz'");
+    expect(both[1]).toEqual([]);
+
     const listing = fakePreflight();
     listing.seed(EVERYTHING);
     listing.deny('HeadBucket');

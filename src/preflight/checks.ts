@@ -129,6 +129,9 @@ interface Unchecked {
   failure: CallFailure;
   path: MemberPath;
   resource: string;
+  /** The request's index, and the member's among the request's targets. */
+  index: number;
+  order: number;
 }
 
 /**
@@ -174,9 +177,18 @@ export async function preflightRequests(
   const call = <T>(key: string, fn: (o: CallOptions) => Promise<T>) =>
     calls.once(key, () => slot(() => fn({ abortSignal: options.signal })));
 
+  const unchecked: Unchecked[] = [];
   const perRequest = await Promise.all(
-    requests.map((request) => checkRequest(request, api, call, options.region)),
+    requests.map((request, index) =>
+      checkRequest(request, api, call, options.region, (u) => unchecked.push({ ...u, index })),
+    ),
   );
+  // One warning per permission (or fault) for the whole run, on the first member it left
+  // unchecked, in the order of the requests and their members.
+  unchecked.sort((a, b) => a.index - b.index || a.order - b.order);
+  for (const warning of uncheckedFindings(unchecked)) {
+    perRequest[warning.index]!.push(warning.finding);
+  }
   return { findings: perRequest, calls: calls.size };
 }
 
@@ -190,22 +202,23 @@ async function checkRequest(
   api: PreflightApi,
   call: Call,
   region: string,
+  skipped: (u: Omit<Unchecked, 'index'>) => void,
 ): Promise<PreflightFinding[]> {
   const marketplace =
     (request as { CertifyForMarketplace?: unknown } | null)?.CertifyForMarketplace === true;
   const targets = collectTargets(request);
-  const unchecked: Unchecked[] = [];
   const findings = await Promise.all(
-    targets.map((target) => checkTarget(target, api, call, region, marketplace, unchecked)),
+    targets.map((target, order) =>
+      checkTarget(target, api, call, region, marketplace, (u) => skipped({ ...u, order })),
+    ),
   );
-  // In the request's order, whichever call answered first.
-  const order = (u: Unchecked) => targets.findIndex((t) => t.path === u.path);
-  unchecked.sort((a, b) => order(a) - order(b));
-  return [...findings.flat(), ...uncheckedFindings(unchecked)];
+  return findings.flat();
 }
 
 /** One warning per permission the credentials lack, and per kind of fault, at the first member. */
-function uncheckedFindings(unchecked: readonly Unchecked[]): PreflightFinding[] {
+function uncheckedFindings(
+  unchecked: readonly Unchecked[],
+): { index: number; finding: PreflightFinding }[] {
   const groups = new Map<string, Unchecked[]>();
   for (const u of unchecked) {
     const key =
@@ -223,7 +236,7 @@ function uncheckedFindings(unchecked: readonly Unchecked[]): PreflightFinding[] 
       first.failure.kind === 'denied'
         ? `preflight could not check ${listed}${more}: the credentials may not call ${first.permission}; give the role ${first.permission} for preflight, or set 'preflight: false'`
         : `preflight could not check ${listed}${more} (${first.permission}): ${first.failure.detail}`;
-    return { severity: 'warning' as const, path: first.path, message };
+    return { index: first.index, finding: { severity: 'warning', path: first.path, message } };
   });
 }
 
@@ -233,10 +246,10 @@ async function checkTarget(
   call: Call,
   region: string,
   marketplace: boolean,
-  unchecked: Unchecked[],
+  skipped: (u: Omit<Unchecked, 'index' | 'order'>) => void,
 ): Promise<PreflightFinding[]> {
   const skip = (permission: string, failure: CallFailure, resource: string) => {
-    unchecked.push({ permission, failure, path: target.path, resource });
+    skipped({ permission, failure, path: target.path, resource });
     return [];
   };
   switch (target.kind) {
