@@ -22,6 +22,7 @@ describe('getInputs', () => {
       approveOnSuccess: false,
       requireApproval: false,
       checkRun: true,
+      preflight: true,
       label: undefined,
       role: undefined,
     });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { run, type Dependencies } from '../src/main.js';
 import { fakeCheckRuns } from './harness/fake-check-runs.js';
 import { fakeComments } from './harness/fake-comments.js';
+import { fakePreflight, type FakePreflight } from './harness/fake-preflight.js';
 import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from './harness/manifests.js';
 import { memoryRunner } from './harness/memory-runner.js';
@@ -35,8 +36,13 @@ afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 /** Runs the action with `inputs`; SageMaker and the clock are the harness's. */
 async function act(
   inputs: Record<string, string>,
-  options: { sagemaker?: FakeSageMaker; event?: { name: string; payload: object } } = {},
+  options: {
+    sagemaker?: FakeSageMaker;
+    preflight?: FakePreflight;
+    event?: { name: string; payload: object };
+  } = {},
 ) {
+  const preflight = options.preflight ?? fakePreflight('us-east-1', { everything: true });
   const runner = memoryRunner({ region: 'us-east-1', ...inputs });
   const sagemaker = options.sagemaker ?? fakeSageMaker();
   const github = fakeComments();
@@ -51,6 +57,7 @@ async function act(
       sagemakerCreated++;
       return sagemaker.api;
     },
+    preflight: () => preflight.api,
     github: () => github.client,
     checks: () => checks.client,
     signal: new AbortController().signal,
@@ -61,7 +68,7 @@ async function act(
   };
   await run(deps);
   const results = JSON.parse(runner.outputs.results ?? '[]') as Record<string, unknown>[];
-  return { runner, sagemaker, github, checks, results, sagemakerCreated };
+  return { runner, sagemaker, github, checks, results, sagemakerCreated, preflight };
 }
 
 describe('the pipeline in process', () => {
@@ -139,14 +146,69 @@ describe('the pipeline in process', () => {
     expect(sagemaker.calls).toEqual([]);
   });
 
-  it('role-to-assume is not used by a dry run', async () => {
-    const { runner } = await act({
+  it('a dry run without an OIDC token for role-to-assume skips preflight, and does not fail', async () => {
+    const { runner, preflight } = await act({
       manifest: 'fraud/model-package.yml',
       'dry-run': 'true',
       'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
     });
-    expect(runner.outputs.status).toBe('DryRun');
-    expect(runner.idTokenRequests).toEqual([]);
+    expect(runner.outputs).toMatchObject({ status: 'DryRun', 'failure-reason': '' });
+    expect(runner.failed).toBeUndefined();
+    expect(runner.idTokenRequests).toEqual(['sts.amazonaws.com']);
+    expect(runner.lines('info')).toContainEqual(
+      expect.stringMatching(/^Preflight skipped: role-to-assume needs the job's OIDC token/),
+    );
+    expect(preflight.calls).toEqual([]);
+  });
+
+  it('role-to-assume is not used by a dry run without preflight, nor by one of verify', async () => {
+    for (const inputs of [{ preflight: 'false' }, { mode: 'verify' }] as Record<string, string>[]) {
+      const { runner, preflight } = await act({
+        manifest: 'fraud/model-package.yml',
+        'dry-run': 'true',
+        'role-to-assume': 'arn:aws:iam::123456789012:role/publisher',
+        ...inputs,
+      });
+      expect(runner.outputs.status).toBe('DryRun');
+      expect(runner.idTokenRequests).toEqual([]);
+      expect(preflight.calls).toEqual([]);
+    }
+  });
+
+  it('publish stops before creating anything when preflight finds something missing', async () => {
+    const preflight = fakePreflight();
+    preflight.putImage('123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0');
+    preflight.putObject('s3://models/in/part-0');
+    preflight.putBucket('models');
+    const { runner, sagemaker, results } = await act(
+      { manifest: 'churn/model-package.yml\nfraud/model-package.yml' },
+      { preflight },
+    );
+    expect(runner.outputs).toMatchObject({
+      status: 'Failed',
+      'failure-reason': 'preflight-failed',
+    });
+    expect(runner.failed).toBe(
+      'preflight found 2 errors: something a manifest names is missing; nothing was created',
+    );
+    expect(sagemaker.calls).toEqual([]);
+    expect(results.map((r) => [r.manifest, r.status, r.failureReason, r.error])).toEqual([
+      [
+        'churn/model-package.yml',
+        'Failed',
+        'preflight-failed',
+        "preflight found 1 error in the manifest's references; nothing was created",
+      ],
+      [
+        'fraud/model-package.yml',
+        'Failed',
+        'preflight-failed',
+        "preflight found 1 error in the manifest's references; nothing was created",
+      ],
+    ]);
+    expect(
+      runner.log.filter((l) => l.level === 'error').map((l) => l.annotation?.startLine),
+    ).toEqual([7, 5]);
   });
 
   it('publish on a pull request: one comment per manifest, edited as statuses change', async () => {
@@ -168,6 +230,7 @@ describe('the pipeline in process', () => {
     expect(changes.every((e) => e.group === undefined)).toBe(true);
     expect(runner.groups).toEqual([
       'Checking the manifests',
+      'Preflight: the S3 objects, images and algorithms',
       'Creating the model packages',
       'Reporting',
     ]);

@@ -25,9 +25,10 @@ import { fakeSageMaker } from '../__tests__/harness/fake-sagemaker.js';
 import { runAction } from '../__tests__/harness/dist-action.js';
 import { inputEnv } from '../__tests__/harness/inputs.js';
 import { RUN_ENV } from '../__tests__/harness/run-context.js';
-import { VALIDATION, VERSIONED } from '../__tests__/harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../__tests__/harness/manifests.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { seedArtifacts, seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 import { benchHostileManifests } from './bench-hostile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -168,6 +169,15 @@ benchHostileManifests(report);
 
 // ------------------------------------------------------------------ against the emulator
 
+/** Preflight's requests to the emulator, counted apart from SageMaker's. */
+const PREFLIGHT_OPERATIONS = new Set([
+  'HeadBucket',
+  'HeadObject',
+  'ListObjectsV2',
+  'DescribeImages',
+  'DescribeAlgorithm',
+]);
+
 const PENDING_MS = 5_000;
 const IN_PROGRESS_MS = 25_000;
 
@@ -185,6 +195,7 @@ async function emulatedRun(count: number) {
       (VERSIONED + VALIDATION).replace('fraud-detector', `bench-${i}`),
     );
   }
+  seedWorkspace(emulator, workspace);
   const reported: number[] = [];
   const start = Date.now();
   const run = await runAction({
@@ -194,6 +205,7 @@ async function emulatedRun(count: number) {
     env: {
       GITHUB_API_URL: github.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -208,7 +220,7 @@ async function emulatedRun(count: number) {
   const created = emulator.requests
     .filter((r) => r.operation === 'CreateModelPackage')
     .map((r) => r.at);
-  const requests = emulator.requests.length;
+  const requests = emulator.requests.filter((r) => !PREFLIGHT_OPERATIONS.has(r.operation)).length;
   const gitHubCalls = (method: string) => github.requests.filter((r) => r.method === method).length;
   const gitHub = `${gitHubCalls('POST')} created, ${gitHubCalls('PATCH')} edited, ${gitHubCalls('GET')} read`;
   await emulator.close();
@@ -240,6 +252,60 @@ report(
   'target <= x1.30',
 );
 report('SageMaker requests, 20 packages', String(twenty.requests));
+
+/**
+ * Preflight of `count` Marketplace manifests (a model artifact, validation input and
+ * output, an image each) in a dry run with credentials: the time preflight says it took,
+ * from loading the S3 and ECR clients to the last answer, the median of five runs.
+ */
+async function preflightRun(count: number) {
+  const emulator = await startSageMakerEmulator();
+  const workspace = path.join(work, `preflight-${count}`);
+  for (let i = 1; i <= count; i++) {
+    const text = MARKETPLACE.replace('churn-predictor', `churn-${i}`).replace(
+      'churn/model.tar.gz',
+      `churn-${i}/model.tar.gz`,
+    );
+    mkdirSync(path.join(workspace, `p${i}`), { recursive: true });
+    writeFileSync(path.join(workspace, `p${i}`, 'model-package.yml'), text);
+  }
+  seedWorkspace(emulator, workspace);
+  const seconds: number[] = [];
+  let checks = '';
+  for (let round = 0; round < 5; round++) {
+    const run = await runAction({
+      workspace,
+      inputs: { manifest: 'p*/model-package.yml', region: 'us-east-1', 'dry-run': 'true' },
+      env: {
+        AWS_ENDPOINT_URL: emulator.url,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    const said = /Preflight: (\d+) read-only checks? in ([\d.]+) s; nothing is missing/.exec(
+      run.stdout,
+    );
+    if (run.code !== 0 || !said) {
+      throw new Error(`the preflight run failed (${run.code}):\n${run.stdout}${run.stderr}`);
+    }
+    checks = said[1]!;
+    seconds.push(Number(said[2]));
+  }
+  await emulator.close();
+  seconds.sort((a, b) => a - b);
+  return { seconds: seconds[2]!, checks };
+}
+
+for (const count of [1, 20]) {
+  const { seconds, checks } = await preflightRun(count);
+  report(
+    `preflight, ${count} Marketplace ${count === 1 ? 'manifest' : 'manifests'} over loopback (${checks} checks)`,
+    `${seconds.toFixed(1)} s`,
+    'target <= 2 s',
+  );
+}
 
 async function idleSync(count: number) {
   const emulator = await startSageMakerEmulator({ pendingMs: 60_000, inProgressMs: 3_600_000 });
@@ -326,6 +392,7 @@ report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <=
   const workspace = path.join(work, 'role');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(path.join(workspace, 'model-package.yml'), VERSIONED);
+  seedArtifacts(emulator, VERSIONED);
   const run = await runAction({
     workspace,
     inputs: {
@@ -336,13 +403,16 @@ report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <=
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
       AWS_ENDPOINT_URL_STS: emulator.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...github.idTokenEnv,
     },
   });
   const sts = emulator.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
-  const sageMaker = emulator.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
+  const sageMaker = emulator.requests.filter(
+    (r) => r.operation !== 'AssumeRoleWithWebIdentity' && !PREFLIGHT_OPERATIONS.has(r.operation),
+  );
   const refused = emulator.requests.filter((r) => r.refused).length;
   await emulator.close();
   await github.close();

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 import { readable, RunnerView } from './terminal-view.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +52,8 @@ writeFileSync(
 
 const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
 const github = await startGitHubEmulator();
+// The examples' model artifacts, validation data and images, for preflight to find.
+seedWorkspace(emulator, path.join(root, 'examples'));
 const PR = 42;
 const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
 github.addPullRequest('octo-org', 'models', PR, HEAD);

@@ -38,6 +38,8 @@ export interface Settings {
   requireApproval: boolean;
   /** One check run per package on the commit. */
   checkRun: boolean;
+  /** Read-only checks of the S3 objects, images and algorithms a request names, before creating. */
+  preflight: boolean;
   /** Tells this job's reports from those of other jobs on the same manifests (a matrix). */
   label: string | undefined;
   /** The role the action assumes itself with the job's OIDC token; undefined: the SDK's chain. */
@@ -69,6 +71,7 @@ export const INPUTS = {
   'approve-on-success': 'false',
   'require-approval': 'false',
   'check-run': 'true',
+  preflight: 'true',
   label: '',
   'role-to-assume': '',
   'role-session-name': '',
@@ -182,6 +185,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
     requireApproval: booleanInput(runner, 'require-approval'),
     checkRun: booleanInput(runner, 'check-run'),
+    preflight: booleanInput(runner, 'preflight'),
     label: label || undefined,
     role: roleOf(runner, env),
   };

@@ -23,6 +23,13 @@ import type { RunContext } from './run-context.js';
 import type { Runner } from './runner/port.js';
 import { assumeRole } from './role.js';
 import type { RenewableCredentials, SageMakerApi } from './sagemaker/api.js';
+import type { PreflightApi } from './preflight/checks.js';
+import {
+  dryRunPreflight,
+  preflightFailed,
+  runPreflight,
+  type StageInput,
+} from './preflight/stage.js';
 import type { SyncClient } from './sync/github.js';
 
 export interface Dependencies {
@@ -37,6 +44,8 @@ export interface Dependencies {
    * client by default.
    */
   sagemaker?: (region: string, credentials?: RenewableCredentials) => SageMakerApi;
+  /** Preflight's read-only calls for a region; the AWS SDK's S3, ECR and SageMaker by default. */
+  preflight?: (region: string, credentials?: RenewableCredentials) => PreflightApi;
   /** GitHub for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
   /** GitHub's check runs for a token; Octokit by default. */
@@ -168,12 +177,18 @@ async function afterCheck(
 
   if (settings.dryRun) {
     deps.runner.info(
-      `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing was sent to AWS.`,
+      `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing is created.`,
     );
-    return {
-      results: checked.map((m) => resultOf(m, settings, 'DryRun')),
-      plan: new Map(checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const)),
-    };
+    const pre = await dryRunPreflight(stageOf(deps, settings, checked), () =>
+      roleCredentials(deps, settings),
+    );
+    const plan = new Map(
+      checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const),
+    );
+    if (pre.failure) {
+      return { ...preflightFailed(pre, true, (m, s) => resultOf(m, settings, s)), plan };
+    }
+    return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
   }
 
   const { publishPackages } = await import('./package/publish.js');
@@ -181,20 +196,23 @@ async function afterCheck(
   if ('outcome' in assumed) return assumed.outcome;
   const { credentials } = assumed;
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
+  const signal = deps.signal ?? cancel!.signal;
   try {
+    const pre = await runPreflight({ ...stageOf(deps, settings, checked), credentials, signal });
+    if (pre.failure) return preflightFailed(pre, false, (m, s) => resultOf(m, settings, s));
     return await publishPackages({
-      manifests: checked.map((m) => ({
+      manifests: pre.checked.map((m) => ({
         file: m.file,
         request: m.request!,
         validationLine: m.validationLine,
       })),
-      results: checked.map((m) => resultOf(m, settings, 'InProgress')),
+      results: pre.checked.map((m) => resultOf(m, settings, 'InProgress')),
       settings,
       region: settings.region!,
       run: deps.run,
       log: deps.runner,
       group: (name, fn) => deps.runner.group(name, fn),
-      signal: deps.signal ?? cancel!.signal,
+      signal,
       api: deps.sagemaker?.(settings.region!, credentials),
       credentials,
       now: deps.now,
@@ -260,6 +278,15 @@ async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
   } finally {
     credentials?.destroy();
   }
+}
+
+function stageOf(
+  deps: Dependencies,
+  settings: Settings,
+  checked: readonly CheckedManifest[],
+): StageInput {
+  const { runner, env, signal, preflight: api, sagemaker } = deps;
+  return { checked, settings, runner, env, signal, api, sagemaker };
 }
 
 function resultOf(

@@ -10,6 +10,7 @@ export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
 export type FailureReason =
   | 'invalid-input'
   | 'invalid-manifest'
+  | 'preflight-failed'
   | 'create-failed'
   | 'validation-failed'
   | 'image-scan-failed'

@@ -116,6 +116,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_ENV: files.env,
       RECORD_LOADS: files.loads,
+      // The SDK's S3 and ECR clients warn on stderr that Node 20 support ends (the runner has node24).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.env,
       ...inputEnv(options.inputs ?? {}),
     };

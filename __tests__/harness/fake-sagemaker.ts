@@ -22,6 +22,8 @@ export interface FakeSageMakerOptions {
   failureReason?: string;
   /** An error to throw from `operation` at time `t`, or undefined. */
   fail?: (operation: string, t: number) => unknown;
+  /** The algorithms DescribeAlgorithm finds, by name or ARN. */
+  algorithms?: readonly string[];
 }
 
 interface Stored {
@@ -212,6 +214,10 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
         });
       }
       p.approval = input.ModelApprovalStatus;
+    },
+    async describeAlgorithm(name) {
+      call('DescribeAlgorithm');
+      return (options.algorithms ?? []).includes(name);
     },
     async listTags(arn) {
       call('ListTags');

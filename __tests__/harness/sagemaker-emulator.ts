@@ -21,6 +21,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createStorage, type Storage, type StorageSeeding } from './storage-emulator.js';
 
 export interface ValidationOutcome {
   status: 'Completed' | 'Failed';
@@ -87,7 +88,8 @@ export interface RecordedRequest {
   refused?: string;
 }
 
-export interface SageMakerEmulator {
+/** Also S3, ECR DescribeImages and DescribeAlgorithm for preflight, seeded by the tests. */
+export interface SageMakerEmulator extends StorageSeeding {
   /** http://127.0.0.1:<port> */
   url: string;
   /** Every request, in order, faulted ones included. */
@@ -1396,6 +1398,25 @@ async function handle(
   }
 }
 
+/** A request for preflight's S3, ECR or DescribeAlgorithm (storage-emulator.ts), recorded here. */
+async function handleStorage(
+  b: Backend,
+  storage: Storage,
+  request: IncomingMessage,
+  response: ServiceResponse,
+): Promise<void> {
+  const text = await readBody(request);
+  storage.handle(request, response, text, (operation, body) =>
+    b.requests.push({
+      operation,
+      body,
+      headers: { ...request.headers },
+      at: b.now(),
+      accessKeyId: signingKey(request),
+    }),
+  );
+}
+
 function createBackend(options: EmulatorOptions): Backend {
   return {
     region: options.region ?? 'us-east-1',
@@ -1425,14 +1446,23 @@ export async function startSageMakerEmulator(
   options: EmulatorOptions = {},
 ): Promise<SageMakerEmulator> {
   const b = createBackend(options);
+  const storage = createStorage(b.region);
   const server: Server = createServer((request, response) => {
-    handle(b, request, response).catch(() => request.socket.destroy());
+    (storage.handles(request)
+      ? handleStorage(b, storage, request, response)
+      : handle(b, request, response)
+    ).catch(() => request.socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests: b.requests,
+    setBucketRegion: storage.setBucketRegion,
+    putObject: storage.putObject,
+    putImage: storage.putImage,
+    putAlgorithm: storage.putAlgorithm,
+    deny: storage.deny,
     inject: (fault, { count = 1, operation } = {}) => {
       if (count >= 1) b.faults.push({ fault, remaining: count, operation });
     },

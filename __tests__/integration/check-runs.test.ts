@@ -17,6 +17,7 @@ import {
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, RUN_URL } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
 const CHURN = 'SageMaker validation: churn-predictor';
@@ -48,6 +49,7 @@ async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {})
 }
 
 function act(inputs: Record<string, string> = {}) {
+  seedWorkspace(sagemaker, workspace);
   return runAction({
     workspace,
     inputs: {
@@ -58,6 +60,7 @@ function act(inputs: Record<string, string> = {}) {
     },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+      AWS_ENDPOINT_URL: sagemaker.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_EC2_METADATA_DISABLED: 'true',

@@ -20,6 +20,7 @@ import {
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { RUN_ENV } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
 let workspace: string;
@@ -64,6 +65,7 @@ function act(
     payload: { number: PR, pull_request: { number: PR } },
   },
 ) {
+  seedWorkspace(sagemaker, workspace);
   return runAction({
     workspace,
     inputs: {
@@ -76,6 +78,7 @@ function act(
     },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+      AWS_ENDPOINT_URL: sagemaker.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_EC2_METADATA_DISABLED: 'true',

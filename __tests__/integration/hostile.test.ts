@@ -15,6 +15,7 @@ import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emul
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { pullRequestEvent } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedArtifacts } from '../harness/storage-emulator.js';
 
 let root: string;
 let github: GitHubEmulator | undefined;
@@ -205,11 +206,13 @@ describe("GitHub's limits", () => {
     const reason = '容器退出'.repeat(150_000);
     sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: reason });
     const dir = workspace('limits', { 'model-package.yml': VERSIONED + VALIDATION });
+    seedArtifacts(sagemaker, VERSIONED + VALIDATION);
     const run = await runAction({
       workspace: dir,
       inputs: { region: 'us-east-1' },
       env: {
         AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+        AWS_ENDPOINT_URL: sagemaker.url,
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'secret',
         AWS_EC2_METADATA_DISABLED: 'true',

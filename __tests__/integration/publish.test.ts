@@ -12,6 +12,7 @@ import { manifestSchema } from '../../src/manifest/schema.js';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SESSION = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN';
@@ -44,11 +45,13 @@ function act(
   inputs: Record<string, string> = {},
   extra: Partial<Parameters<typeof runAction>[0]> = {},
 ) {
+  seedWorkspace(emulator, workspace);
   return runAction({
     workspace,
     inputs: { manifest: file, region: 'us-east-1', ...inputs },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: SECRET,
       AWS_SESSION_TOKEN: SESSION,

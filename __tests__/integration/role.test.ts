@@ -16,6 +16,7 @@ import {
   type EmulatorOptions,
   type SageMakerEmulator,
 } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/model-publisher';
 
@@ -49,6 +50,7 @@ function act(
   inputs: Record<string, string> = {},
   options: { idToken?: boolean; role?: boolean } = {},
 ): Promise<ActionRun> {
+  seedWorkspace(sagemaker, workspace);
   return runAction({
     workspace,
     inputs: {
@@ -59,6 +61,7 @@ function act(
     },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+      AWS_ENDPOINT_URL: sagemaker.url,
       AWS_ENDPOINT_URL_STS: sagemaker.url,
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(options.idToken === false ? {} : github.idTokenEnv),

@@ -14,6 +14,7 @@ import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emul
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_URL } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
 const OWNER = 'octo-org';
@@ -57,6 +58,7 @@ async function start() {
 
 const env = () => ({
   AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+  AWS_ENDPOINT_URL: sagemaker.url,
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'secret',
   AWS_EC2_METADATA_DISABLED: 'true',
@@ -65,6 +67,7 @@ const env = () => ({
 
 /** The pull request's run that does not wait. */
 function publish() {
+  seedWorkspace(sagemaker, workspace);
   return runAction({
     workspace,
     inputs: {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
 import { VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const WRITES = ['CreateModelPackage', 'CreateModelPackageGroup', 'UpdateModelPackage'];
 const FRAUD = VERSIONED + VALIDATION;
@@ -36,11 +37,13 @@ function manifest(name: string, text: string): string {
 /** Runs the built action; returns the run and the SageMaker operations it sent. */
 async function act(file: string, inputs: Record<string, string> = {}) {
   const from = emulator.requests.length;
+  seedWorkspace(emulator, workspace);
   const run = await runAction({
     workspace,
     inputs: { manifest: file, region: 'us-east-1', ...inputs },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_EC2_METADATA_DISABLED: 'true',

@@ -40,6 +40,8 @@ export interface CheckedManifest {
   validationLine?: number;
   /** The package's name or group as the manifest gives them, also when it is invalid. */
   identity?: { name?: string; group?: string };
+  /** Where a member of a valid manifest is, for findings made later (preflight). */
+  locate?: (path: MemberPath) => Pick<Problem, 'line' | 'column' | 'endLine' | 'endColumn'>;
 }
 
 /** Larger manifests are refused before they are parsed. */
@@ -199,6 +201,10 @@ export function checkManifestText(
     omitted,
     validationLine: anchor && source.position(anchor.location.key[0]).line,
     identity,
+    locate: (path) => {
+      const { location, found: exists } = source.locate(path);
+      return span(source, exists && location.source !== undefined ? location.value : location.key);
+    },
   };
 }
 

@@ -46,6 +46,8 @@ export interface SageMakerApi {
     options?: CallOptions,
   ): Promise<ModelPackageSummary[]>;
   updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
+  /** Whether an algorithm (a name or an ARN) exists: DescribeAlgorithm, for preflight. */
+  describeAlgorithm(nameOrArn: string, options?: CallOptions): Promise<boolean>;
   /** Every tag of a resource, all pages. */
   listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
   /** Frees the connections; the api is unusable afterwards. */

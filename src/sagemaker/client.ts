@@ -9,6 +9,7 @@ import {
   BatchDescribeModelPackageCommand,
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  DescribeAlgorithmCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   paginateListModelPackages,
@@ -110,6 +111,15 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
     },
     async updateModelPackage(input, options) {
       await client.send(new UpdateModelPackageCommand(input), options);
+    },
+    async describeAlgorithm(nameOrArn, options) {
+      try {
+        await client.send(new DescribeAlgorithmCommand({ AlgorithmName: nameOrArn }), options);
+        return true;
+      } catch (e) {
+        if (errorKind(e) === 'not-found' || /could not find/i.test(describeError(e))) return false;
+        throw e;
+      }
     },
     async listTags(arn, options) {
       const tags: Tag[] = [];
