@@ -130,10 +130,13 @@ try {
   });
   codes.push(invalid.code === 1 ? 0 : 1);
 
-  const dry = await run('2. a dry run: what each manifest would send, with no AWS call', {
-    manifest: 'examples/*/model-package.yml',
-    'dry-run': 'true',
-  });
+  const dry = await run(
+    '2. a dry run: what each manifest would send; read-only checks, nothing created',
+    {
+      manifest: 'examples/*/model-package.yml',
+      'dry-run': 'true',
+    },
+  );
   rule('the request examples/registry/model-package.yml resolves to (from the job summary)');
   console.log(requestOf(dry.summary, 'examples/registry/model-package.yml'));
   codes.push(dry.code);
