@@ -12,6 +12,7 @@ import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import { createSageMakerApi } from '../sagemaker/client.js';
+import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { approveCompleted } from './approve.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
@@ -122,6 +123,10 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     await input.onProgress?.(results);
   };
   const steps = MODE_STEPS[settings.mode === 'verify' ? 'verify' : 'publish'];
+  const diagnosis = { api, log, signal, credentials: input.credentials };
+  const specification = (r: PackageResult) =>
+    input.manifests.find((m) => m.file === r.manifest)?.request.ValidationSpecification;
+  const running = new RunningJobs(specification, diagnosis);
   try {
     steps.before?.(input);
     const packages = await input.group(steps.title, () =>
@@ -146,7 +151,8 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
         now: input.now,
         sleep: input.sleep,
         label: (arn) => labelOf(results.find((r) => r.arn === arn)) ?? arn,
-        onChange: (d) => progress(results.map((r) => described(r, [d]))),
+        onChange: async (d) =>
+          progress(await running.annotate(results.map((r) => described(r, [d])))),
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {
@@ -158,6 +164,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       }
     }
 
+    results = await diagnoseFailures(results, specification, diagnosis);
     logFailures(results, input.manifests, log);
     const after = await steps.after(results, input, api);
     results = after.results;
@@ -269,8 +276,12 @@ function logFailures(
     ].filter(({ item }) => item.status === 'Failed');
     if (failed.length === 0) log.error(`${result.manifest}: ${result.arn} failed validation`, at);
     for (const { kind, item } of failed) {
+      const job = 'diagnosis' in item && item.diagnosis?.jobName;
+      const jobReason = job
+        ? ` (transform job ${job}: ${item.diagnosis?.failureReason ?? 'no failure reason'})`
+        : '';
       log.error(
-        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`,
+        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}${jobReason}`,
         at,
       );
     }

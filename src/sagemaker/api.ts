@@ -9,6 +9,9 @@ import type {
   CreateModelPackageInput,
   DescribeModelPackageGroupOutput,
   DescribeModelPackageOutput,
+  DescribeTransformJobResponse,
+  ListTransformJobsRequest,
+  ListTransformJobsResponse,
   ModelPackageSummary,
   Tag,
   UpdateModelPackageInput,
@@ -46,6 +49,16 @@ export interface SageMakerApi {
     options?: CallOptions,
   ): Promise<ModelPackageSummary[]>;
   updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
+  /** One page of transform jobs (diagnosis of failed validations). */
+  listTransformJobs(
+    input: ListTransformJobsRequest,
+    options?: CallOptions,
+  ): Promise<ListTransformJobsResponse>;
+  /** Undefined when the job does not exist. */
+  describeTransformJob(
+    name: string,
+    options?: CallOptions,
+  ): Promise<DescribeTransformJobResponse | undefined>;
   /** Every tag of a resource, all pages. */
   listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
   /** Frees the connections; the api is unusable afterwards. */

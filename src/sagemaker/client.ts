@@ -11,6 +11,8 @@ import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
+  DescribeTransformJobCommand,
+  ListTransformJobsCommand,
   paginateListModelPackages,
   paginateListTags,
   SageMakerClient,
@@ -110,6 +112,14 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
     },
     async updateModelPackage(input, options) {
       await client.send(new UpdateModelPackageCommand(input), options);
+    },
+    listTransformJobs(input, options) {
+      return client.send(new ListTransformJobsCommand(input), options);
+    },
+    describeTransformJob(name, options) {
+      return unlessMissing(
+        client.send(new DescribeTransformJobCommand({ TransformJobName: name }), options),
+      );
     },
     async listTags(arn, options) {
       const tags: Tag[] = [];
