@@ -21,6 +21,14 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  accessDenied,
+  ServiceFailure,
+  transformJobs,
+  type EmulatedJob,
+  type TransformJobs,
+  type TransformJobsOptions,
+} from './transform-jobs-emulator.js';
 
 export interface ValidationOutcome {
   status: 'Completed' | 'Failed';
@@ -48,6 +56,8 @@ export interface EmulatorOptions {
   /** Decides the outcome of a package's validation; default: Completed. */
   outcome?: (request: Record<string, unknown>) => ValidationOutcome;
   sts?: StsOptions;
+  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts). */
+  transformJobs?: TransformJobsOptions;
 }
 
 export interface StsOptions {
@@ -104,6 +114,8 @@ export interface SageMakerEmulator {
   expireCredentials(): void;
   /** The secret keys and session tokens issued: for tests that check they are never shown. */
   secrets(): string[];
+  /** The transform jobs, and refusing operations (`ListTransformJobs`, `Logs_20140328.GetLogEvents`) with AccessDenied. */
+  transformJobs: { jobs: EmulatedJob[]; deny(operation: string): void };
   close(): Promise<void>;
 }
 
@@ -164,6 +176,7 @@ interface Backend {
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
   credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
+  jobs: TransformJobs;
 }
 
 class ServiceError extends Error {
@@ -653,6 +666,13 @@ function createModelPackage(b: Backend, body: Json): Json {
     outcome: decideOutcome(b, body, [base.name]),
   };
   b.packages.set(stored.arn, stored);
+  const startsAt = stored.createdAt + b.pendingMs;
+  b.jobs.packageCreated(
+    stored.arn,
+    body,
+    { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
+    stored.outcome.status,
+  );
   const token = asString(body.ClientToken);
   if (token) b.tokens.set(token, { fingerprint: stableJson(body), arn: stored.arn });
   return { ModelPackageArn: stored.arn };
@@ -1351,7 +1371,9 @@ function dispatch(
     if (error instanceof ServiceError) record.refused = error.code;
     throw error;
   }
-  const handler = HANDLERS[operation];
+  const jobs = b.jobs.handlers[operation];
+  const handler: Handler | undefined =
+    HANDLERS[operation] ?? (jobs && ((_b: Backend, body: Json) => jobs(body)));
   if (request.method !== 'POST' || !handler) {
     throw new ServiceError(
       'UnknownOperationException',
@@ -1359,7 +1381,15 @@ function dispatch(
     );
   }
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
-  return handler(b, body);
+  try {
+    if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
+    return handler(b, body);
+  } catch (error) {
+    if (error instanceof ServiceFailure) {
+      throw new ServiceError(error.code, error.message, error.status);
+    }
+    throw error;
+  }
 }
 
 async function handle(
@@ -1397,10 +1427,14 @@ async function handle(
 }
 
 function createBackend(options: EmulatorOptions): Backend {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const now = options.now ?? Date.now;
   return {
-    region: options.region ?? 'us-east-1',
-    accountId: options.accountId ?? '123456789012',
-    now: options.now ?? Date.now,
+    region,
+    accountId,
+    now,
+    jobs: transformJobs(options.transformJobs ?? {}, { region, accountId, now }),
     pendingMs: options.pendingMs ?? 1000,
     inProgressMs: options.inProgressMs ?? 2000,
     outcome: options.outcome ?? (() => ({ status: 'Completed' })),
@@ -1445,6 +1479,12 @@ export async function startSageMakerEmulator(
         ...issued,
       })),
     secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
+    transformJobs: {
+      jobs: b.jobs.jobs,
+      deny: (operation) => {
+        b.jobs.denied.add(operation);
+      },
+    },
     expireCredentials: () => {
       const now = b.now();
       for (const issued of b.credentials.values()) {

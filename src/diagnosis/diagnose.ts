@@ -212,7 +212,6 @@ export async function diagnoseResults(
       }
       const region = result.region;
       const createdAt = new Date(result.createdAt);
-      const endedBy = result.validatedAt ? new Date(result.validatedAt) : undefined;
       const profiles = profilesOf(specification(result, index));
       const validation: StatusItem[] = [];
       for (const item of result.validation) {
@@ -244,7 +243,13 @@ export async function diagnoseResults(
                   ),
               },
               definition,
-              { createdAt, endedBy, status: 'Failed', abortSignal: signal, limits: options.limits },
+              {
+                createdAt,
+                status: 'Failed',
+                failureReason: item.failureReason,
+                abortSignal: signal,
+                limits: options.limits,
+              },
             );
             if (!found.job) {
               diagnosis.note = found.note;

@@ -5,10 +5,11 @@
  * input, output and instance type are the profile's, created after the package.
  *
  * The cost is bounded whatever the number of other jobs: ListTransformJobs narrows by
- * creation time (from shortly before the package to shortly after its validation ended)
- * and by status (Failed for a failed profile), sorted oldest first because the
- * validation's job starts soon after the package; then at most `describes` candidates
- * are described, from at most `pages` pages.
+ * creation time (from shortly before the package on) and by status (Failed for a failed
+ * profile), sorted oldest first because the validation's job starts soon after the
+ * package; then at most `describes` candidates are described, from at most `pages`
+ * pages. No upper bound of time is used: whether SageMaker updates a package's
+ * LastModifiedTime when its validation ends is not documented.
  */
 import type { DescribeTransformJobResponse, TransformJobStatus } from '@aws-sdk/client-sagemaker';
 import type { CallOptions, SageMakerApi } from '../sagemaker/api.js';
@@ -30,8 +31,8 @@ export const FIND_LIMITS = {
   pageSize: 100,
   /** DescribeTransformJob calls at most. */
   describes: 8,
-  /** Clocks and SageMaker's own bookkeeping: the window opens this long before the package. */
-  skewMs: 5 * 60_000,
+  /** The window opens this long before the package's CreationTime (both are SageMaker's clock). */
+  skewMs: 60_000,
 } as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -83,10 +84,13 @@ const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export interface FindOptions extends CallOptions {
   /** When the package was created: the window opens `skewMs` before it. */
   createdAt: Date;
-  /** When the validation ended, if it did: the window closes `skewMs` after it. */
-  endedBy?: Date;
   /** Only jobs in this status (Failed for a failed profile, InProgress while it runs). */
   status?: TransformJobStatus;
+  /**
+   * The profile's failure reason: candidates whose own failure reason it contains, or that
+   * contain it, are described first. Only the order changes; the definition decides.
+   */
+  failureReason?: string | null;
   limits?: { pages?: number; pageSize?: number; describes?: number; skewMs?: number };
 }
 
@@ -98,7 +102,28 @@ export interface Found {
   requests: number;
 }
 
-/** The transform job of `definition`, found by listing and describing candidates. */
+interface Candidate {
+  name: string;
+  created: number;
+  related: boolean;
+}
+
+const REASON_CHARACTERS = 2048;
+
+/** Whether two failure reasons tell of the same failure: one holds the other. */
+function related(reason: unknown, profileReason: string | null | undefined): boolean {
+  if (typeof reason !== 'string' || !profileReason) return false;
+  const a = reason.trim().slice(0, REASON_CHARACTERS);
+  const b = profileReason.trim().slice(0, REASON_CHARACTERS);
+  return a.length >= 8 && b.length >= 8 && (a.includes(b) || b.includes(a));
+}
+
+/**
+ * The transform job of `definition`. Candidates are listed oldest first from shortly
+ * before the package was created (at most `pages` pages; listing stops early once a page
+ * is the last, or enough candidates are known and one tells of the same failure), then
+ * described in order, related failures first, until one matches or `describes` were.
+ */
 export async function findTransformJob(
   api: Pick<SageMakerApi, 'listTransformJobs' | 'describeTransformJob'>,
   definition: JobDefinition,
@@ -107,17 +132,15 @@ export async function findTransformJob(
   const limits: Record<keyof typeof FIND_LIMITS, number> = { ...FIND_LIMITS, ...options.limits };
   const call = { abortSignal: options.abortSignal };
   const after = new Date(options.createdAt.getTime() - limits.skewMs);
-  const before = options.endedBy && new Date(options.endedBy.getTime() + limits.skewMs);
-  const seen = new Set<string>();
+  const candidates = new Map<string, Candidate>();
   let requests = 0;
-  let described = 0;
   let nextToken: string | undefined;
+  let complete = false;
   for (let page = 0; page < limits.pages; page++) {
     requests++;
     const answer = await api.listTransformJobs(
       {
         CreationTimeAfter: after,
-        ...(before ? { CreationTimeBefore: before } : {}),
         ...(options.status ? { StatusEquals: options.status } : {}),
         SortBy: 'CreationTime',
         SortOrder: 'Ascending',
@@ -126,27 +149,42 @@ export async function findTransformJob(
       },
       call,
     );
-    const summaries = Array.isArray(answer?.TransformJobSummaries)
-      ? answer.TransformJobSummaries
+    const summaries: unknown[] = Array.isArray(answer?.TransformJobSummaries)
+      ? answer.TransformJobSummaries.slice(0, limits.pageSize)
       : [];
-    for (const summary of summaries) {
-      const name = str(summary?.TransformJobName);
-      if (!name || !JOB_NAME.test(name) || seen.has(name)) continue;
-      seen.add(name);
-      if (described >= limits.describes) {
-        return { requests, note: notFound(seen.size, limits.describes, true) };
-      }
-      described++;
-      requests++;
-      const job = await api.describeTransformJob(name, call);
-      if (job && job.TransformJobName === name && matchesDefinition(job, definition)) {
-        return { job, requests };
-      }
+    for (const item of summaries) {
+      const summary = (item ?? {}) as Record<string, unknown>;
+      const name = str(summary.TransformJobName);
+      if (!name || !JOB_NAME.test(name) || candidates.has(name)) continue;
+      const created =
+        summary.CreationTime instanceof Date ? summary.CreationTime.getTime() : Number.NaN;
+      if (created < after.getTime()) continue;
+      candidates.set(name, {
+        name,
+        created: Number.isNaN(created) ? Number.POSITIVE_INFINITY : created,
+        related: related(summary.FailureReason, options.failureReason),
+      });
     }
     nextToken = str(answer?.NextToken);
-    if (!nextToken) return { requests, note: notFound(seen.size, limits.describes, false) };
+    if (!nextToken) {
+      complete = true;
+      break;
+    }
+    const known = [...candidates.values()];
+    if (known.length >= limits.describes && known.some((c) => c.related)) break;
   }
-  return { requests, note: notFound(seen.size, limits.describes, true) };
+  const ordered = [...candidates.values()].sort(
+    (a, b) => Number(b.related) - Number(a.related) || a.created - b.created,
+  );
+  for (const candidate of ordered.slice(0, limits.describes)) {
+    requests++;
+    const job = await api.describeTransformJob(candidate.name, call);
+    if (job && job.TransformJobName === candidate.name && matchesDefinition(job, definition)) {
+      return { job, requests };
+    }
+  }
+  const capped = !complete || ordered.length > limits.describes;
+  return { requests, note: notFound(ordered.length, limits.describes, capped) };
 }
 
 function notFound(candidates: number, describes: number, capped: boolean): string {

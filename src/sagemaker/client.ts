@@ -116,10 +116,17 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
     listTransformJobs(input, options) {
       return client.send(new ListTransformJobsCommand(input), options);
     },
-    describeTransformJob(name, options) {
-      return unlessMissing(
-        client.send(new DescribeTransformJobCommand({ TransformJobName: name }), options),
-      );
+    async describeTransformJob(name, options) {
+      try {
+        return await client.send(
+          new DescribeTransformJobCommand({ TransformJobName: name }),
+          options,
+        );
+      } catch (e) {
+        // SageMaker answers a missing job with "Could not find requested job with name ...".
+        if (/could not find requested job/i.test((e as Error).message ?? '')) return undefined;
+        throw e;
+      }
     },
     async listTags(arn, options) {
       const tags: Tag[] = [];
