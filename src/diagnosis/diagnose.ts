@@ -325,7 +325,7 @@ export async function runningJob(
       createdAt: new Date(result.createdAt),
       status: 'InProgress',
       abortSignal: signal,
-      limits: { pages: 1, describes: 5, ...options.limits },
+      limits: { pages: 1, ...options.limits },
     });
     return found.job ? jobDiagnosis(found.job, result, result.region) : undefined;
   } catch {

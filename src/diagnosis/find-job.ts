@@ -122,7 +122,8 @@ function related(reason: unknown, profileReason: string | null | undefined): boo
  * The transform job of `definition`. Candidates are listed oldest first from shortly
  * before the package was created (at most `pages` pages; listing stops early once a page
  * is the last, or enough candidates are known and one tells of the same failure), then
- * described in order, related failures first, until one matches or `describes` were.
+ * described in order (related failures first, then those created after the package,
+ * oldest first) until one matches or `describes` were.
  */
 export async function findTransformJob(
   api: Pick<SageMakerApi, 'listTransformJobs' | 'describeTransformJob'>,
@@ -173,8 +174,14 @@ export async function findTransformJob(
     const known = [...candidates.values()];
     if (known.length >= limits.describes && known.some((c) => c.related)) break;
   }
+  // A job created before the package cannot be its validation's; those in the skew margin
+  // come after the others.
+  const start = options.createdAt.getTime();
   const ordered = [...candidates.values()].sort(
-    (a, b) => Number(b.related) - Number(a.related) || a.created - b.created,
+    (a, b) =>
+      Number(b.related) - Number(a.related) ||
+      Number(b.created >= start) - Number(a.created >= start) ||
+      a.created - b.created,
   );
   for (const candidate of ordered.slice(0, limits.describes)) {
     requests++;
