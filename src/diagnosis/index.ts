@@ -6,7 +6,7 @@ import type { PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import type { Diagnosis } from '../results.js';
-import type { Specification } from './diagnose.js';
+import type { LogsApi, Specification } from './diagnose.js';
 
 export interface DiagnosisContext {
   api: SageMakerApi;
@@ -14,6 +14,8 @@ export interface DiagnosisContext {
   signal?: AbortSignal;
   /** role-to-assume's credentials for CloudWatch Logs; the SDK's chain by default. */
   credentials?: RenewableCredentials;
+  /** CloudWatch Logs in a region; the AWS SDK's client by default. */
+  logs?: (region: string) => Promise<LogsApi>;
 }
 
 const failedProfile = (r: PackageResult) =>
@@ -33,6 +35,7 @@ export async function diagnoseFailures(
       log: context.log,
       signal: context.signal,
       logs: async (region) => {
+        if (context.logs) return context.logs(region);
         const { createLogsApi } = await import('./logs-client.js');
         return createLogsApi(region, { credentials: context.credentials });
       },

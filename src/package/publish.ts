@@ -156,7 +156,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {
-        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating`;
+        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating (a later run with mode verify on this commit, or a scheduled mode sync, concludes it)`;
         results = unfinished(results, 'timed-out', error);
         for (const r of results.filter((r) => r.failureReason === 'timed-out')) {
           log.warning(`${labelOf(r)}: ${error}.`);

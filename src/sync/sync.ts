@@ -23,7 +23,7 @@ import type { CheckRunClient, Repository } from '../report/github-checks.js';
 import type { CommentClient } from '../report/github-comments.js';
 import { renderComment } from '../report/render.js';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
-import { diagnoseFailures } from '../diagnosis/index.js';
+import { diagnoseFailures, type DiagnosisContext } from '../diagnosis/index.js';
 import type { ListedCheckRun, SyncClient } from './github.js';
 
 /** How many of the default branch's newest commits a sync looks at. */
@@ -44,6 +44,8 @@ export interface SyncOptions {
   sagemaker: (region: string) => SageMakerApi;
   /** role-to-assume's credentials, for reading the logs of failed validations. */
   credentials?: RenewableCredentials;
+  /** CloudWatch Logs for those logs; the AWS SDK's client by default. */
+  logs?: DiagnosisContext['logs'];
 }
 
 /** A check run of this action that is still in progress, and what it carries. */
@@ -281,6 +283,7 @@ async function diagnosed(
       api,
       log: options.log,
       credentials: options.credentials,
+      logs: options.logs,
     });
     return one ?? result;
   } finally {
