@@ -123,8 +123,8 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
           options,
         );
       } catch (e) {
-        // SageMaker answers a missing job with "Could not find requested job with name ...".
-        if (/could not find requested job/i.test((e as Error).message ?? '')) return undefined;
+        // A missing job is a ValidationException "Could not find ... job ...".
+        if (/could not find\b.*\bjob/i.test((e as Error).message ?? '')) return undefined;
         throw e;
       }
     },
