@@ -5,7 +5,7 @@
  * from AWS is escaped: inline through `text()`/`code()`, the log in a fence that no line
  * can close.
  */
-import type { StatusItem } from '../results.js';
+import type { PackageResult, StatusItem } from '../results.js';
 import { code, codeBlock, details, text } from './markdown.js';
 
 /** A URL as a markdown link target: characters that could end it are encoded. */
@@ -54,4 +54,17 @@ export function renderDiagnoses(items: readonly StatusItem[], limit: number): st
   if (parts.length === 0) return '';
   const failed = items.some((i) => i.status === 'Failed' && i.diagnosis);
   return [failed ? '**Why it failed**' : '**Transform jobs**', ...parts].join('\n\n');
+}
+
+/**
+ * The result without the generic lists of transform jobs and their logs when each failed
+ * validation profile links its own job: the report links the job and its log stream.
+ */
+export function withoutGenericJobLinks(result: PackageResult): PackageResult {
+  const failed = result.validation.filter((v) => v.status === 'Failed');
+  if (failed.length === 0 || !failed.every((v) => v.diagnosis?.links.job)) return result;
+  const links = { ...result.links };
+  delete links.transformJobs;
+  delete links.logs;
+  return { ...result, links };
 }

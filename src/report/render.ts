@@ -19,7 +19,7 @@ import type { PackageResult, PackageStatus } from '../results.js';
 import { commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
-import { renderDiagnoses } from './render-diagnosis.js';
+import { renderDiagnoses, withoutGenericJobLinks } from './render-diagnosis.js';
 
 const ICONS: Record<PackageStatus, string> = {
   DryRun: '🔍',
@@ -183,7 +183,7 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
   if (result.imageScans.length) {
     parts.push(statusTable('Image scan', result.imageScans, limit, options.runUrl));
   }
-  const linkLine = links(result);
+  const linkLine = links(withoutGenericJobLinks(result));
   if (linkLine) parts.push(linkLine);
   const found = problems(result, limit, options.runUrl);
   if (found) parts.push(found);
