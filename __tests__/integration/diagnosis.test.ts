@@ -182,13 +182,18 @@ describe('missing permissions degrade to the generic links and a note', () => {
       const d = validation(run)[0]!.diagnosis!;
       expect(d.note).toContain(`may not call ${permission} (AccessDenied)`);
       expect(run.summary).toContain(`may not call ${permission} (AccessDenied)`);
-      // The generic links stay.
-      expect(renderGfm(run.summary).links.some((l) => l.endsWith('#/transform-jobs'))).toBe(true);
+      const links = renderGfm(run.summary).links;
       if (operation.startsWith('Logs_')) {
+        // The job is known: it is linked, and its streams by their prefix.
         expect(d.jobName).toBe(validationJob().name);
         expect(d.failureReason).toBe(DEFAULT_JOB_FAILURE);
+        expect(links).toContain(d.links.job);
+        expect(d.links.logStream).toContain(`logStreamNameFilter$3D${d.jobName}$252F`);
       } else {
+        // The generic links stay.
         expect(d.jobName).toBeNull();
+        expect(links.some((l) => l.endsWith('#/transform-jobs'))).toBe(true);
+        expect(links.some((l) => l.endsWith('$252FTransformJobs'))).toBe(true);
       }
     });
   }
