@@ -472,3 +472,36 @@ describe('rendering a diagnosis', () => {
     expect(running).toContain('runs as transform job [<code>f00d-1</code>](https://x.test/j)');
   });
 });
+
+describe('the results output', () => {
+  it('stays under its cap with long diagnoses: excerpts keep their last lines', async () => {
+    const { outputsOf } = await import('../src/outputs.js');
+    const line = 'E'.repeat(300);
+    const results = Array.from({ length: 150 }, (_, i) => ({
+      ...failedResult(),
+      manifest: `m${i}/model-package.yml`,
+      validation: [
+        {
+          name: 'smoke',
+          status: 'Failed',
+          failureReason: 'Validation failed',
+          diagnosis: {
+            jobName: `job-${i}`,
+            failureReason: 'F'.repeat(5_000),
+            logExcerpt: Array.from({ length: 40 }, (_, n) => `${n} ${line}`),
+            links: { job: transformJobLink('us-east-1', 'aws', `job-${i}`) },
+          },
+        },
+      ],
+    }));
+    const { outputs, notes } = outputsOf({ results });
+    expect(Buffer.byteLength(outputs.results)).toBeLessThanOrEqual(1_000_000);
+    const parsed = JSON.parse(outputs.results) as PackageResult[];
+    expect(parsed).toHaveLength(150);
+    const d = parsed[0]!.validation[0]!.diagnosis!;
+    expect(d.logExcerpt).toHaveLength(10);
+    expect(d.logExcerpt[9]).toMatch(/^39 /);
+    expect(d.failureReason!.length).toBeLessThan(1_100);
+    expect(notes[0]).toMatch(/log excerpts keep their last 10 lines/);
+  });
+});
