@@ -56,7 +56,7 @@ export interface EmulatorOptions {
   /** Decides the outcome of a package's validation; default: Completed. */
   outcome?: (request: Record<string, unknown>) => ValidationOutcome;
   sts?: StsOptions;
-  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts). */
+  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); none without. */
   transformJobs?: TransformJobsOptions;
 }
 
@@ -176,7 +176,8 @@ interface Backend {
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
   credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
-  jobs: TransformJobs;
+  /** Only when the test asks for transform jobs. */
+  jobs?: TransformJobs;
 }
 
 class ServiceError extends Error {
@@ -667,7 +668,7 @@ function createModelPackage(b: Backend, body: Json): Json {
   };
   b.packages.set(stored.arn, stored);
   const startsAt = stored.createdAt + b.pendingMs;
-  b.jobs.packageCreated(
+  b.jobs?.packageCreated(
     stored.arn,
     body,
     { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
@@ -1371,7 +1372,7 @@ function dispatch(
     if (error instanceof ServiceError) record.refused = error.code;
     throw error;
   }
-  const jobs = b.jobs.handlers[operation];
+  const jobs = b.jobs?.handlers[operation];
   const handler: Handler | undefined =
     HANDLERS[operation] ?? (jobs && ((_b: Backend, body: Json) => jobs(body)));
   if (request.method !== 'POST' || !handler) {
@@ -1382,7 +1383,7 @@ function dispatch(
   }
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
   try {
-    if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
+    if (b.jobs?.denied.has(operation)) throw accessDenied(operation, b.accountId);
     return handler(b, body);
   } catch (error) {
     if (error instanceof ServiceFailure) {
@@ -1434,7 +1435,7 @@ function createBackend(options: EmulatorOptions): Backend {
     region,
     accountId,
     now,
-    jobs: transformJobs(options.transformJobs ?? {}, { region, accountId, now }),
+    jobs: options.transformJobs && transformJobs(options.transformJobs, { region, accountId, now }),
     pendingMs: options.pendingMs ?? 1000,
     inProgressMs: options.inProgressMs ?? 2000,
     outcome: options.outcome ?? (() => ({ status: 'Completed' })),
@@ -1480,9 +1481,9 @@ export async function startSageMakerEmulator(
       })),
     secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
     transformJobs: {
-      jobs: b.jobs.jobs,
+      jobs: b.jobs?.jobs ?? [],
       deny: (operation) => {
-        b.jobs.denied.add(operation);
+        b.jobs?.denied.add(operation);
       },
     },
     expireCredentials: () => {

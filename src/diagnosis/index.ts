@@ -90,7 +90,7 @@ export class RunningJobs {
         ...result,
         validation: result.validation.map((item) => {
           const known = byProfile.get(item.name);
-          return known && !item.diagnosis && item.status !== 'Failed'
+          return known && !item.diagnosis && item.status === 'InProgress'
             ? { ...item, diagnosis: known }
             : item;
         }),

@@ -276,12 +276,8 @@ function logFailures(
     ].filter(({ item }) => item.status === 'Failed');
     if (failed.length === 0) log.error(`${result.manifest}: ${result.arn} failed validation`, at);
     for (const { kind, item } of failed) {
-      const job = 'diagnosis' in item && item.diagnosis?.jobName;
-      const jobReason = job
-        ? ` (transform job ${job}: ${item.diagnosis?.failureReason ?? 'no failure reason'})`
-        : '';
       log.error(
-        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}${jobReason}`,
+        `${result.manifest}: ${kind} ${item.name} failed: ${item.failureReason ?? 'no reason given'}`,
         at,
       );
     }
