@@ -505,3 +505,26 @@ describe('the results output', () => {
     expect(notes[0]).toMatch(/log excerpts keep their last 10 lines/);
   });
 });
+
+describe('cancellation', () => {
+  it('stops the diagnosis when the run is cancelled, with a note that says so', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = diagnoseResults([failedResult()], () => SPECIFICATION, {
+      api: {
+        listTransformJobs: (_input, options) =>
+          new Promise((_resolve, reject) =>
+            options?.abortSignal?.addEventListener('abort', () => reject(new Error('aborted'))),
+          ),
+        describeTransformJob: async () => undefined,
+      },
+      log: memoryRunner(),
+      logs: fakeLogs([]),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 20);
+    const [result] = await pending;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result!.validation[0]!.diagnosis?.note).toMatch(/the run was cancelled/);
+  });
+});

@@ -95,7 +95,14 @@ function isAccessDenied(error: unknown): boolean {
 }
 
 /** A note for an error of the diagnosis: a refused permission is named. */
-function noteOf(error: unknown, signal: AbortSignal, what: string, timeoutMs: number): string {
+function noteOf(
+  error: unknown,
+  signal: AbortSignal,
+  what: string,
+  timeoutMs: number,
+  cancelled?: AbortSignal,
+): string {
+  if (cancelled?.aborted) return `${what}: the run was cancelled`;
   if (signal.aborted)
     return `${what}: the diagnosis stopped after ${Math.round(timeoutMs / 1000)} s`;
   if (error instanceof StepError && isAccessDenied(error.cause)) {
@@ -265,7 +272,13 @@ export async function diagnoseResults(
                   call,
                 );
               } catch (e) {
-                diagnosis.note = noteOf(e, signal, "the job's log could not be read", timeoutMs);
+                diagnosis.note = noteOf(
+                  e,
+                  signal,
+                  "the job's log could not be read",
+                  timeoutMs,
+                  options.signal,
+                );
               }
             }
           } catch (e) {
@@ -274,6 +287,7 @@ export async function diagnoseResults(
               signal,
               'the transform job could not be looked for',
               timeoutMs,
+              options.signal,
             );
           }
         }
