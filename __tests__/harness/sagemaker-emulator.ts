@@ -56,7 +56,7 @@ export interface EmulatorOptions {
   /** Decides the outcome of a package's validation; default: Completed. */
   outcome?: (request: Record<string, unknown>) => ValidationOutcome;
   sts?: StsOptions;
-  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); none without. */
+  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); without it, validations run no jobs. */
   transformJobs?: TransformJobsOptions;
 }
 
@@ -176,8 +176,9 @@ interface Backend {
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
   credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
-  /** Only when the test asks for transform jobs. */
-  jobs?: TransformJobs;
+  jobs: TransformJobs;
+  /** Whether validations run transform jobs: only when a test asks for them. */
+  playsJobs: boolean;
 }
 
 class ServiceError extends Error {
@@ -668,12 +669,13 @@ function createModelPackage(b: Backend, body: Json): Json {
   };
   b.packages.set(stored.arn, stored);
   const startsAt = stored.createdAt + b.pendingMs;
-  b.jobs?.packageCreated(
-    stored.arn,
-    body,
-    { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
-    stored.outcome.status,
-  );
+  if (b.playsJobs)
+    b.jobs.packageCreated(
+      stored.arn,
+      body,
+      { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
+      stored.outcome.status,
+    );
   const token = asString(body.ClientToken);
   if (token) b.tokens.set(token, { fingerprint: stableJson(body), arn: stored.arn });
   return { ModelPackageArn: stored.arn };
@@ -1372,7 +1374,7 @@ function dispatch(
     if (error instanceof ServiceError) record.refused = error.code;
     throw error;
   }
-  const jobs = b.jobs?.handlers[operation];
+  const jobs = b.jobs.handlers[operation];
   const handler: Handler | undefined =
     HANDLERS[operation] ?? (jobs && ((_b: Backend, body: Json) => jobs(body)));
   if (request.method !== 'POST' || !handler) {
@@ -1383,7 +1385,7 @@ function dispatch(
   }
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
   try {
-    if (b.jobs?.denied.has(operation)) throw accessDenied(operation, b.accountId);
+    if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
     return handler(b, body);
   } catch (error) {
     if (error instanceof ServiceFailure) {
@@ -1435,7 +1437,8 @@ function createBackend(options: EmulatorOptions): Backend {
     region,
     accountId,
     now,
-    jobs: options.transformJobs && transformJobs(options.transformJobs, { region, accountId, now }),
+    jobs: transformJobs(options.transformJobs ?? {}, { region, accountId, now }),
+    playsJobs: options.transformJobs !== undefined,
     pendingMs: options.pendingMs ?? 1000,
     inProgressMs: options.inProgressMs ?? 2000,
     outcome: options.outcome ?? (() => ({ status: 'Completed' })),
@@ -1481,9 +1484,9 @@ export async function startSageMakerEmulator(
       })),
     secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
     transformJobs: {
-      jobs: b.jobs?.jobs ?? [],
+      jobs: b.jobs.jobs,
       deny: (operation) => {
-        b.jobs?.denied.add(operation);
+        b.jobs.denied.add(operation);
       },
     },
     expireCredentials: () => {

@@ -212,7 +212,7 @@ export async function diagnoseResults(
   const out: PackageResult[] = [];
   try {
     for (const [index, result] of results.entries()) {
-      const failed = result.validation.some((v) => v.status === 'Failed');
+      const failed = result.validation.some((v) => v.status === 'Failed' && !v.diagnosis);
       if (result.status !== 'Failed' || !failed || !result.region || !result.createdAt) {
         out.push(result);
         continue;
@@ -222,7 +222,7 @@ export async function diagnoseResults(
       const profiles = profilesOf(specification(result, index));
       const validation: StatusItem[] = [];
       for (const item of result.validation) {
-        if (item.status !== 'Failed' || options.signal?.aborted) {
+        if (item.status !== 'Failed' || item.diagnosis || options.signal?.aborted) {
           validation.push(item);
           continue;
         }
@@ -309,7 +309,7 @@ function logDiagnosis(log: Log, result: PackageResult, profile: string, d: Diagn
       `${label}: validation profile ${profile} ran as transform job ${d.jobName}: ${d.failureReason ?? 'no failure reason given'}`,
     );
   }
-  if (d.note) log.warning(`${label}: ${d.note}.`);
+  if (d.note) log.info(`${label}: ${d.note}.`);
   if (d.logExcerpt.length) {
     log.info(`Log excerpt of transform job ${d.jobName}:`);
     for (const line of d.logExcerpt) log.info(`  | ${line}`);

@@ -151,8 +151,15 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
         now: input.now,
         sleep: input.sleep,
         label: (arn) => labelOf(results.find((r) => r.arn === arn)) ?? arn,
+        // A package that failed is diagnosed before its report is written.
         onChange: async (d) =>
-          progress(await running.annotate(results.map((r) => described(r, [d])))),
+          progress(
+            await diagnoseFailures(
+              await running.annotate(results.map((r) => described(r, [d]))),
+              specification,
+              diagnosis,
+            ),
+          ),
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {
@@ -164,6 +171,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       }
     }
 
+    // Packages that had failed before the wait (reused, or found by verify).
     results = await diagnoseFailures(results, specification, diagnosis);
     logFailures(results, input.manifests, log);
     const after = await steps.after(results, input, api);
