@@ -136,7 +136,14 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     if (signal.aborted) return cancelled(results);
 
     const descriptions = await describeAll(api, packages, signal);
-    await progress(results.map((r) => described(r, descriptions)));
+    // Packages that failed already (reused, or found by verify) are diagnosed before the first report.
+    await progress(
+      await diagnoseFailures(
+        results.map((r) => described(r, descriptions)),
+        specification,
+        diagnosis,
+      ),
+    );
 
     if (settings.wait && descriptions.length > 0) {
       const timeoutMs = settings.waitTimeoutMinutes * 60_000;
@@ -171,8 +178,6 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       }
     }
 
-    // Packages that had failed before the wait (reused, or found by verify).
-    results = await diagnoseFailures(results, specification, diagnosis);
     logFailures(results, input.manifests, log);
     const after = await steps.after(results, input, api);
     results = after.results;
