@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ROOT, runAction, type ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { PR_HEAD_SHA, pullRequestEvent } from '../harness/run-context.js';
 import { VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import {
@@ -48,7 +49,7 @@ async function start(jobs: TransformJobsOptions, failed = true, inProgressMs = 1
   github = await startGitHubEmulator();
 }
 
-function act(): Promise<ActionRun> {
+function act(inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     workspace,
     inputs: {
@@ -56,6 +57,7 @@ function act(): Promise<ActionRun> {
       region: 'us-east-1',
       'github-token': 'ghs_writer',
       'check-run': 'false',
+      ...inputs,
     },
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
@@ -234,5 +236,56 @@ describe('a hostile log', () => {
       expect(rendered.links.some((l) => l.includes('evil'))).toBe(false);
       expect(body.length).toBeLessThan(40_000);
     }
+  });
+});
+
+describe('a scheduled sync', () => {
+  it('diagnoses the failed validation it concludes, in the check run and the comment', async () => {
+    await start({ noiseJobs: 100 });
+    github.addPullRequest('octo-org', 'models', PR, PR_HEAD_SHA);
+    const first = await runAction({
+      workspace,
+      inputs: {
+        manifest: 'm/model-package.yml',
+        region: 'us-east-1',
+        'github-token': 'ghs_writer',
+        wait: 'false',
+      },
+      env: {
+        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        GITHUB_API_URL: github.url,
+      },
+      event: pullRequestEvent(PR),
+    });
+    expect(first.code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const done = await runAction({
+      workspace,
+      inputs: { mode: 'sync', manifest: 'none.yml', 'github-token': 'ghs_writer' },
+      env: {
+        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: sagemaker.url,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        GITHUB_API_URL: github.url,
+      },
+      event: { name: 'schedule', payload: { repository: { default_branch: 'main' } } },
+    });
+    expect(done.code).toBe(0);
+    const job = validationJob();
+    expect(validation(done)[0]?.diagnosis?.jobName).toBe(job.name);
+    const [check] = github.checkRuns('octo-org', 'models', PR_HEAD_SHA);
+    expect(check!.conclusion).toBe('failure');
+    const comment = github.comments('octo-org', 'models', PR)[0]!.body!;
+    for (const text of [check!.output.text, comment]) {
+      expect(text).toContain(`<code>${job.name}</code>`);
+      expect(text).toContain(DEFAULT_JOB_FAILURE);
+      expect(text).toContain("ModuleNotFoundError: No module named 'sklearn'");
+    }
+    expect(diagnosisRequests().length).toBeLessThanOrEqual(15);
   });
 });
