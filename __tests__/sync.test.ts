@@ -205,3 +205,75 @@ describe('syncReports', () => {
     expect(fine.results.every((r) => r.status === 'Failed')).toBe(true);
   });
 });
+
+describe('syncReports diagnoses what it concludes', () => {
+  it("names a failed validation's transform job in the comment it writes", async () => {
+    const sagemaker = fakeSageMaker();
+    const arn = versionArn(7);
+    const definition = {
+      TransformInput: {
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://m/in' } },
+      },
+      TransformOutput: { S3OutputPath: 's3://m/out' },
+      TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1 },
+    };
+    sagemaker.add(
+      arn,
+      [
+        [0, 'InProgress'],
+        [1000, 'Failed'],
+      ],
+      {
+        ModelPackageGroupName: 'fraud',
+        ValidationSpecification: {
+          ValidationRole: 'arn:aws:iam::123456789012:role/V',
+          ValidationProfiles: [
+            { ProfileName: 'smoke', TransformJobDefinition: definition as never },
+          ],
+        },
+      },
+    );
+    for (const [name, input] of [
+      ['other-input', 's3://m/in-2'],
+      ['d1a9-validation', 's3://m/in'],
+    ] as const) {
+      sagemaker.transformJobs.push({
+        TransformJobName: name,
+        TransformJobStatus: 'Failed',
+        FailureReason: `AlgorithmError: ${name}`,
+        CreationTime: new Date(100),
+        ...definition,
+        TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: input } } },
+        $metadata: {},
+      } as never);
+    }
+    sagemaker.clock.t = 5000;
+    const open = new Map([[sha(1), [leftOpen(1, sha(1), pending('m/model-package.yml', arn), 1)]]]);
+    const comments = fakeComments();
+    const checks = fakeCheckRuns();
+    const logReads: string[] = [];
+    const outcome = await syncReports({
+      run: runContext({ name: 'schedule', payload: {} }),
+      log: silentLog,
+      github: fakeGitHub(1, open).client,
+      checks: { ...checks.client, updateCheckRun: async (_repo, id) => ({ id }) },
+      comments: comments.client,
+      sagemaker: () => sagemaker.api,
+      logs: async () => ({
+        describeLogStreams: async (_group, prefix) => {
+          logReads.push(prefix);
+          return [{ name: `${prefix}i-1` }];
+        },
+        lastEvents: async () => [{ timestamp: 1, message: 'ValueError: bad input shape' }],
+        destroy: () => undefined,
+      }),
+    });
+    const d = outcome.results[0]!.validation[0]!.diagnosis!;
+    expect(d.jobName).toBe('d1a9-validation');
+    expect(d.failureReason).toBe('AlgorithmError: d1a9-validation');
+    expect(logReads).toEqual(['d1a9-validation/']);
+    const body = comments.comments[0]!.body;
+    expect(body).toContain('<code>d1a9-validation</code>');
+    expect(body).toContain('ValueError: bad input shape');
+  });
+});

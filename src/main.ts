@@ -270,6 +270,7 @@ async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
         sagemaker: (region) =>
           deps.sagemaker?.(region, credentials) ??
           createSageMakerApi!(region, { credentials, log: deps.runner }),
+        credentials,
       }),
     );
   } catch (e) {

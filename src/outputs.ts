@@ -1,6 +1,6 @@
 /** The action's outputs (action.yml), derived from a run's outcome, each within GitHub's limit. */
 import { OUTPUT_BYTES, sizeOf } from './limits.js';
-import { aggregateStatus, type Outcome, type PackageResult } from './results.js';
+import { aggregateStatus, type Outcome, type PackageResult, type StatusItem } from './results.js';
 
 /** Every output of action.yml; a test keeps the two equal. */
 export const OUTPUT_NAMES = [
@@ -49,9 +49,25 @@ export function outputsOf(
 
 const SHORT = 1000;
 const FEW_PROBLEMS = 20;
+const FEW_LOG_LINES = 10;
 
 function shorten(value: string | null): string | null {
   return value && value.length > SHORT ? `${value.slice(0, SHORT)}… (cut)` : value;
+}
+
+/** A validation profile with long texts cut and its log excerpt's last lines only. */
+function briefItem(item: StatusItem): StatusItem {
+  const brief = { ...item, failureReason: shorten(item.failureReason) };
+  const d = item.diagnosis;
+  if (d) {
+    brief.diagnosis = {
+      ...d,
+      failureReason: shorten(d.failureReason),
+      logExcerpt: d.logExcerpt.slice(-FEW_LOG_LINES),
+      ...(d.note ? { note: shorten(d.note)! } : {}),
+    };
+  }
+  return brief;
 }
 
 /** A result with long texts cut and only its first problems. */
@@ -59,7 +75,7 @@ function brief(result: PackageResult): PackageResult {
   return {
     ...result,
     error: shorten(result.error),
-    validation: result.validation.map((v) => ({ ...v, failureReason: shorten(v.failureReason) })),
+    validation: result.validation.map(briefItem),
     imageScans: result.imageScans.map((v) => ({ ...v, failureReason: shorten(v.failureReason) })),
     problems: result.problems
       .slice(0, FEW_PROBLEMS)
@@ -83,7 +99,7 @@ function resultsJson(
   if (sizeOf(json, 'bytes') <= max) {
     return {
       json,
-      note: `${cut}: long texts were cut and each manifest keeps its first ${FEW_PROBLEMS} problems; the job summary has more.`,
+      note: `${cut}: long texts were cut, log excerpts keep their last ${FEW_LOG_LINES} lines and each manifest keeps its first ${FEW_PROBLEMS} problems; the job summary has more.`,
     };
   }
   let kept = briefer.length;

@@ -27,6 +27,30 @@ export interface StatusItem {
   status: string;
   /** SageMaker's `FailureReason`, when it gives one. */
   failureReason: string | null;
+  /**
+   * A validation profile's batch transform job, found by its definition (SPEC §6 "Why it
+   * failed"): set on failed profiles, and on running ones once their job is found.
+   */
+  diagnosis?: Diagnosis;
+}
+
+/** Why a validation profile failed: its batch transform job, found by its definition. */
+export interface Diagnosis {
+  /** The transform job's name, as SageMaker named it; null when the job was not found. */
+  jobName: string | null;
+  /** The transform job's ARN, when it was found. */
+  jobArn?: string;
+  /** The job's FailureReason, null while it runs, when it has none, or was not found. */
+  failureReason: string | null;
+  /**
+   * Lines of the job's CloudWatch log: those around errors and tracebacks first, then the
+   * last ones; at most 40, each at most 300 characters. Empty when none could be read.
+   */
+  logExcerpt: string[];
+  /** Console links: the job (`job`) and its log stream (`logStream`), when known. */
+  links: { job?: string; logStream?: string };
+  /** What could not be found or read, and why (a missing permission is named). */
+  note?: string;
 }
 
 /** What a run produced for one manifest: an item of the `results` output. */

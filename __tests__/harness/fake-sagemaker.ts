@@ -6,7 +6,9 @@
 import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
+  DescribeTransformJobResponse,
   Tag,
+  TransformJobSummary,
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerApi } from '../../src/sagemaker/api.js';
 
@@ -49,6 +51,8 @@ export interface FakeSageMaker {
   describe(arn: string): DescribeModelPackageOutput;
   /** Sets a version's ModelApprovalStatus, as a person in the console would. */
   setApproval(arn: string, status: string): void;
+  /** The account's transform jobs, as DescribeTransformJob answers them; tests add to it. */
+  transformJobs: DescribeTransformJobResponse[];
 }
 
 export const DEFAULT_TIMELINE: Timeline = [
@@ -73,6 +77,7 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
   const packages = new Map<string, Stored>();
   const groups = new Map<string, number>();
   const prefix = `arn:aws:sagemaker:${region}:123456789012:model-package`;
+  const transformJobs: DescribeTransformJobResponse[] = [];
 
   const call = (operation: string) => {
     calls.push(operation);
@@ -219,6 +224,37 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       call('DescribeAlgorithm');
       return (options.algorithms ?? []).includes(name);
     },
+    async listTransformJobs(input) {
+      call('ListTransformJobs');
+      const time = (j: DescribeTransformJobResponse) => j.CreationTime?.getTime() ?? 0;
+      const sign = input.SortOrder === 'Descending' ? -1 : 1;
+      const matching = transformJobs
+        .filter(
+          (j) =>
+            (!input.CreationTimeAfter || time(j) > input.CreationTimeAfter.getTime()) &&
+            (!input.CreationTimeBefore || time(j) < input.CreationTimeBefore.getTime()) &&
+            (!input.StatusEquals || j.TransformJobStatus === input.StatusEquals),
+        )
+        .sort((a, b) => sign * (time(a) - time(b)));
+      const start = Number(input.NextToken ?? 0);
+      const size = input.MaxResults ?? 10;
+      const page = matching.slice(start, start + size);
+      return {
+        TransformJobSummaries: page.map((j): TransformJobSummary => ({
+          TransformJobName: j.TransformJobName,
+          TransformJobArn: j.TransformJobArn,
+          TransformJobStatus: j.TransformJobStatus,
+          CreationTime: j.CreationTime,
+          FailureReason: j.FailureReason,
+        })),
+        NextToken: start + size < matching.length ? String(start + size) : undefined,
+        $metadata: {},
+      };
+    },
+    async describeTransformJob(name) {
+      call('DescribeTransformJob');
+      return transformJobs.find((j) => j.TransformJobName === name);
+    },
     async listTags(arn) {
       call('ListTags');
       return packages.get(arn)?.tags ?? [];
@@ -228,5 +264,5 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
   const setApproval = (arn: string, status: string) => {
     packages.get(arn)!.approval = status;
   };
-  return { api, clock, calls, created, add, describe, setApproval };
+  return { api, clock, calls, created, add, describe, setApproval, transformJobs };
 }

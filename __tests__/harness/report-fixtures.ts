@@ -2,7 +2,7 @@
  * Results in each state a report can show, for the rendering snapshots and for
  * docs/report-examples.md (npm run generate).
  */
-import { packageLinks } from '../../src/report/links.js';
+import { packageLinks, transformJobLink, transformLogLink } from '../../src/report/links.js';
 import { emptyResult, type PackageResult } from '../../src/results.js';
 
 import { RUN_ENV, RUN_URL } from './run-context.js';
@@ -138,6 +138,44 @@ export const REPORT_FIXTURES: Record<
       reused: true,
       validatedAt: '2026-11-20T15:03:05.000Z',
       createdAt: '2026-11-20T14:40:00.000Z',
+    }),
+  },
+  validationFailed: {
+    title: 'Validation failed, with the transform job that failed',
+    result: versioned({
+      status: 'Failed',
+      failureReason: 'validation-failed',
+      validatedAt: '2026-11-24T09:18:02.000Z',
+      validation: [
+        {
+          name: 'fraud-smoke-test',
+          status: 'Failed',
+          failureReason: 'Transform job failed for profile fraud-smoke-test.',
+          diagnosis: {
+            jobName: '7e1f0c2a9d3b-4c55',
+            jobArn: 'arn:aws:sagemaker:us-east-1:123456789012:transform-job/7e1f0c2a9d3b-4c55',
+            failureReason:
+              'AlgorithmError: See job logs for more information. ClientError: Received server error (500) from the model container.',
+            logExcerpt: [
+              '…',
+              '2026-11-24T09:14:41.112Z INFO  Loading the model from /opt/ml/model',
+              'Traceback (most recent call last):',
+              '  File "/opt/program/predictor.py", line 41, in load_model',
+              '    model = pickle.load(f)',
+              "ModuleNotFoundError: No module named 'sklearn'",
+              '2026-11-24T09:14:41.530Z ERROR Worker exited with code 1',
+            ],
+            links: {
+              job: transformJobLink(REGION, GROUP_ARN, '7e1f0c2a9d3b-4c55'),
+              logStream: transformLogLink(
+                REGION,
+                GROUP_ARN,
+                '7e1f0c2a9d3b-4c55/i-0a1b2c3d4e5f67890',
+              ),
+            },
+          },
+        },
+      ],
     }),
   },
 };

@@ -22,6 +22,14 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStorage, type Storage, type StorageSeeding } from './storage-emulator.js';
+import {
+  accessDenied,
+  ServiceFailure,
+  transformJobs,
+  type EmulatedJob,
+  type TransformJobs,
+  type TransformJobsOptions,
+} from './transform-jobs-emulator.js';
 
 export interface ValidationOutcome {
   status: 'Completed' | 'Failed';
@@ -49,6 +57,8 @@ export interface EmulatorOptions {
   /** Decides the outcome of a package's validation; default: Completed. */
   outcome?: (request: Record<string, unknown>) => ValidationOutcome;
   sts?: StsOptions;
+  /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); without it, validations run no jobs. */
+  transformJobs?: TransformJobsOptions;
 }
 
 export interface StsOptions {
@@ -106,6 +116,8 @@ export interface SageMakerEmulator extends StorageSeeding {
   expireCredentials(): void;
   /** The secret keys and session tokens issued: for tests that check they are never shown. */
   secrets(): string[];
+  /** The transform jobs, and refusing operations (`ListTransformJobs`, `Logs_20140328.GetLogEvents`) with AccessDenied. */
+  transformJobs: { jobs: EmulatedJob[]; deny(operation: string): void };
   close(): Promise<void>;
 }
 
@@ -166,6 +178,9 @@ interface Backend {
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
   credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
+  jobs: TransformJobs;
+  /** Whether validations run transform jobs: only when a test asks for them. */
+  playsJobs: boolean;
 }
 
 class ServiceError extends Error {
@@ -655,6 +670,14 @@ function createModelPackage(b: Backend, body: Json): Json {
     outcome: decideOutcome(b, body, [base.name]),
   };
   b.packages.set(stored.arn, stored);
+  const startsAt = stored.createdAt + b.pendingMs;
+  if (b.playsJobs)
+    b.jobs.packageCreated(
+      stored.arn,
+      body,
+      { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
+      stored.outcome.status,
+    );
   const token = asString(body.ClientToken);
   if (token) b.tokens.set(token, { fingerprint: stableJson(body), arn: stored.arn });
   return { ModelPackageArn: stored.arn };
@@ -1353,7 +1376,9 @@ function dispatch(
     if (error instanceof ServiceError) record.refused = error.code;
     throw error;
   }
-  const handler = HANDLERS[operation];
+  const jobs = b.jobs.handlers[operation];
+  const handler: Handler | undefined =
+    HANDLERS[operation] ?? (jobs && ((_b: Backend, body: Json) => jobs(body)));
   if (request.method !== 'POST' || !handler) {
     throw new ServiceError(
       'UnknownOperationException',
@@ -1361,7 +1386,15 @@ function dispatch(
     );
   }
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
-  return handler(b, body);
+  try {
+    if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
+    return handler(b, body);
+  } catch (error) {
+    if (error instanceof ServiceFailure) {
+      throw new ServiceError(error.code, error.message, error.status);
+    }
+    throw error;
+  }
 }
 
 async function handle(
@@ -1418,10 +1451,15 @@ async function handleStorage(
 }
 
 function createBackend(options: EmulatorOptions): Backend {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const now = options.now ?? Date.now;
   return {
-    region: options.region ?? 'us-east-1',
-    accountId: options.accountId ?? '123456789012',
-    now: options.now ?? Date.now,
+    region,
+    accountId,
+    now,
+    jobs: transformJobs(options.transformJobs ?? {}, { region, accountId, now }),
+    playsJobs: options.transformJobs !== undefined,
     pendingMs: options.pendingMs ?? 1000,
     inProgressMs: options.inProgressMs ?? 2000,
     outcome: options.outcome ?? (() => ({ status: 'Completed' })),
@@ -1475,6 +1513,12 @@ export async function startSageMakerEmulator(
         ...issued,
       })),
     secrets: () => [...b.credentials.values()].flatMap((c) => [c.secret, c.sessionToken]),
+    transformJobs: {
+      jobs: b.jobs.jobs,
+      deny: (operation) => {
+        b.jobs.denied.add(operation);
+      },
+    },
     expireCredentials: () => {
       const now = b.now();
       for (const issued of b.credentials.values()) {

@@ -12,6 +12,7 @@ import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import { createSageMakerApi } from '../sagemaker/client.js';
+import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { approveCompleted } from './approve.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
@@ -122,6 +123,10 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     await input.onProgress?.(results);
   };
   const steps = MODE_STEPS[settings.mode === 'verify' ? 'verify' : 'publish'];
+  const diagnosis = { api, log, signal, credentials: input.credentials };
+  const specification = (r: PackageResult) =>
+    input.manifests.find((m) => m.file === r.manifest)?.request.ValidationSpecification;
+  const running = new RunningJobs(specification, diagnosis);
   try {
     steps.before?.(input);
     const packages = await input.group(steps.title, () =>
@@ -131,7 +136,14 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     if (signal.aborted) return cancelled(results);
 
     const descriptions = await describeAll(api, packages, signal);
-    await progress(results.map((r) => described(r, descriptions)));
+    // Packages that failed already (reused, or found by verify) are diagnosed before the first report.
+    await progress(
+      await diagnoseFailures(
+        results.map((r) => described(r, descriptions)),
+        specification,
+        diagnosis,
+      ),
+    );
 
     if (settings.wait && descriptions.length > 0) {
       const timeoutMs = settings.waitTimeoutMinutes * 60_000;
@@ -146,11 +158,19 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
         now: input.now,
         sleep: input.sleep,
         label: (arn) => labelOf(results.find((r) => r.arn === arn)) ?? arn,
-        onChange: (d) => progress(results.map((r) => described(r, [d]))),
+        // A package that failed is diagnosed before its report is written.
+        onChange: async (d) =>
+          progress(
+            await diagnoseFailures(
+              await running.annotate(results.map((r) => described(r, [d]))),
+              specification,
+              diagnosis,
+            ),
+          ),
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {
-        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating`;
+        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating (a later run with mode verify on this commit, or a scheduled mode sync, concludes it)`;
         results = unfinished(results, 'timed-out', error);
         for (const r of results.filter((r) => r.failureReason === 'timed-out')) {
           log.warning(`${labelOf(r)}: ${error}.`);

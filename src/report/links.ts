@@ -123,3 +123,28 @@ export function withLinks(
     return { ...result, links: { ...links } };
   });
 }
+
+/** The SageMaker console's page of one transform job, for the partition of `arnOrRegion`. */
+export function transformJobLink(region: string, arnOrRegion: string, name: string): string {
+  const consoleUrl = `https://${CONSOLE_DOMAINS[partitionOf(arnOrRegion)]}`;
+  return `${consoleUrl}/sagemaker/home?region=${encodeURIComponent(region)}#/transform-jobs/${encodeURIComponent(name)}`;
+}
+
+/**
+ * The CloudWatch console's page of a log stream of `/aws/sagemaker/TransformJobs`, or, with
+ * `prefix`, the group's streams whose names start with it. The console's fragment encodes
+ * names twice, with `$` for `%`; the form of the stream filter is *unverified*.
+ */
+export function transformLogLink(
+  region: string,
+  arnOrRegion: string,
+  stream: string,
+  prefix = false,
+): string {
+  const consoleUrl = `https://${CONSOLE_DOMAINS[partitionOf(arnOrRegion)]}`;
+  const twice = (value: string) => encodeURIComponent(encodeURIComponent(value)).replace(/%/g, '$');
+  const group = `${consoleUrl}/cloudwatch/home?region=${encodeURIComponent(region)}#logsV2:log-groups/log-group/$252Faws$252Fsagemaker$252FTransformJobs`;
+  return prefix
+    ? `${group}$3FlogStreamNameFilter$3D${twice(stream)}`
+    : `${group}/log-events/${twice(stream)}`;
+}

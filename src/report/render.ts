@@ -19,6 +19,7 @@ import type { PackageResult, PackageStatus } from '../results.js';
 import { combinedMarker, commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
+import { renderDiagnoses, withoutGenericJobLinks } from './render-diagnosis.js';
 
 const ICONS: Record<PackageStatus, string> = {
   DryRun: '🔍',
@@ -205,11 +206,13 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
   if (result.failureReason !== 'invalid-manifest') parts.push(identity(result, options.commit));
   if (result.validation.length) {
     parts.push(statusTable('Validation profile', result.validation, limit, options.runUrl));
+    const why = renderDiagnoses(result.validation, limit);
+    if (why) parts.push(why);
   }
   if (result.imageScans.length) {
     parts.push(statusTable('Image scan', result.imageScans, limit, options.runUrl));
   }
-  const linkLine = links(result);
+  const linkLine = links(withoutGenericJobLinks(result));
   if (linkLine) parts.push(linkLine);
   const found = problems(result, limit, options.runUrl, options.sourceUrl);
   if (found) parts.push(found);

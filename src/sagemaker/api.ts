@@ -9,6 +9,9 @@ import type {
   CreateModelPackageInput,
   DescribeModelPackageGroupOutput,
   DescribeModelPackageOutput,
+  DescribeTransformJobResponse,
+  ListTransformJobsRequest,
+  ListTransformJobsResponse,
   ModelPackageSummary,
   Tag,
   UpdateModelPackageInput,
@@ -48,6 +51,16 @@ export interface SageMakerApi {
   updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
   /** Whether an algorithm (a name or an ARN) exists: DescribeAlgorithm, for preflight. */
   describeAlgorithm(nameOrArn: string, options?: CallOptions): Promise<boolean>;
+  /** One page of transform jobs (diagnosis of failed validations). */
+  listTransformJobs(
+    input: ListTransformJobsRequest,
+    options?: CallOptions,
+  ): Promise<ListTransformJobsResponse>;
+  /** Undefined when the job does not exist. */
+  describeTransformJob(
+    name: string,
+    options?: CallOptions,
+  ): Promise<DescribeTransformJobResponse | undefined>;
   /** Every tag of a resource, all pages. */
   listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
   /** Frees the connections; the api is unusable afterwards. */

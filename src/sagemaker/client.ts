@@ -12,6 +12,8 @@ import {
   DescribeAlgorithmCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
+  DescribeTransformJobCommand,
+  ListTransformJobsCommand,
   paginateListModelPackages,
   paginateListTags,
   SageMakerClient,
@@ -118,6 +120,21 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
         return true;
       } catch (e) {
         if (errorKind(e) === 'not-found' || /could not find/i.test(describeError(e))) return false;
+        throw e;
+      }
+    },
+    listTransformJobs(input, options) {
+      return client.send(new ListTransformJobsCommand(input), options);
+    },
+    async describeTransformJob(name, options) {
+      try {
+        return await client.send(
+          new DescribeTransformJobCommand({ TransformJobName: name }),
+          options,
+        );
+      } catch (e) {
+        // A missing job is a ValidationException "Could not find ... job ...".
+        if (/could not find\b.*\bjob/i.test((e as Error).message ?? '')) return undefined;
         throw e;
       }
     },

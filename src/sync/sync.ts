@@ -22,7 +22,8 @@ import { PullRequestComments } from '../report/comments.js';
 import type { CheckRunClient, Repository } from '../report/github-checks.js';
 import type { CommentClient } from '../report/github-comments.js';
 import { renderComment } from '../report/render.js';
-import type { SageMakerApi } from '../sagemaker/api.js';
+import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
+import { diagnoseFailures, type DiagnosisContext } from '../diagnosis/index.js';
 import type { ListedCheckRun, SyncClient } from './github.js';
 
 /** How many of the default branch's newest commits a sync looks at. */
@@ -41,6 +42,10 @@ export interface SyncOptions {
   comments?: CommentClient;
   /** SageMaker in a region. */
   sagemaker: (region: string) => SageMakerApi;
+  /** role-to-assume's credentials, for reading the logs of failed validations. */
+  credentials?: RenewableCredentials;
+  /** CloudWatch Logs for those logs; the AWS SDK's client by default. */
+  logs?: DiagnosisContext['logs'];
 }
 
 /** A check run of this action that is still in progress, and what it carries. */
@@ -216,10 +221,14 @@ export async function syncReports(options: SyncOptions): Promise<Outcome> {
     const before: PackageResult = { ...state.result, status: 'InProgress', error: null };
     const description = described.get(arn);
     const result = description
-      ? withDescription(before, {
-          ...description,
-          ModelPackageArn: description.ModelPackageArn ?? arn,
-        })
+      ? await diagnosed(
+          withDescription(before, {
+            ...description,
+            ModelPackageArn: description.ModelPackageArn ?? arn,
+          }),
+          description,
+          options,
+        )
       : before;
     results.push(result);
     if (result.status === 'InProgress') continue;
@@ -259,6 +268,27 @@ export async function syncReports(options: SyncOptions): Promise<Outcome> {
     `Concluded ${concluded.length}; ${results.length - concluded.length} still validating (${aggregateStatus(results)}).`,
   );
   return { results, syncNote: syncNote(concluded, results) };
+}
+
+/** The result with the diagnosis of its failed validation profiles, when any failed. */
+async function diagnosed(
+  result: PackageResult,
+  description: DescribeModelPackageOutput,
+  options: SyncOptions,
+): Promise<PackageResult> {
+  if (!result.region || !result.validation.some((v) => v.status === 'Failed')) return result;
+  const api = options.sagemaker(result.region);
+  try {
+    const [one] = await diagnoseFailures([result], () => description.ValidationSpecification, {
+      api,
+      log: options.log,
+      credentials: options.credentials,
+      logs: options.logs,
+    });
+    return one ?? result;
+  } finally {
+    api.destroy();
+  }
 }
 
 /** The job summary's list of what was concluded and what is still validating. */

@@ -1,0 +1,100 @@
+/**
+ * The diagnosis as publish and sync call it: nothing is loaded unless a validation profile
+ * failed (or one starts running), and CloudWatch Logs only when a job's log is read.
+ */
+import type { PackageResult } from '../results.js';
+import type { Log } from '../runner/port.js';
+import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
+import type { Diagnosis } from '../results.js';
+import type { LogsApi, Specification } from './diagnose.js';
+
+export interface DiagnosisContext {
+  api: SageMakerApi;
+  log: Log;
+  signal?: AbortSignal;
+  /** role-to-assume's credentials for CloudWatch Logs; the SDK's chain by default. */
+  credentials?: RenewableCredentials;
+  /** CloudWatch Logs in a region; the AWS SDK's client by default. */
+  logs?: (region: string) => Promise<LogsApi>;
+}
+
+const failedProfile = (r: PackageResult) =>
+  r.status === 'Failed' && r.validation.some((v) => v.status === 'Failed' && !v.diagnosis);
+
+/** The results with the diagnosis of their failed validation profiles; the same when none failed. */
+export async function diagnoseFailures(
+  results: readonly PackageResult[],
+  specification: (result: PackageResult, index: number) => Specification,
+  context: DiagnosisContext,
+): Promise<readonly PackageResult[]> {
+  if (!results.some(failedProfile) || context.signal?.aborted) return results;
+  try {
+    const { diagnoseResults } = await import('./diagnose.js');
+    return await diagnoseResults(results, specification, {
+      api: context.api,
+      log: context.log,
+      signal: context.signal,
+      logs: async (region) => {
+        if (context.logs) return context.logs(region);
+        const { createLogsApi } = await import('./logs-client.js');
+        return createLogsApi(region, { credentials: context.credentials });
+      },
+    });
+  } catch (e) {
+    context.log.warning(`The failed validations could not be diagnosed: ${String(e)}`);
+    return results;
+  }
+}
+
+/**
+ * Links running validations to their transform jobs: each package is looked for once,
+ * when one of its profiles is first seen InProgress; what was found is kept on later
+ * results, whose items are rebuilt from each new description.
+ */
+export class RunningJobs {
+  private readonly looked = new Set<string>();
+  private readonly found = new Map<string, Map<string, Diagnosis>>();
+
+  constructor(
+    private readonly specification: (result: PackageResult) => Specification,
+    private readonly context: DiagnosisContext,
+  ) {}
+
+  async annotate(results: readonly PackageResult[]): Promise<PackageResult[]> {
+    for (const result of results) {
+      const arn = result.arn;
+      if (!arn || this.looked.has(arn) || this.context.signal?.aborted) continue;
+      const running = result.validation.filter((v) => v.status === 'InProgress');
+      if (running.length === 0) continue;
+      this.looked.add(arn);
+      const { runningJob } = await import('./diagnose.js');
+      const byProfile = new Map<string, Diagnosis>();
+      for (const item of running) {
+        const diagnosis = await runningJob(result, this.specification(result), item.name, {
+          api: this.context.api,
+          signal: this.context.signal,
+        });
+        if (diagnosis) {
+          byProfile.set(item.name, diagnosis);
+          this.context.log.info(
+            `${result.name ?? result.group ?? result.manifest}: validation profile ${item.name} runs as transform job ${diagnosis.jobName}.`,
+          );
+        }
+      }
+      this.found.set(arn, byProfile);
+    }
+    return results.map((result) => {
+      const byProfile = result.arn ? this.found.get(result.arn) : undefined;
+      if (!byProfile?.size) return result;
+      return {
+        ...result,
+        validation: result.validation.map((item) => {
+          const known = byProfile.get(item.name);
+          return known && !item.diagnosis && item.status === 'InProgress'
+            ? { ...item, diagnosis: known }
+            : item;
+        }),
+      };
+    });
+  }
+}
