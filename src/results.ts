@@ -47,8 +47,13 @@ export interface Diagnosis {
    * last ones; at most 40, each at most 300 characters. Empty when none could be read.
    */
   logExcerpt: string[];
-  /** Console links: the job (`job`) and its log stream (`logStream`), when known. */
-  links: { job?: string; logStream?: string };
+  /** Console links, each when known. */
+  links: {
+    /** The transform job in the SageMaker console. */
+    job?: string;
+    /** Its log stream in the CloudWatch console (a filter on the job's streams without `logs:DescribeLogStreams`). */
+    logStream?: string;
+  };
   /** What could not be found or read, and why (a missing permission is named). */
   note?: string;
 }
