@@ -50,7 +50,12 @@ writeFileSync(
   ].join('\n'),
 );
 
-const emulator = await startSageMakerEmulator({ pendingMs: 2_000, inProgressMs: 4_000 });
+// A failed validation runs its transform job among other jobs of the account, as on AWS.
+const emulator = await startSageMakerEmulator({
+  pendingMs: 2_000,
+  inProgressMs: 4_000,
+  transformJobs: { noiseJobs: 6 },
+});
 const github = await startGitHubEmulator();
 // The examples' model artifacts, validation data and images, for preflight to find.
 seedWorkspace(emulator, path.join(root, 'examples'));
