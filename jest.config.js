@@ -9,5 +9,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Integration tests mostly wait on child processes and emulated time: more workers than
+  // cores keeps a 2-core CI machine busy.
+  maxWorkers: 3,
   reporters: ['default', '<rootDir>/scripts/jest-count-reporter.mjs'],
 };
