@@ -24,6 +24,22 @@ describe('rendering snapshots (docs/report-examples.md shows them rendered)', ()
   });
 });
 
+describe('how long validation took', () => {
+  const completed = REPORT_FIXTURES.completed!.result;
+  const validatedAfter = (ms: number) => {
+    const validatedAt = new Date(Date.parse(completed.createdAt!) + ms).toISOString();
+    const body = renderComment({ ...completed, validatedAt }, { commit: COMMIT, runUrl: RUN_URL });
+    return /\*\*Validated:\*\* after ([^(]+) \(/.exec(body)?.[1];
+  };
+
+  it('is in minutes, and "less than a minute" below one', () => {
+    expect(validatedAfter(9_000)).toBe('less than a minute');
+    expect(validatedAfter(59_999)).toBe('less than a minute');
+    expect(validatedAfter(60_000)).toBe('1 min');
+    expect(validatedAfter(41 * 60_000 + 20_000)).toBe('41 min');
+  });
+});
+
 describe('the comment marker', () => {
   it('names the manifest and is found again, whatever the path holds', () => {
     for (const manifest of ['model-package.yml', 'models/a b/c-->.yml', 'ü/x.json']) {

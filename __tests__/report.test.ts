@@ -77,7 +77,7 @@ describe('the job summary', () => {
       commit: '0123456789abcdef0123',
     });
     expect(markdown).toContain('### 🔍 churn');
-    expect(markdown).toContain('dry run: the manifest is valid; nothing was sent to AWS');
+    expect(markdown).toContain('dry run: the manifest is valid; nothing was created');
     expect(markdown).toContain('- **Package:** <code>churn</code> (unversioned)');
     expect(markdown).toContain('- **Region:** <code>us-east-1</code>');
     expect(markdown).toContain('- **Commit:** <code>0123456789ab</code>');

@@ -88,7 +88,7 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
   }
   switch (result.status) {
     case 'DryRun':
-      return 'dry run: the manifest is valid; nothing was sent to AWS';
+      return 'dry run: the manifest is valid; nothing was created';
     case 'Completed':
       return `${result.verified ? 'verified: ' : ''}validation completed (${origin})`;
     case 'Failed':
@@ -98,8 +98,10 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
   }
 }
 
-function minutesBetween(from: string, to: string): number {
-  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+/** How long validation took: in minutes, or "less than a minute". */
+function durationBetween(from: string, to: string): string {
+  const ms = Date.parse(to) - Date.parse(from);
+  return ms < 60_000 ? 'less than a minute' : `${Math.round(ms / 60_000)} min`;
 }
 
 function formatTime(iso: string): string {
@@ -126,8 +128,8 @@ function identity(result: PackageResult, commit: string | undefined): string {
     rows.push(['Created', `${formatTime(result.createdAt)} ${by}`]);
   }
   if (result.createdAt && result.validatedAt) {
-    const minutes = minutesBetween(result.createdAt, result.validatedAt);
-    rows.push(['Validated', `after ${minutes} min (${formatTime(result.validatedAt)})`]);
+    const duration = durationBetween(result.createdAt, result.validatedAt);
+    rows.push(['Validated', `after ${duration} (${formatTime(result.validatedAt)})`]);
   }
   return rows.map(([label, value]) => `- **${label}:** ${value}`).join('\n');
 }
