@@ -4,7 +4,7 @@
  * the test owns. The tests under integration/ run the built dist/ the same way a runner does.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, type Dependencies } from '../src/main.js';
@@ -12,7 +12,7 @@ import { fakeCheckRuns } from './harness/fake-check-runs.js';
 import { fakeComments } from './harness/fake-comments.js';
 import { fakePreflight, type FakePreflight } from './harness/fake-preflight.js';
 import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from './harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from './harness/manifests.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { ROOT } from './harness/dist-action.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
@@ -27,8 +27,7 @@ beforeAll(() => {
     ['fraud', VERSIONED + VALIDATION],
     ['broken', 'ModelPackageName: bad_name\nModelPackageGroupName: also-set\n'],
   ] as const) {
-    mkdirSync(path.join(workspace, dir));
-    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+    writeManifest(workspace, dir, text);
   }
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));

@@ -3,16 +3,7 @@
  * job's log (workflow commands applied, masked values as ***), and markdown as it reads
  * on GitHub, as plain text for a terminal.
  */
-
-/** The runner's unescaping of a workflow command's message and properties. */
-function unescapeCommand(value: string): string {
-  return value
-    .replace(/%0A/gi, '\n')
-    .replace(/%0D/gi, '\r')
-    .replace(/%3A/gi, ':')
-    .replace(/%2C/gi, ',')
-    .replace(/%25/g, '%');
-}
+import { unescapeCommand } from '../__tests__/harness/dist-action.js';
 
 const LEVELS: Record<string, string> = { error: 'Error', warning: 'Warning', notice: 'Notice' };
 

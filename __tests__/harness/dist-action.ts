@@ -62,7 +62,8 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-function unescape(value: string): string {
+/** The runner's unescaping of a workflow command's message and properties. */
+export function unescapeCommand(value: string): string {
   return value
     .replace(/%0A/g, '\n')
     .replace(/%0D/g, '\r')
@@ -79,12 +80,12 @@ export function parseAnnotations(stdout: string): Annotation[] {
     const properties: Record<string, string> = {};
     for (const pair of (match[2] ?? '').trim().split(',').filter(Boolean)) {
       const at = pair.indexOf('=');
-      properties[pair.slice(0, at)] = unescape(pair.slice(at + 1));
+      properties[pair.slice(0, at)] = unescapeCommand(pair.slice(at + 1));
     }
     annotations.push({
       level: match[1] as Annotation['level'],
       properties,
-      message: unescape(match[3]!),
+      message: unescapeCommand(match[3]!),
     });
   }
   return annotations;

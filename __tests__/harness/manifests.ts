@@ -1,4 +1,6 @@
-/** Manifest texts and a checker for the manifest tests. */
+/** Manifest texts, a checker for the manifest tests, and manifests written into a workspace. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { checkManifestText, type CheckOptions } from '../../src/manifest/load.js';
 import type { Problem } from '../../src/manifest/problems.js';
 
@@ -90,4 +92,14 @@ export function removeLines(text: string, ...prefixes: string[]): string {
     .split('\n')
     .filter((line) => !prefixes.some((p) => line.trimStart().startsWith(p)))
     .join('\n');
+}
+
+/**
+ * Writes `text` as `<dir>/model-package.yml` in the workspace, creating the directories;
+ * returns the manifest's path relative to the workspace.
+ */
+export function writeManifest(workspace: string, dir: string, text: string): string {
+  mkdirSync(path.join(workspace, dir), { recursive: true });
+  writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+  return `${dir}/model-package.yml`;
 }

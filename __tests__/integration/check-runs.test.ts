@@ -4,7 +4,7 @@
  * workflow checked out.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commentMarker } from '../../src/report/comment-marker.js';
@@ -14,7 +14,7 @@ import {
   type GitHubEmulator,
   type RecordedGitHubRequest,
 } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, RUN_URL } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../harness/storage-emulator.js';
@@ -33,8 +33,7 @@ beforeAll(() => {
     ['b', VERSIONED + VALIDATION],
     ['broken', 'ModelPackageName: bad_name\n'],
   ] as const) {
-    mkdirSync(path.join(workspace, dir));
-    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+    writeManifest(workspace, dir, text);
   }
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));

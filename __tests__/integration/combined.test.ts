@@ -3,7 +3,7 @@
  * end: the built action against the SageMaker emulator and the GitHub API emulator.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OUTPUT_BYTES } from '../../src/limits.js';
@@ -11,7 +11,7 @@ import { combinedMarker, commentMarker } from '../../src/report/comment-marker.j
 import { runAction } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
 import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { PR_HEAD_SHA } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 
@@ -35,8 +35,7 @@ beforeAll(() => {
     ['b', VERSIONED + VALIDATION],
     [path.join('h', HOSTILE_DIR), `${MARKETPLACE}Unknown: 1\n`],
   ] as const) {
-    mkdirSync(path.join(workspace, dir), { recursive: true });
-    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+    writeManifest(workspace, dir, text);
   }
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));

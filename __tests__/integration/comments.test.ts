@@ -17,7 +17,7 @@ import {
   type GitHubEmulator,
   type GitHubEmulatorOptions,
 } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { RUN_ENV } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../harness/storage-emulator.js';
@@ -33,8 +33,7 @@ beforeAll(() => {
     ['a', MARKETPLACE],
     ['b', VERSIONED + VALIDATION],
   ] as const) {
-    mkdirSync(path.join(workspace, dir));
-    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+    writeManifest(workspace, dir, text);
   }
   mkdirSync(path.join(workspace, 'many'));
   for (let i = 1; i <= 8; i++) {

@@ -5,12 +5,12 @@
  * hostile names kept inert.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedArtifacts } from '../harness/storage-emulator.js';
 
@@ -38,10 +38,7 @@ async function start() {
 }
 
 function manifest(name: string, text: string): string {
-  const dir = path.join(workspace, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'model-package.yml'), text);
-  return `${name}/model-package.yml`;
+  return writeManifest(workspace, name, text);
 }
 
 function act(

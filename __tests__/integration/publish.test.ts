@@ -4,13 +4,13 @@
  * outcomes per package, and faults on demand.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACTION_KEY_PREFIX } from '../../src/action-entries.js';
 import { manifestSchema } from '../../src/manifest/schema.js';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../harness/storage-emulator.js';
 
@@ -34,10 +34,7 @@ async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {})
 }
 
 function manifest(name: string, text: string): string {
-  const dir = path.join(workspace, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'model-package.yml'), text);
-  return `${name}/model-package.yml`;
+  return writeManifest(workspace, name, text);
 }
 
 function act(

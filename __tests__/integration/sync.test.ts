@@ -5,13 +5,13 @@
  * validation ended, and writes nothing while it goes on.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commentMarker } from '../../src/report/comment-marker.js';
 import { runAction } from '../harness/dist-action.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_URL } from '../harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../harness/storage-emulator.js';
@@ -32,8 +32,7 @@ beforeAll(() => {
     ['a', MARKETPLACE],
     ['b', VERSIONED + VALIDATION],
   ] as const) {
-    mkdirSync(path.join(workspace, dir));
-    writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
+    writeManifest(workspace, dir, text);
   }
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));

@@ -5,11 +5,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { VALIDATION, VERSIONED } from '../harness/manifests.js';
+import { VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../harness/storage-emulator.js';
 
@@ -28,10 +28,7 @@ afterEach(async () => {
 });
 
 function manifest(name: string, text: string): string {
-  const dir = path.join(workspace, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'model-package.yml'), text);
-  return `${name}/model-package.yml`;
+  return writeManifest(workspace, name, text);
 }
 
 /** Runs the built action; returns the run and the SageMaker operations it sent. */
