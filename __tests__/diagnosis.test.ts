@@ -131,6 +131,32 @@ describe('finding the job among others', () => {
     expect(list.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('takes the job found while the profile ran with one request, when it still matches', async () => {
+    const fake = account(500);
+    const found = await findTransformJob(fake.api, DEFINITION, {
+      createdAt: new Date(CREATED),
+      status: 'Failed',
+      knownJob: 'a7f3c2e1-9b8d',
+    });
+    expect(found.job?.TransformJobName).toBe('a7f3c2e1-9b8d');
+    expect(fake.calls).toEqual(['DescribeTransformJob']);
+    expect(found.requests).toBe(1);
+  });
+
+  it('looks for the job by its definition when the known one does not match', async () => {
+    const fake = account(500);
+    const found = await findTransformJob(fake.api, DEFINITION, {
+      createdAt: new Date(CREATED),
+      status: 'Failed',
+      knownJob: 'noise-2',
+    });
+    expect(found.job?.TransformJobName).toBe('a7f3c2e1-9b8d');
+    expect(fake.calls[0]).toBe('DescribeTransformJob');
+    expect(fake.calls).toContain('ListTransformJobs');
+    expect(found.requests).toBe(fake.calls.length);
+    expect(found.requests).toBeLessThanOrEqual(1 + FIND_LIMITS.pages + FIND_LIMITS.describes);
+  });
+
   it('describes the job whose failure tells of the profile failure first', async () => {
     const fake = account(500, { validationAt: CREATED + 25 * 60_000 });
     const found = await findTransformJob(fake.api, DEFINITION, {

@@ -177,7 +177,7 @@ try {
   });
   codes.push(again.code);
 
-  rule(`SageMaker requests: ${JSON.stringify(emulator.counts())}`);
+  rule(`AWS requests the emulator answered: ${JSON.stringify(emulator.counts())}`);
   const writes = (method: string, kind: RegExp) =>
     github.requests.filter((r) => r.method === method && kind.test(r.path)).length;
   const [commentPaths, checkRunPaths] = [/\/comments/, /\/check-runs/];

@@ -61,6 +61,8 @@ export interface DiagnoseOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   limits?: { pages?: number; pageSize?: number; describes?: number; skewMs?: number };
+  /** The job found for a package's profile while it ran, if any (see RunningJobs). */
+  known?: (packageArn: string, profile: string) => string | undefined;
 }
 
 /** Where a package's validation profiles are defined: its ValidationSpecification. */
@@ -256,6 +258,7 @@ export async function diagnoseResults(
                 failureReason: item.failureReason,
                 abortSignal: signal,
                 limits: options.limits,
+                knownJob: result.arn ? options.known?.(result.arn, item.name) : undefined,
               },
             );
             if (!found.job) {

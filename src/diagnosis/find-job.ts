@@ -92,6 +92,11 @@ export interface FindOptions extends CallOptions {
    */
   failureReason?: string | null;
   limits?: { pages?: number; pageSize?: number; describes?: number; skewMs?: number };
+  /**
+   * A job found for this profile earlier in the run (while it ran): described first, and
+   * taken without listing when it still matches the definition and the status.
+   */
+  knownJob?: string;
 }
 
 export interface Found {
@@ -132,9 +137,21 @@ export async function findTransformJob(
 ): Promise<Found> {
   const limits: Record<keyof typeof FIND_LIMITS, number> = { ...FIND_LIMITS, ...options.limits };
   const call = { abortSignal: options.abortSignal };
+  if (options.knownJob) {
+    const job = await api.describeTransformJob(options.knownJob, call);
+    const sameStatus = !options.status || job?.TransformJobStatus === options.status;
+    if (
+      job?.TransformJobName === options.knownJob &&
+      sameStatus &&
+      matchesDefinition(job, definition)
+    ) {
+      return { job, requests: 1 };
+    }
+  }
+  const described = options.knownJob ? 1 : 0;
   const after = new Date(options.createdAt.getTime() - limits.skewMs);
   const candidates = new Map<string, Candidate>();
-  let requests = 0;
+  let requests = described;
   let nextToken: string | undefined;
   let complete = false;
   for (let page = 0; page < limits.pages; page++) {

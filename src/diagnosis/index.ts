@@ -16,6 +16,8 @@ export interface DiagnosisContext {
   credentials?: RenewableCredentials;
   /** CloudWatch Logs in a region; the AWS SDK's client by default. */
   logs?: (region: string) => Promise<LogsApi>;
+  /** The job found for a package's profile while it ran (RunningJobs.jobOf). */
+  known?: (packageArn: string, profile: string) => string | undefined;
 }
 
 const failedProfile = (r: PackageResult) =>
@@ -34,6 +36,7 @@ export async function diagnoseFailures(
       api: context.api,
       log: context.log,
       signal: context.signal,
+      known: context.known,
       logs: async (region) => {
         if (context.logs) return context.logs(region);
         const { createLogsApi } = await import('./logs-client.js');
@@ -59,6 +62,11 @@ export class RunningJobs {
     private readonly specification: (result: PackageResult) => Specification,
     private readonly context: DiagnosisContext,
   ) {}
+
+  /** The name of the job found for `profile` of the package `arn` while it ran. */
+  jobOf(arn: string, profile: string): string | undefined {
+    return this.found.get(arn)?.get(profile)?.jobName ?? undefined;
+  }
 
   async annotate(results: readonly PackageResult[]): Promise<PackageResult[]> {
     for (const result of results) {

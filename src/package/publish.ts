@@ -127,6 +127,8 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
   const specification = (r: PackageResult) =>
     input.manifests.find((m) => m.file === r.manifest)?.request.ValidationSpecification;
   const running = new RunningJobs(specification, diagnosis);
+  // A profile's job found while it ran is described again when it fails, not looked for.
+  const failures = { ...diagnosis, known: (arn: string, p: string) => running.jobOf(arn, p) };
   try {
     steps.before?.(input);
     const packages = await input.group(steps.title, () =>
@@ -164,7 +166,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
             await diagnoseFailures(
               await running.annotate(results.map((r) => described(r, [d]))),
               specification,
-              diagnosis,
+              failures,
             ),
           ),
       });
