@@ -1,14 +1,8 @@
-import { context } from '@actions/github';
 import { run } from './main.js';
 import { actionsCore } from './runner/actions-core.js';
 
 try {
-  await run({
-    runner: actionsCore,
-    run: context,
-    env: process.env,
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-  });
+  await run();
 } catch (e) {
   // What run() could not turn into an outcome: one clear line, the stack only in debug.
   if (e instanceof Error && e.stack) actionsCore.debug(e.stack);

@@ -4,7 +4,9 @@
  * a new value; the runner port, the run's context and the AWS and GitHub clients are
  * passed in, so the whole pipeline runs in tests as it runs on a runner.
  */
+import { context } from '@actions/github';
 import { onCancel } from './cancellation.js';
+import { actionsCore } from './runner/actions-core.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
 import { ManifestPatternError } from './manifest/files.js';
@@ -64,7 +66,18 @@ interface Produced {
   requests: ReadonlyMap<string, ModelPackageManifest>;
 }
 
-export async function run(deps: Dependencies): Promise<void> {
+/**
+ * Runs the action. Called with nothing, it runs on the real runner (@actions/core, the
+ * event of @actions/github), as the entry point and `@github/local-action` call it.
+ */
+export async function run(overrides: Partial<Dependencies> = {}): Promise<void> {
+  const deps: Dependencies = {
+    runner: actionsCore,
+    run: context,
+    env: process.env,
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    ...overrides,
+  };
   const { runner } = deps;
   const read = readSettings(deps);
   const settings = 'manifests' in read ? read : undefined;
