@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import {
   checkRunName,
   checkRunOf,
-  CommitCheckRuns,
+  CheckRuns,
   headShaOf,
-  type CheckRunOptions,
 } from '../src/report/check-runs.js';
-import { createCheckRunClient, GitHubTimeoutError } from '../src/report/github-checks.js';
-import { Reporter } from '../src/report/reporter.js';
+import { GitHubTimeoutError } from '../src/report/github-api.js';
+import { createCheckRunClient } from '../src/report/github-checks.js';
+import { Reporter, type ReportTarget } from '../src/report/reporter.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
 import { silentLog } from '../src/runner/port.js';
 import { fakeCheckRuns } from './harness/fake-check-runs.js';
@@ -31,18 +31,20 @@ const validating: PackageResult = {
   validation: [{ name: 'fraud-smoke-test', status: 'InProgress', failureReason: null }],
 };
 
-function sink(options: Partial<CheckRunOptions> = {}, overrides = {}) {
+function sink(options: Partial<ReportTarget> = {}, overrides = {}) {
   const fake = fakeCheckRuns(overrides);
   const warnings: string[] = [];
   const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
-  const runs = new CommitCheckRuns(
-    fake.client,
-    REPO,
-    HEAD,
-    { runUrl: RUN_URL, waits: true, ...options },
-    log,
-  );
-  return { ...fake, warnings, sink: runs };
+  const runs = new CheckRuns(fake.client, REPO, log);
+  const target: ReportTarget = {
+    headSha: HEAD,
+    comment: 'update',
+    runUrl: RUN_URL,
+    waits: true,
+    ...options,
+  };
+  const write = (result: PackageResult, final: boolean) => runs.write(result, final, target);
+  return { ...fake, warnings, sink: { write } };
 }
 
 describe('checkRunOf', () => {
@@ -132,14 +134,14 @@ describe('checkRunOf', () => {
   });
 });
 
-describe('CommitCheckRuns', () => {
+describe('CheckRuns', () => {
   it('creates the check run on the head commit, updates it only when it changes', async () => {
     const { sink: runs, calls, runs: written } = sink({ label: 'gpu' });
-    await runs.publish(validating, false);
-    await runs.publish(validating, false);
-    await runs.publish({ ...validating, validation: [] }, false);
-    await runs.publish(completed, false);
-    await runs.publish(completed, true);
+    await runs.write(validating, false);
+    await runs.write(validating, false);
+    await runs.write({ ...validating, validation: [] }, false);
+    await runs.write(completed, false);
+    await runs.write(completed, true);
     expect(calls).toEqual([
       'create 500 in_progress',
       'update 500 in_progress',
@@ -159,8 +161,8 @@ describe('CommitCheckRuns', () => {
 
   it('a package reused after it finished: created already concluded', async () => {
     const { sink: runs, calls } = sink();
-    await runs.publish(REPORT_FIXTURES.reused!.result, false);
-    await runs.publish(REPORT_FIXTURES.reused!.result, true);
+    await runs.write(REPORT_FIXTURES.reused!.result, false);
+    await runs.write(REPORT_FIXTURES.reused!.result, true);
     expect(calls).toEqual(['create 500 success']);
   });
 
@@ -178,9 +180,9 @@ describe('CommitCheckRuns', () => {
         },
       },
     );
-    await runs.publish(validating, false);
-    await runs.publish(completed, true);
-    await runs.publish(REPORT_FIXTURES.failed!.result, true);
+    await runs.write(validating, false);
+    await runs.write(completed, true);
+    await runs.write(REPORT_FIXTURES.failed!.result, true);
     expect(calls).toEqual(['refused']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('HTTP 403: Resource not accessible by integration');
@@ -204,9 +206,9 @@ describe('CommitCheckRuns', () => {
         },
       },
     );
-    await runs.publish(validating, false);
-    await runs.publish({ ...validating, validation: [] }, false);
-    await runs.publish(completed, true);
+    await runs.write(validating, false);
+    await runs.write({ ...validating, validation: [] }, false);
+    await runs.write(completed, true);
     const name = 'SageMaker validation: fraud-detector (models/fraud/model-package.yml)';
     expect(warnings).toEqual([
       `Could not write the check run ${name}: HTTP 502: HTTP 502`,
@@ -242,17 +244,21 @@ describe('the reporter', () => {
     comment: 'off' as const,
     githubToken: 'ghs_x',
     checkRun: true,
-    dryRun: false,
     label: undefined,
     wait: true,
   };
 
-  async function report(overrides: Partial<typeof settings>, result = completed) {
+  async function report(
+    overrides: Partial<typeof settings>,
+    result = completed,
+    own = { checkRuns: true, comments: true },
+  ) {
     const fake = fakeCheckRuns();
     const runner = memoryRunner();
     const reporter = new Reporter({
       run: runContext({ name: 'push', payload: {} }),
       settings: { ...settings, ...overrides },
+      own,
       runner,
       checks: () => fake.client,
     });
@@ -263,9 +269,11 @@ describe('the reporter', () => {
 
   it('writes check runs with a token, and none when off, on a dry run, or without a token', async () => {
     expect((await report({})).calls).toEqual(['create 500 success']);
-    for (const overrides of [{ checkRun: false }, { dryRun: true }, { githubToken: '' }]) {
+    for (const overrides of [{ checkRun: false }, { githubToken: '' }]) {
       expect((await report(overrides)).calls).toEqual([]);
     }
+    const dryRun = { checkRuns: false, comments: true };
+    expect((await report({}, completed, dryRun)).calls).toEqual([]);
   });
 });
 

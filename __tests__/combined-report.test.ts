@@ -167,7 +167,6 @@ describe('Reporter', () => {
     wait: true,
     label: '',
     checkRun: false,
-    dryRun: false,
   };
 
   it("names the pull request's head commit in the reports and links problems there", async () => {
@@ -261,10 +260,10 @@ describe('Reporter', () => {
       ],
     });
     const sink = new PullRequestComments(client, PR, 'update', silentLog);
-    await sink.publish('a.yml', `${commentMarker('a.yml')}\nnew`);
+    await sink.write('a.yml', `${commentMarker('a.yml')}\nnew`);
     expect(calls).toEqual(['list', 'create 100']);
     const combined = new PullRequestComments(client, PR, 'combined', silentLog);
-    await combined.publish(COMBINED_COMMENT, `${combinedMarker()}\nnew`);
+    await combined.write(COMBINED_COMMENT, `${combinedMarker()}\nnew`);
     expect(calls).toEqual(['list', 'create 100', 'list', 'update 1']);
   });
 

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
 import { PullRequestComments } from '../src/report/comments.js';
+import { GitHubApiError, GitHubTimeoutError } from '../src/report/github-api.js';
 import {
   createCommentClient,
-  GitHubApiError,
-  GitHubTimeoutError,
   type CommentClient,
   type IssueComment,
 } from '../src/report/github-comments.js';
@@ -49,9 +48,9 @@ describe('PullRequestComments', () => {
       { id: 2, body: `${marker}\nold`, user: { login: 'github-actions[bot]' }, html_url: 'u2' },
     ]);
     const sink = new PullRequestComments(client, PR, 'update', log);
-    await sink.publish('a.yml', `${marker}\nnew`);
-    await sink.publish('a.yml', `${marker}\nnew`);
-    await sink.publish('b.yml', 'b');
+    await sink.write('a.yml', `${marker}\nnew`);
+    await sink.write('a.yml', `${marker}\nnew`);
+    await sink.write('b.yml', 'b');
     expect(calls).toEqual(['list', 'update 2', 'create 100']);
     expect(comments.find((c) => c.id === 2)!.body).toBe(`${marker}\nnew`);
     expect(sink.url('a.yml')).toBe('u2');
@@ -60,8 +59,8 @@ describe('PullRequestComments', () => {
   it("writes new comments in 'new' mode without listing", async () => {
     const { client, calls, log } = fake();
     const comments = new PullRequestComments(client, PR, 'new', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('a.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('a.yml', 'two');
     expect(calls).toEqual(['create 100', 'update 100']);
   });
 
@@ -72,8 +71,8 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'new', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('a.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('a.yml', 'two');
     expect(calls).toEqual(['create 100', 'create 101']);
   });
 
@@ -85,8 +84,8 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('b.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list', 'create']);
     expect(warnings).toEqual([
       'Could not write pull-request comments: the token may not write to this pull request (HTTP 403: Resource not accessible by integration). Give the job `pull-requests: write` in its `permissions`. The job summary has the results.',
@@ -104,8 +103,8 @@ describe('PullRequestComments', () => {
     ] as const) {
       const { client, warnings, log } = fake([], { createComment: refuse });
       const comments = new PullRequestComments(client, { ...PR, fork }, 'new', log);
-      await comments.publish('a.yml', 'one');
-      await comments.publish('b.yml', 'two');
+      await comments.write('a.yml', 'one');
+      await comments.write('b.yml', 'two');
       expect(warnings).toEqual([
         `Could not write pull-request comments: the pull request comes from ${from}, and GitHub gives the workflows of such pull requests a read-only token (HTTP 403: Resource not accessible by integration). Comments need \`pull-requests: write\`. The job summary has the results.`,
       ]);
@@ -120,8 +119,8 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('b.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list']);
     expect(warnings).toEqual([
       'Could not write pull-request comments: pull request #7 of octo-org/models was not found, or the token cannot see it (HTTP 404: Not Found). The job summary has the results.',
@@ -136,8 +135,8 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('b.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list']);
     expect(warnings).toEqual([
       'Could not write pull-request comments: GitHub refused the token (HTTP 401: Bad credentials). The job summary has the results.',
@@ -155,14 +154,14 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log, { now: () => clock });
-    await comments.publish('a.yml', 'one');
+    await comments.write('a.yml', 'one');
     clock = RESET - 1000;
-    await comments.publish('a.yml', 'two');
-    await comments.publish('b.yml', 'two');
+    await comments.write('a.yml', 'two');
+    await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list']);
     clock = RESET;
     limited = false;
-    await comments.publish('a.yml', 'three');
+    await comments.write('a.yml', 'three');
     expect(calls).toEqual(['list', 'list', 'create 100']);
     expect(warnings).toEqual([
       "Could not write pull-request comments: GitHub's API rate limit was reached; it resets at 2025-01-15 13:00:00 UTC. Comments wait until then (HTTP 403: API rate limit exceeded). The job summary has the results.",
@@ -181,9 +180,9 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('a.yml', 'two');
-    await comments.publish('a.yml', 'three');
+    await comments.write('a.yml', 'one');
+    await comments.write('a.yml', 'two');
+    await comments.write('a.yml', 'three');
     expect(calls).toEqual(['list', 'list', 'list', 'create 100']);
     expect(warnings).toEqual([
       'GitHub did not answer within 10 s (listing the comments of pull request #7): the pull-request comment for a.yml was not written; the next status change tries again. The job summary has the results.',
@@ -201,9 +200,9 @@ describe('PullRequestComments', () => {
     });
     const comments = new PullRequestComments(client, PR, 'update', log, { budgetMs: 200 });
     const started = performance.now();
-    await comments.publish('a.yml', 'one');
+    await comments.write('a.yml', 'one');
     expect(performance.now() - started).toBeLessThan(1000);
-    await comments.publish('b.yml', 'two');
+    await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list']);
     expect(signals[0]!.aborted).toBe(true);
     expect(warnings).toEqual([
@@ -220,7 +219,7 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'new', log, { budgetMs: 150 });
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.publish(`${name}.yml`, name);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.write(`${name}.yml`, name);
     expect(calls).toEqual(['create a', 'create b', 'create c']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^Stopped writing pull-request comments/);
@@ -238,7 +237,7 @@ describe('PullRequestComments', () => {
       { login: APP_BOT.login, hidden: true },
     );
     const sink = new PullRequestComments(client, PR, 'update', log);
-    await sink.publish('a.yml', `${A}\nnew`);
+    await sink.write('a.yml', `${A}\nnew`);
     expect(calls).toEqual(['list', 'update 2']);
     expect(comments.map((c) => c.body)).toEqual([
       `${A}\nby a person`,
@@ -255,7 +254,7 @@ describe('PullRequestComments', () => {
       { hidden: true },
     );
     const sink = new PullRequestComments(client, PR, 'update', log);
-    await sink.publish('a.yml', `${A}\nnew`);
+    await sink.write('a.yml', `${A}\nnew`);
     expect(calls).toEqual(['list', 'create 100']);
   });
 
@@ -269,8 +268,8 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'update', log);
-    await comments.publish('a.yml', 'one');
-    await comments.publish('a.yml', 'two');
+    await comments.write('a.yml', 'one');
+    await comments.write('a.yml', 'two');
     expect(warnings).toEqual([
       'Could not write the pull-request comment for a.yml: HTTP 502: HTTP 502',
     ]);
@@ -290,7 +289,6 @@ describe('Reporter', () => {
         wait: true,
         label: '',
         checkRun: false,
-        dryRun: false,
       },
       runner,
       github: () => client,
@@ -373,10 +371,10 @@ describe('PullRequestComments with a label', () => {
       },
     ]);
     const gpu = new PullRequestComments(client, PR, 'update', log, {}, 'gpu');
-    await gpu.publish('a.yml', `${commentMarker('a.yml', 'gpu')}\nnew`);
+    await gpu.write('a.yml', `${commentMarker('a.yml', 'gpu')}\nnew`);
     expect(calls).toEqual(['list', 'update 3']);
     const tpu = new PullRequestComments(client, PR, 'update', log, {}, 'tpu');
-    await tpu.publish('a.yml', `${commentMarker('a.yml', 'tpu')}\nnew`);
+    await tpu.write('a.yml', `${commentMarker('a.yml', 'tpu')}\nnew`);
     expect(calls.slice(2)).toEqual(['list', 'create 100']);
     expect(comments.map((c) => c.body.split('\n')[1])).toEqual(['plain', 'cpu', 'new', 'new']);
   });
@@ -548,7 +546,7 @@ describe('createCommentClient, against the GitHub emulator', () => {
       { budgetMs: 300 },
     );
     const started = performance.now();
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.publish(`${name}.yml`, name);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.write(`${name}.yml`, name);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(warnings).toEqual([
       'GitHub did not answer within 0.1 s (listing the comments of pull request #7): the pull-request comment for a.yml was not written; the next status change tries again. The job summary has the results.',

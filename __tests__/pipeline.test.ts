@@ -52,11 +52,13 @@ async function act(
     run: runContext(options.event),
     env: { GITHUB_REF_NAME: RUN_ENV.GITHUB_REF_NAME },
     workspace,
-    sagemaker: () => {
-      sagemakerCreated++;
-      return sagemaker.api;
+    aws: {
+      sagemaker: async () => {
+        sagemakerCreated++;
+        return sagemaker.api;
+      },
+      preflight: async () => preflight.api,
     },
-    preflight: () => preflight.api,
     github: () => github.client,
     checks: () => checks.client,
     signal: new AbortController().signal,

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { failureOf, type PreflightApi } from '../src/preflight/checks.js';
 import { createPreflightApi } from '../src/preflight/aws.js';
+import { createSageMakerApi } from '../src/sagemaker/client.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from './harness/sagemaker-emulator.js';
 
 const REGISTRY = '123456789012';
@@ -30,7 +31,11 @@ beforeAll(async () => {
   emulator.putImage(`${REGISTRY}.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0`);
   emulator.putImage(`${REGISTRY}.dkr.ecr.eu-west-1.amazonaws.com/gpu@${DIGEST}`, []);
   emulator.putAlgorithm('image-classification');
-  api = await createPreflightApi({ region: 'us-east-1', env: process.env });
+  api = await createPreflightApi({
+    region: 'us-east-1',
+    env: process.env,
+    sagemaker: createSageMakerApi('us-east-1'),
+  });
 });
 
 afterAll(async () => {

@@ -4,11 +4,15 @@ import { readState, stateLine } from '../src/report/check-run-state.js';
 import { checkRunOf } from '../src/report/check-runs.js';
 import { commentMarker } from '../src/report/comment-marker.js';
 import type { ListedCheckRun, SyncClient } from '../src/sync/github.js';
-import { syncReports } from '../src/sync/sync.js';
+import type { CheckRunClient } from '../src/report/github-checks.js';
+import type { CommentClient } from '../src/report/github-comments.js';
+import { Reporter } from '../src/report/reporter.js';
+import { collectOpenPackages, type SyncOptions } from '../src/sync/sync.js';
 import { silentLog } from '../src/runner/port.js';
 import { fakeCheckRuns } from './harness/fake-check-runs.js';
 import { fakeComments } from './harness/fake-comments.js';
 import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
+import { memoryRunner } from './harness/memory-runner.js';
 import { RUN_URL, runContext } from './harness/run-context.js';
 
 const REPO = { owner: 'octo-org', repo: 'models' };
@@ -144,7 +148,7 @@ describe('syncReports', () => {
           },
         },
         comments: comments.client,
-        sagemaker: () => sagemaker.api,
+        aws: sagemaker.aws,
       });
     return { sagemaker, github, checks, comments, run };
   }
@@ -206,6 +210,23 @@ describe('syncReports', () => {
   });
 });
 
+/** A sync run as main runs it: the open packages collected, then reported on. */
+async function syncReports(
+  options: SyncOptions & { checks: CheckRunClient; comments: CommentClient },
+) {
+  const outcome = await collectOpenPackages(options);
+  const reporter = new Reporter({
+    run: options.run,
+    settings: { comment: 'update', githubToken: 'ghs_x', checkRun: true, label: '', wait: true },
+    own: { checkRuns: false, comments: false },
+    runner: memoryRunner(),
+    github: () => options.comments,
+    checks: () => options.checks,
+  });
+  await reporter.finish(outcome);
+  return outcome;
+}
+
 describe('syncReports diagnoses what it concludes', () => {
   it("names a failed validation's transform job in the comment it writes", async () => {
     const sagemaker = fakeSageMaker();
@@ -258,15 +279,17 @@ describe('syncReports diagnoses what it concludes', () => {
       github: fakeGitHub(1, open).client,
       checks: { ...checks.client, updateCheckRun: async (_repo, id) => ({ id }) },
       comments: comments.client,
-      sagemaker: () => sagemaker.api,
-      logs: async () => ({
+      aws: {
+        sagemaker: sagemaker.aws.sagemaker,
+        logs: async () => ({
         describeLogStreams: async (_group, prefix) => {
           logReads.push(prefix);
           return [{ name: `${prefix}i-1` }];
         },
-        lastEvents: async () => [{ timestamp: 1, message: 'ValueError: bad input shape' }],
-        destroy: () => undefined,
-      }),
+          lastEvents: async () => [{ timestamp: 1, message: 'ValueError: bad input shape' }],
+          destroy: () => undefined,
+        }),
+      },
     });
     const d = outcome.results[0]!.validation[0]!.diagnosis!;
     expect(d.jobName).toBe('d1a9-validation');

@@ -6,7 +6,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Mode } from '../src/inputs.js';
 import { FINGERPRINT_KEY } from '../src/package/fingerprint.js';
-import { publishPackages } from '../src/package/publish.js';
+import { getInputs } from '../src/inputs.js';
+import { modeOf } from '../src/modes.js';
+import { followPackages } from '../src/package/follow.js';
 import { emptyResult } from '../src/results.js';
 import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
 import { check, MARKETPLACE, replaceLine, VALIDATION, VERSIONED } from './harness/manifests.js';
@@ -33,7 +35,22 @@ async function act(sagemaker: FakeSageMaker, text: string, options: Options = {}
   const request = check(text).request!;
   const log = memoryRunner();
   const from = sagemaker.calls.length;
-  const outcome = await publishPackages({
+  const settings = getInputs(
+    memoryRunner({
+      region: 'us-east-1',
+      mode: options.mode ?? 'verify',
+      wait: String(options.wait ?? true),
+      'require-approval': String(options.requireApproval ?? false),
+      'approve-on-success': String(options.approveOnSuccess ?? false),
+      'wait-timeout-minutes': '10',
+    }),
+    {},
+  );
+  const steps = modeOf(settings);
+  // What main does with the mode's notes before the AWS stage.
+  for (const note of steps.notes) log.warning(note);
+  const outcome = await followPackages({
+    steps,
     manifests: [{ file: 'model-package.yml', request }],
     results: [
       {
@@ -43,21 +60,13 @@ async function act(sagemaker: FakeSageMaker, text: string, options: Options = {}
         region: 'us-east-1',
       },
     ],
-    settings: {
-      wait: options.wait ?? true,
-      waitTimeoutMinutes: 10,
-      createGroup: true,
-      approveOnSuccess: options.approveOnSuccess ?? false,
-      failOnValidationFailure: true,
-      mode: options.mode ?? 'verify',
-      requireApproval: options.requireApproval ?? false,
-    },
+    settings,
     region: 'us-east-1',
     run: runContext(),
     log,
     group: (_name, fn) => fn(),
     signal: new AbortController().signal,
-    api: sagemaker.api,
+    aws: sagemaker.aws,
     now: () => sagemaker.clock.t,
     sleep: async (ms) => {
       sagemaker.clock.t += ms;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { POLL, waitForPackages } from '../src/package/wait.js';
+import { CONCURRENT_DESCRIBES } from '../src/package/status.js';
 import { silentLog } from '../src/runner/port.js';
 import { CredentialsError } from '../src/sagemaker/errors.js';
 import { fakeSageMaker, type Timeline } from './harness/fake-sagemaker.js';
@@ -140,7 +141,7 @@ describe('waitForPackages', () => {
       { ...h.options, api },
     );
     expect(result.end).toBe('done');
-    expect(most).toBe(POLL.concurrentDescribes);
+    expect(most).toBe(CONCURRENT_DESCRIBES);
   });
 
   it('rides out throttling, 5xx answers and dropped connections, with warnings', async () => {

@@ -8,6 +8,7 @@ import type { STSClientConfig } from '@aws-sdk/client-sts';
 import type { RenewableCredentials } from '../src/sagemaker/api.js';
 import { createSageMakerApi } from '../src/sagemaker/client.js';
 import { CredentialsError, RenewalError } from '../src/sagemaker/errors.js';
+import { createStsApi } from '../src/aws/sts.js';
 import { renewalMargin, webIdentityCredentials } from '../src/sagemaker/web-identity.js';
 import { memoryRunner, type MemoryRunner } from './harness/memory-runner.js';
 import { startGitHubEmulator, type GitHubEmulator } from './harness/github-emulator.js';
@@ -62,12 +63,11 @@ async function provider(
     sessionName: 'sagemaker-model-package-1000-1',
     durationSeconds: options.durationSeconds ?? 3600,
     audience: 'sts.amazonaws.com',
-    region: 'us-east-1',
+    sts: createStsApi('us-east-1', { endpoint: sagemaker.url, maxAttempts: 1 }),
     idToken: options.idToken ?? (await idTokens()),
     mask: (value) => runner.setSecret(value),
     log: runner,
     now: () => clock,
-    clientConfig: { endpoint: sagemaker.url, maxAttempts: 1 },
   });
   return { credentials, runner, emulator: sagemaker };
 }
@@ -217,11 +217,10 @@ describe('webIdentityCredentials', () => {
         sessionName: 'session',
         durationSeconds: 900,
         audience: 'sts.amazonaws.com',
-        region,
+        sts: createStsApi(region, { requestHandler: handler, maxAttempts: 1 }),
         idToken: async () => 'token',
         mask: () => undefined,
         log: memoryRunner(),
-        clientConfig: { requestHandler: handler, maxAttempts: 1 },
       });
       await expect(c()).rejects.toMatchObject({ reason: 'transient' });
       c.destroy();

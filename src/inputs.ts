@@ -170,6 +170,23 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  const githubToken = valueOf(runner, 'github-token');
+  const dryRun = booleanInput(runner, 'dry-run');
+  const role = roleOf(runner, env);
+  // What a mode needs of the other inputs (what each mode does: modes.ts).
+  if (mode === 'sync') {
+    if (!githubToken) {
+      throw new InputError("mode 'sync' needs a 'github-token' that may write check runs");
+    }
+    if (role && !region) {
+      throw new InputError("no region for role-to-assume: set the 'region' input, or AWS_REGION");
+    }
+  } else if (!region && !dryRun) {
+    throw new InputError(
+      "no region: set the 'region' input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
+    );
+  }
+
   return {
     mode,
     manifests,
@@ -179,15 +196,15 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     waitTimeoutMinutes,
     failOnValidationFailure: booleanInput(runner, 'fail-on-validation-failure'),
     comment,
-    githubToken: valueOf(runner, 'github-token'),
-    dryRun: booleanInput(runner, 'dry-run'),
+    githubToken,
+    dryRun,
     createGroup: booleanInput(runner, 'create-group'),
     approveOnSuccess: booleanInput(runner, 'approve-on-success'),
     requireApproval: booleanInput(runner, 'require-approval'),
     checkRun: booleanInput(runner, 'check-run'),
     preflight: booleanInput(runner, 'preflight'),
     label: label || undefined,
-    role: roleOf(runner, env),
+    role,
   };
 }
 

@@ -1,38 +1,35 @@
 /**
- * The action as a one-way pipeline: settings → checked manifests → outcome (the plan of a
- * dry run, or what publishing produced) → links → reports → outputs. Each stage returns
- * a new value; the runner port, the run's context and the AWS and GitHub clients are
- * passed in, so the whole pipeline runs in tests as it runs on a runner.
+ * The action as a one-way pipeline: settings → what the mode does (modes.ts) → checked
+ * manifests, or a sync's open check runs → outcome → links → reports → outputs. Each
+ * stage returns a new value; the runner port, the run's context and the AWS and GitHub
+ * clients are passed in, so the whole pipeline runs in tests as it runs on a runner.
  */
 import { context } from '@actions/github';
+import { awsClients, type AwsClients, type AwsServices } from './aws/clients.js';
 import { onCancel } from './cancellation.js';
-import { actionsCore } from './runner/actions-core.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
 import { ManifestPatternError } from './manifest/files.js';
 import type { CheckedManifest } from './manifest/load.js';
 import { countProblems } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
+import { modeOf, type ModeSteps } from './modes.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
 import type { WaitOptions } from './package/wait.js';
+import { preflightFailed, runPreflight, type StageInput } from './preflight/stage.js';
 import type { CheckRunClient } from './report/github-checks.js';
 import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
 import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
 import type { RunContext } from './run-context.js';
-import type { Runner } from './runner/port.js';
 import { assumeRole } from './role.js';
-import type { RenewableCredentials, SageMakerApi } from './sagemaker/api.js';
-import type { PreflightApi } from './preflight/checks.js';
-import {
-  dryRunPreflight,
-  preflightFailed,
-  runPreflight,
-  type StageInput,
-} from './preflight/stage.js';
+import { actionsCore } from './runner/actions-core.js';
+import type { Runner } from './runner/port.js';
+import { describeError } from './sagemaker/errors.js';
 import type { SyncClient } from './sync/github.js';
+import { plural } from './text.js';
 
 export interface Dependencies {
   runner: Runner;
@@ -41,13 +38,8 @@ export interface Dependencies {
   env: NodeJS.ProcessEnv;
   /** The directory manifests are found in (GITHUB_WORKSPACE). */
   workspace: string;
-  /**
-   * SageMaker for a region, with role-to-assume's credentials when it is set; the AWS SDK's
-   * client by default.
-   */
-  sagemaker?: (region: string, credentials?: RenewableCredentials) => SageMakerApi;
-  /** Preflight's read-only calls for a region; the AWS SDK's S3, ECR and SageMaker by default. */
-  preflight?: (region: string, credentials?: RenewableCredentials) => PreflightApi;
+  /** AWS services in place of the SDK's clients (src/aws/clients.ts). */
+  aws?: Partial<AwsServices>;
   /** GitHub for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
   /** GitHub's check runs for a token; Octokit by default. */
@@ -66,6 +58,8 @@ interface Produced {
   requests: ReadonlyMap<string, ModelPackageManifest>;
 }
 
+const NONE = new Map<string, ModelPackageManifest>();
+
 /**
  * Runs the action. Called with nothing, it runs on the real runner (@actions/core, the
  * event of @actions/github), as the entry point and `@github/local-action` call it.
@@ -79,23 +73,29 @@ export async function run(overrides: Partial<Dependencies> = {}): Promise<void> 
     ...overrides,
   };
   const { runner } = deps;
+  const token = runner.getInput('github-token');
+  if (token) runner.setSecret(token);
   const read = readSettings(deps);
   const settings = 'manifests' in read ? read : undefined;
-  if (settings?.githubToken) runner.setSecret(settings.githubToken);
+  const mode = settings && modeOf(settings);
   const reporter = new Reporter({
     run: deps.run,
-    // A sync writes the check runs and comments of other runs itself; its own run has none.
-    settings:
-      settings?.mode === 'sync' ? { ...settings, checkRun: false, comment: 'off' } : settings,
+    settings,
+    own: mode?.ownReports,
     runner,
     github: deps.github,
     checks: deps.checks,
   });
-  const { outcome, requests } = settings
-    ? settings.mode === 'sync'
-      ? { outcome: await sync(deps, settings), requests: new Map<string, ModelPackageManifest>() }
-      : await produce(deps, settings, reporter)
-    : { outcome: read as Outcome, requests: new Map<string, ModelPackageManifest>() };
+  let produced: Produced;
+  try {
+    produced =
+      settings && mode
+        ? await produce(deps, settings, mode, reporter)
+        : { outcome: read as Outcome, requests: NONE };
+  } catch (e) {
+    produced = { outcome: internalError(runner, e), requests: NONE };
+  }
+  const { outcome, requests } = produced;
   const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
   const reported = await runner.group('Reporting', () => reporter.finish(linked));
   const { outputs, notes } = outputsOf(linked, reported);
@@ -103,7 +103,7 @@ export async function run(overrides: Partial<Dependencies> = {}): Promise<void> 
   try {
     for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, value);
   } catch (e) {
-    runner.setFailed(`Could not write the step's outputs (GITHUB_OUTPUT): ${describe(e)}`);
+    runner.setFailed(`Could not write the step's outputs (GITHUB_OUTPUT): ${describeError(e)}`);
     return;
   }
   if (linked.failure) runner.setFailed(linked.failure.message);
@@ -118,28 +118,31 @@ function readSettings(deps: Dependencies): Settings | Outcome {
   }
 }
 
+/** A defect of the action: said as one, with its stack in the debug log. */
+function internalError(runner: Runner, error: unknown): Outcome {
+  if (error instanceof Error && error.stack) runner.debug(error.stack);
+  return stopped('internal-error', `unexpected error: ${describeError(error)}`);
+}
+
 async function produce(
   deps: Dependencies,
   settings: Settings,
+  mode: ModeSteps,
   reporter: Reporter,
 ): Promise<Produced> {
-  const none = new Map<string, ModelPackageManifest>();
+  for (const note of mode.notes) deps.runner.warning(note);
+  const aws = awsClients(deps.runner, deps.aws);
+  if (mode.source === 'check-runs') {
+    return { outcome: await sync(deps, settings, mode, aws), requests: NONE };
+  }
+  if (!settings.region) {
+    deps.runner.warning(
+      "No region is set (input 'region', AWS_REGION or AWS_DEFAULT_REGION): the image region checks were skipped.",
+    );
+  }
+  let checked: CheckedManifest[];
   try {
-    if (!settings.region && !settings.dryRun) {
-      return {
-        outcome: stopped(
-          'invalid-input',
-          "no region: set the 'region' input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
-        ),
-        requests: none,
-      };
-    }
-    if (!settings.region) {
-      deps.runner.warning(
-        "No region is set (input 'region', AWS_REGION or AWS_DEFAULT_REGION): the image region checks were skipped.",
-      );
-    }
-    const checked = await deps.runner.group('Checking the manifests', () =>
+    checked = await deps.runner.group('Checking the manifests', () =>
       checkManifests({
         patterns: settings.manifests,
         maxManifests: settings.maxManifests,
@@ -150,70 +153,84 @@ async function produce(
         log: deps.runner,
       }),
     );
-    const requests = new Map(
-      checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : [])),
-    );
-    return { outcome: await afterCheck(deps, settings, checked, requests, reporter), requests };
   } catch (e) {
     if (e instanceof ManifestPatternError) {
-      return { outcome: stopped('invalid-manifest', e.message), requests: none };
+      return { outcome: stopped('invalid-manifest', e.message), requests: NONE };
     }
-    if (e instanceof Error && e.stack) deps.runner.debug(e.stack);
-    const message = e instanceof Error ? e.message : String(e);
-    return { outcome: stopped('create-failed', `unexpected error: ${message}`), requests: none };
+    throw e;
   }
+  const requests = new Map(
+    checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : [])),
+  );
+  const outcome =
+    refused(checked, settings) ??
+    (mode.name === 'dry-run'
+      ? await dryRun(deps, settings, mode, aws, checked)
+      : await onAws(deps, settings, mode, aws, checked, reporter, requests));
+  return { outcome, requests };
 }
 
-/** The outcome of checked manifests: refused, planned (dry run) or published. */
-async function afterCheck(
+/** The outcome of a run with an invalid manifest: nothing is sent to AWS. */
+function refused(checked: readonly CheckedManifest[], settings: Settings): Outcome | undefined {
+  const invalid = checked.filter((m) => !m.request);
+  if (invalid.length === 0) return undefined;
+  const errors = checked.reduce((n, m) => n + countProblems(m.problems, m.omitted).errors, 0);
+  return {
+    results: checked.map((m) => {
+      const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
+      return m.request && !settings.dryRun
+        ? { ...result, error: 'not sent to AWS: another manifest of this run is invalid' }
+        : result;
+    }),
+    failure: {
+      message: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${plural(errors, 'error')}); nothing was sent to AWS`,
+    },
+  };
+}
+
+/** A dry run: the requests that would be sent, after preflight when it can run. */
+async function dryRun(
   deps: Dependencies,
   settings: Settings,
+  mode: ModeSteps,
+  aws: AwsClients,
   checked: readonly CheckedManifest[],
-  requests: ReadonlyMap<string, ModelPackageManifest>,
-  reporter: Reporter,
 ): Promise<Outcome> {
-  const invalid = checked.filter((m) => !m.request);
-  if (invalid.length > 0) {
-    const errors = checked.reduce((n, m) => n + countProblems(m.problems, m.omitted).errors, 0);
-    return {
-      results: checked.map((m) => {
-        const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
-        return m.request && !settings.dryRun
-          ? { ...result, error: 'not sent to AWS: another manifest of this run is invalid' }
-          : result;
-      }),
-      failure: {
-        message: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was sent to AWS`,
-      },
-    };
+  deps.runner.info(`Dry run: ${plural(checked.length, 'valid manifest')}; nothing is created.`);
+  const pre = await runPreflight(
+    stageOf(deps, settings, mode, checked, aws, () => assume(deps, settings, aws)),
+  );
+  const plan = new Map(checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const));
+  if (pre.failure) {
+    return { ...preflightFailed(pre, true, (m, s) => resultOf(m, settings, s)), plan };
   }
+  return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
+}
 
-  if (settings.dryRun) {
-    deps.runner.info(
-      `Dry run: ${checked.length} valid ${checked.length === 1 ? 'manifest' : 'manifests'}; nothing is created.`,
-    );
-    const pre = await dryRunPreflight(stageOf(deps, settings, checked), () =>
-      roleCredentials(deps, settings),
-    );
-    const plan = new Map(
-      checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const),
-    );
-    if (pre.failure) {
-      return { ...preflightFailed(pre, true, (m, s) => resultOf(m, settings, s)), plan };
-    }
-    return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
-  }
-
-  const { publishPackages } = await import('./package/publish.js');
-  const assumed = await roleCredentials(deps, settings);
+/** Publish and verify: preflight, then the packages obtained and followed (package/follow.ts). */
+async function onAws(
+  deps: Dependencies,
+  settings: Settings,
+  mode: ModeSteps,
+  unassumed: AwsClients,
+  checked: readonly CheckedManifest[],
+  reporter: Reporter,
+  requests: ReadonlyMap<string, ModelPackageManifest>,
+): Promise<Outcome> {
+  const assumed = await assume(deps, settings, unassumed);
   if ('outcome' in assumed) return assumed.outcome;
-  const { credentials } = assumed;
+  const { aws } = assumed;
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   const signal = deps.signal ?? cancel!.signal;
   try {
-    const pre = await runPreflight({ ...stageOf(deps, settings, checked), credentials, signal });
+    const pre = await runPreflight({
+      ...stageOf(deps, settings, mode, checked, aws, async () => assumed),
+      signal,
+    });
     if (pre.failure) return preflightFailed(pre, false, (m, s) => resultOf(m, settings, s));
-    return await publishPackages({
+    const { followPackages } = await import('./package/follow.js');
+    return await followPackages({
+      steps: mode,
       manifests: pre.checked.map((m) => ({
         file: m.file,
         request: m.request!,
@@ -226,81 +243,60 @@ async function afterCheck(
       log: deps.runner,
       group: (name, fn) => deps.runner.group(name, fn),
       signal,
-      api: deps.sagemaker?.(settings.region!, credentials),
-      credentials,
+      aws,
       now: deps.now,
       sleep: deps.sleep,
       onProgress: (results) => reporter.progress(withLinks(results, requests, deps.run)),
     });
   } finally {
     cancel?.dispose();
-    if (credentials) {
-      deps.runner.info(
-        `role-to-assume: STS issued ${credentials.issued} ${credentials.issued === 1 ? 'set' : 'sets'} of credentials during the run.`,
-      );
-      credentials.destroy();
-    }
+    released(deps, aws);
   }
 }
 
-/** `mode: sync`: concludes the check runs and comments that earlier runs left in progress. */
-async function sync(deps: Dependencies, settings: Settings): Promise<Outcome> {
-  if (!settings.githubToken) {
-    return stopped('invalid-input', "mode 'sync' needs a 'github-token' that may write check runs");
-  }
-  if (settings.role && !settings.region) {
-    return stopped(
-      'invalid-input',
-      "no region for role-to-assume: set the 'region' input, or AWS_REGION",
-    );
-  }
-  const assumed = await roleCredentials(deps, settings);
+/** `mode: sync`: the packages earlier runs left validating, with their reports' targets. */
+async function sync(
+  deps: Dependencies,
+  settings: Settings,
+  mode: ModeSteps,
+  unassumed: AwsClients,
+): Promise<Outcome> {
+  const assumed = await assume(deps, settings, unassumed);
   if ('outcome' in assumed) return assumed.outcome;
-  const { credentials } = assumed;
+  const { aws } = assumed;
   try {
-    const [
-      { syncReports },
-      { createSyncClient },
-      { createCheckRunClient },
-      { createCommentClient },
-    ] = await Promise.all([
+    const [{ collectOpenPackages }, { createSyncClient }] = await Promise.all([
       import('./sync/sync.js'),
       import('./sync/github.js'),
-      import('./report/github-checks.js'),
-      import('./report/github-comments.js'),
     ]);
-    const { createSageMakerApi } = deps.sagemaker
-      ? { createSageMakerApi: undefined }
-      : await import('./sagemaker/client.js');
-    const token = settings.githubToken;
-    return await deps.runner.group('Concluding the check runs of earlier runs', () =>
-      syncReports({
-        run: deps.run,
-        log: deps.runner,
-        github: (deps.syncGitHub ?? createSyncClient)(token),
-        checks: (deps.checks ?? createCheckRunClient)(token),
-        comments: (deps.github ?? createCommentClient)(token),
-        sagemaker: (region) =>
-          deps.sagemaker?.(region, credentials) ??
-          createSageMakerApi!(region, { credentials, log: deps.runner }),
-        credentials,
-      }),
+    const github = (deps.syncGitHub ?? createSyncClient)(settings.githubToken);
+    return await deps.runner.group(mode.title, () =>
+      collectOpenPackages({ run: deps.run, log: deps.runner, github, aws }),
     );
-  } catch (e) {
-    if (e instanceof Error && e.stack) deps.runner.debug(e.stack);
-    return { results: [], failure: { message: `sync: unexpected error: ${describe(e)}` } };
   } finally {
-    credentials?.destroy();
+    released(deps, aws);
   }
 }
 
 function stageOf(
   deps: Dependencies,
   settings: Settings,
+  mode: ModeSteps,
   checked: readonly CheckedManifest[],
+  aws: AwsClients,
+  assumeForDryRun: StageInput['assume'],
 ): StageInput {
-  const { runner, env, signal, preflight: api, sagemaker } = deps;
-  return { checked, settings, runner, env, signal, api, sagemaker };
+  return {
+    checked,
+    when: mode.preflight,
+    region: settings.region,
+    hasRole: Boolean(settings.role),
+    runner: deps.runner,
+    env: deps.env,
+    signal: deps.signal,
+    aws,
+    assume: assumeForDryRun,
+  };
 }
 
 function resultOf(
@@ -319,17 +315,25 @@ function resultOf(
   };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The credentials of role-to-assume, when it is set; the outcome when it cannot be assumed. */
-async function roleCredentials(
+/** The clients with role-to-assume's credentials, when it is set; the outcome when it cannot be assumed. */
+async function assume(
   deps: Dependencies,
   settings: Settings,
-): Promise<{ credentials?: RenewableCredentials } | { outcome: Outcome }> {
-  if (!settings.role) return {};
-  return deps.runner.group('Assuming role-to-assume', () =>
-    assumeRole(settings.role!, settings.region!, deps.runner),
+  aws: AwsClients,
+): Promise<{ aws: AwsClients } | { outcome: Outcome }> {
+  if (!settings.role) return { aws };
+  const assumed = await deps.runner.group('Assuming role-to-assume', () =>
+    assumeRole(settings.role!, settings.region!, deps.runner, aws),
   );
+  return 'outcome' in assumed ? assumed : { aws: aws.withCredentials(assumed.credentials) };
+}
+
+/** Frees role-to-assume's STS client, saying how often it gave credentials. */
+function released(deps: Dependencies, aws: AwsClients): void {
+  const { credentials } = aws;
+  if (!credentials) return;
+  deps.runner.info(
+    `role-to-assume: STS issued ${plural(credentials.issued, 'set')} of credentials during the run.`,
+  );
+  credentials.destroy();
 }

@@ -2,6 +2,7 @@
 import type { Problem, ProblemCounts } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 import type { PackageLinks } from './report/links.js';
+import type { ReportTarget } from './report/reporter.js';
 
 /** A package's status, and the run's (the `status` output). */
 export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
@@ -17,7 +18,9 @@ export type FailureReason =
   | 'timed-out'
   | 'cancelled'
   | 'not-found'
-  | 'not-approved';
+  | 'not-approved'
+  | 'approval-failed'
+  | 'internal-error';
 
 /** A validation profile or an image scan. */
 export interface StatusItem {
@@ -98,8 +101,18 @@ export interface PackageResult {
   problemsOmitted: ProblemCounts;
 }
 
-/** How a package is named in the log and in its check run: its name, or its group and manifest. */
-export function packageLabel(result: Pick<PackageResult, 'name' | 'group' | 'manifest'>): string {
+type Named = Pick<PackageResult, 'name' | 'group' | 'manifest'>;
+
+/** How a report titles a package: its name, else its group, else its manifest. */
+export function displayName(result: Named): string {
+  return result.name ?? result.group ?? result.manifest;
+}
+
+/**
+ * How a package is named in the log and in its check run: its name, or its group and
+ * manifest (the versions of one group come from several manifests).
+ */
+export function packageLabel(result: Named): string {
   if (result.name) return result.name;
   return result.group ? `${result.group} (${result.manifest})` : result.manifest;
 }
@@ -141,6 +154,8 @@ export interface Outcome {
   failure?: StepFailure;
   /** A `sync` run's account, shown first in the job summary. */
   syncNote?: string;
+  /** Where each result's reports go, when not this run's (a sync's: earlier runs' check runs). */
+  targets?: readonly ReportTarget[];
 }
 
 /** An outcome with no package: the run stopped before any manifest was read. */

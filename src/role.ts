@@ -3,6 +3,7 @@
  * job without `permissions: id-token: write`, or a role that does not trust it, stops
  * with one clear error. The STS client is imported here, only when the input is set.
  */
+import type { AwsClients } from './aws/clients.js';
 import type { RoleSettings } from './inputs.js';
 import { stopped, type Outcome } from './results.js';
 import type { Runner } from './runner/port.js';
@@ -18,7 +19,7 @@ function isRenewalError(error: unknown): error is RenewalError {
 function failure(error: unknown, role: RoleSettings): Outcome {
   const message = error instanceof Error ? error.message : String(error);
   if (!isRenewalError(error)) {
-    return stopped('create-failed', `role-to-assume: unexpected error: ${message}`);
+    return stopped('internal-error', `role-to-assume: unexpected error: ${message}`);
   }
   switch (error.reason) {
     case 'id-token': {
@@ -45,14 +46,18 @@ export async function assumeRole(
   role: RoleSettings,
   region: string,
   runner: Runner,
+  aws: Pick<AwsClients, 'sts'>,
 ): Promise<Assumed> {
-  const { webIdentityCredentials } = await import('./sagemaker/web-identity.js');
+  const [{ webIdentityCredentials }, sts] = await Promise.all([
+    import('./sagemaker/web-identity.js'),
+    aws.sts(region),
+  ]);
   const credentials = webIdentityCredentials({
     roleArn: role.arn,
     sessionName: role.sessionName,
     durationSeconds: role.durationSeconds,
     audience: role.audience,
-    region,
+    sts,
     idToken: (audience) => runner.getIDToken(audience),
     mask: (value) => runner.setSecret(value),
     log: runner,

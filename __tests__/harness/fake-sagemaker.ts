@@ -3,6 +3,7 @@
  * the SageMakerApi interface over a few maps, with validation played forward on a clock
  * that the test owns. For SageMaker over HTTP, see sagemaker-emulator.ts.
  */
+import type { AwsClients } from '../../src/aws/clients.js';
 import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
@@ -40,6 +41,8 @@ interface Stored {
 
 export interface FakeSageMaker {
   api: SageMakerApi;
+  /** The run's AWS clients on this SageMaker; CloudWatch Logs is not there. */
+  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
   clock: { t: number };
   /** Every operation called, in order. */
   calls: string[];
@@ -264,5 +267,11 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
   const setApproval = (arn: string, status: string) => {
     packages.get(arn)!.approval = status;
   };
-  return { api, clock, calls, created, add, describe, setApproval, transformJobs };
+  const aws: FakeSageMaker['aws'] = {
+    sagemaker: async () => api,
+    logs: async () => {
+      throw new Error('no CloudWatch Logs in the fake SageMaker');
+    },
+  };
+  return { api, aws, clock, calls, created, add, describe, setApproval, transformJobs };
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RenewableCredentials } from '../../src/sagemaker/api.js';
 import { createSageMakerApi } from '../../src/sagemaker/client.js';
+import { createStsApi } from '../../src/aws/sts.js';
 import { webIdentityCredentials } from '../../src/sagemaker/web-identity.js';
 import { memoryRunner } from '../harness/memory-runner.js';
 import { startMoto, type Moto } from '../harness/moto.js';
@@ -52,7 +53,7 @@ describe('against moto_server', () => {
       sessionName: 'sagemaker-model-package-1000-1',
       durationSeconds: 900,
       audience: 'sts.amazonaws.com',
-      region: 'us-east-1',
+      sts: createStsApi('us-east-1'),
       idToken: (audience) => runner.getIDToken(audience),
       mask: (value) => runner.setSecret(value),
       log: runner,

@@ -3,6 +3,7 @@
  * pre-commit hook, without a workflow run. It shares the action's checking (checkFiles)
  * and only parses arguments and prints. No AWS call and no network.
  */
+import { plural } from '../text.js';
 import { parseArgs } from 'node:util';
 import { INPUTS, REGION } from '../inputs.js';
 import { checkFiles } from '../manifest/check.js';
@@ -140,7 +141,7 @@ function linesOf(manifest: CheckedManifest): string[] {
     const count = errors + warnings;
     lines.push(
       printable(
-        `${manifest.file}: ${count} more ${count === 1 ? 'problem' : 'problems'} (${formatCounts(manifest.omitted)}) not listed`,
+        `${manifest.file}: ${plural(count, 'more problem')} (${formatCounts(manifest.omitted)}) not listed`,
       ),
     );
   }
@@ -195,7 +196,7 @@ export async function runCommand(
     { errors: 0, warnings: 0 },
   );
   const invalid = checked.filter((m) => !m.request).length;
-  const manifests = `${checked.length} ${checked.length === 1 ? 'manifest' : 'manifests'}`;
+  const manifests = `${plural(checked.length, 'manifest')}`;
   stdout.push(`${manifests} checked, ${invalid} invalid: ${formatCounts(total)}`);
   return { stdout, stderr, code: total.errors > 0 ? 1 : 0 };
 }

@@ -14,7 +14,7 @@ import { packageLabel } from '../results.js';
 import { transformJobLink, transformLogLink } from '../report/links.js';
 import type { Log } from '../runner/port.js';
 import type { CallOptions, SageMakerApi } from '../sagemaker/api.js';
-import { describeError } from '../sagemaker/errors.js';
+import { describeError, isAccessDenied } from '../sagemaker/errors.js';
 import { definitionOf, findTransformJob } from './find-job.js';
 import { excerpt, toLines } from './log-excerpt.js';
 
@@ -84,16 +84,6 @@ async function step<T>(permission: string, call: () => Promise<T>): Promise<T> {
   } catch (e) {
     throw new StepError(permission, e);
   }
-}
-
-function isAccessDenied(error: unknown): boolean {
-  const e = (error ?? {}) as { name?: unknown; message?: unknown; Code?: unknown };
-  const name = typeof e.name === 'string' ? e.name : '';
-  const message = typeof e.message === 'string' ? e.message : '';
-  return (
-    /^AccessDenied(Exception)?$|^UnauthorizedOperation$/.test(name) ||
-    /not authorized to perform/i.test(message)
-  );
 }
 
 /** A note for an error of the diagnosis: a refused permission is named. */

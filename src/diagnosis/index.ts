@@ -2,9 +2,9 @@
  * The diagnosis as publish and sync call it: nothing is loaded unless a validation profile
  * failed (or one starts running), and CloudWatch Logs only when a job's log is read.
  */
-import type { PackageResult } from '../results.js';
+import { displayName, type PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
-import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
 import type { Diagnosis } from '../results.js';
 import type { LogsApi, Specification } from './diagnose.js';
 
@@ -12,10 +12,8 @@ export interface DiagnosisContext {
   api: SageMakerApi;
   log: Log;
   signal?: AbortSignal;
-  /** role-to-assume's credentials for CloudWatch Logs; the SDK's chain by default. */
-  credentials?: RenewableCredentials;
-  /** CloudWatch Logs in a region; the AWS SDK's client by default. */
-  logs?: (region: string) => Promise<LogsApi>;
+  /** CloudWatch Logs in a region (the client factory's). */
+  logs: (region: string) => Promise<LogsApi>;
   /** The job found for a package's profile while it ran (RunningJobs.jobOf). */
   known?: (packageArn: string, profile: string) => string | undefined;
 }
@@ -37,11 +35,7 @@ export async function diagnoseFailures(
       log: context.log,
       signal: context.signal,
       known: context.known,
-      logs: async (region) => {
-        if (context.logs) return context.logs(region);
-        const { createLogsApi } = await import('./logs-client.js');
-        return createLogsApi(region, { credentials: context.credentials });
-      },
+      logs: context.logs,
     });
   } catch (e) {
     context.log.warning(`The failed validations could not be diagnosed: ${String(e)}`);
@@ -85,7 +79,7 @@ export class RunningJobs {
         if (diagnosis) {
           byProfile.set(item.name, diagnosis);
           this.context.log.info(
-            `${result.name ?? result.group ?? result.manifest}: validation profile ${item.name} runs as transform job ${diagnosis.jobName}.`,
+            `${displayName(result)}: validation profile ${item.name} runs as transform job ${diagnosis.jobName}.`,
           );
         }
       }

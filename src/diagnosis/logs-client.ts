@@ -1,14 +1,13 @@
 /**
- * CloudWatch Logs for the diagnosis of failed validations: the AWS SDK's client with the
- * standard credential chain (or role-to-assume's renewable credentials) and endpoint
- * configuration (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, AWS_ENDPOINT_URL). Loaded only when a
- * diagnosis reads a log.
+ * CloudWatch Logs for the diagnosis of failed validations: the AWS SDK's client, configured
+ * by the client factory (src/aws/clients.ts). Loaded only when a diagnosis reads a log.
  */
 import {
   CloudWatchLogsClient,
   DescribeLogStreamsCommand,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { sdkConfig } from '../aws/clients.js';
 import type { RenewableCredentials } from '../sagemaker/api.js';
 import type { LogsApi } from './diagnose.js';
 
@@ -16,12 +15,7 @@ export function createLogsApi(
   region: string,
   options: { credentials?: RenewableCredentials } = {},
 ): LogsApi {
-  const client = new CloudWatchLogsClient({
-    region,
-    customUserAgent: 'sagemaker-model-package-action',
-    maxAttempts: 2,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  const client = new CloudWatchLogsClient(sdkConfig('logs', region, options.credentials));
   return {
     async describeLogStreams(group, prefix, limit, options) {
       const answer = await client.send(

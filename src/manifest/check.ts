@@ -3,6 +3,7 @@
  * file, and log every problem as an annotation at its position. Nothing here talks to
  * AWS.
  */
+import { plural } from '../text.js';
 import type { RunContext } from '../run-context.js';
 import type { Annotation, Log } from '../runner/port.js';
 import { expressionContextOf, type ExpressionContext } from './expressions.js';
@@ -81,7 +82,7 @@ function logProblems(manifest: CheckedManifest, log: Log): void {
     const count = rest.errors + rest.warnings;
     const listed =
       omitted.errors + omitted.warnings > 0 ? `list the first ${MAX_PROBLEMS}` : `list them all`;
-    const message = `${manifest.file}: ${count} more ${count === 1 ? 'problem' : 'problems'} (${formatCounts(rest)}) not annotated; the job summary and the results output ${listed}`;
+    const message = `${manifest.file}: ${plural(count, 'more problem', 'more problems')} (${formatCounts(rest)}) not annotated; the job summary and the results output ${listed}`;
     const at = { title: 'Manifest', file: manifest.file, startLine: next.line, endLine: next.line };
     if (rest.errors > 0) log.error(message, at);
     else log.warning(message, at);

@@ -2,6 +2,7 @@
  * Turns the schema's verdict on a manifest into findings: one per problem, each with
  * the member it is about and a message that says what was expected.
  */
+import { plural } from '../text.js';
 import type * as z from 'zod/v4/core';
 import { didYouMean } from '../suggest.js';
 import { clip, type MemberPath } from './problems.js';
@@ -99,10 +100,6 @@ function describe(value: unknown): string {
     default:
       return typeof value;
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function sizeMessage(issue: z.$ZodIssueTooBig | z.$ZodIssueTooSmall, value: unknown) {

@@ -1,4 +1,5 @@
 /** A finding about a manifest, with where it is. */
+import { plural } from '../text.js';
 export interface Problem {
   /** An error fails the check; a warning does not. */
   severity: 'error' | 'warning';
@@ -55,7 +56,7 @@ export function countProblems(
 
 /** "3 errors, 1 warning" */
 export function formatCounts({ errors, warnings }: ProblemCounts): string {
-  return `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
 /** Problems in reading order. */

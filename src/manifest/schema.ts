@@ -7,6 +7,7 @@
  * Constraints follow the SageMaker API reference. Patterns are anchored here because
  * the service matches them against the whole value.
  */
+import { plural } from '../text.js';
 import * as z from 'zod/mini';
 import {
   ACTION_ENTRIES,
@@ -657,7 +658,7 @@ function roomForActionEntries(
 ): void {
   const allowed = actionAdds ? MAX_ENTRIES - ACTION_ENTRIES : MAX_ENTRIES;
   if (size <= allowed) return;
-  const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
+  const entries = (n: number) => `${plural(n, 'entry', 'entries')}`;
   issue(
     [member],
     actionAdds

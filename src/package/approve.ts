@@ -5,29 +5,29 @@ import { runUrl, type RunContext } from '../run-context.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { describeError } from '../sagemaker/errors.js';
 
-/** Approves every completed version; returns what could not be approved, one line each. */
+/**
+ * Approves a completed version; a refusal fails that package with `approval-failed`.
+ * Unversioned packages and packages whose validation did not complete are left as they are.
+ */
 export async function approveCompleted(
-  results: readonly PackageResult[],
+  result: PackageResult,
   { api, run, log, signal }: { api: SageMakerApi; run: RunContext; log: Log; signal: AbortSignal },
-): Promise<string[]> {
-  const failures: string[] = [];
-  for (const result of results) {
-    if (!result.group || result.status !== 'Completed' || !result.arn) continue;
-    try {
-      await api.updateModelPackage(
-        {
-          ModelPackageArn: result.arn,
-          ModelApprovalStatus: 'Approved',
-          ApprovalDescription: `Validation completed; approved by ${runUrl(run) ?? 'sagemaker-model-package-action'}`,
-        },
-        { abortSignal: signal },
-      );
-      log.info(`${result.group} version ${result.version}: approved.`);
-    } catch (e) {
-      const message = `${result.manifest}: could not approve ${result.arn}: ${describeError(e)}`;
-      log.error(message, { file: result.manifest, title: 'Model package' });
-      failures.push(message);
-    }
+): Promise<PackageResult> {
+  if (!result.group || result.status !== 'Completed' || !result.arn) return result;
+  try {
+    await api.updateModelPackage(
+      {
+        ModelPackageArn: result.arn,
+        ModelApprovalStatus: 'Approved',
+        ApprovalDescription: `Validation completed; approved by ${runUrl(run) ?? 'sagemaker-model-package-action'}`,
+      },
+      { abortSignal: signal },
+    );
+    log.info(`${result.group} version ${result.version}: approved.`);
+    return result;
+  } catch (e) {
+    const error = `could not approve ${result.arn}: ${describeError(e)}`;
+    log.error(`${result.manifest}: ${error}`, { file: result.manifest, title: 'Model package' });
+    return { ...result, status: 'Failed', failureReason: 'approval-failed', error };
   }
-  return failures;
 }

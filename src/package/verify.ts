@@ -90,47 +90,31 @@ export function whyNotFound(
 }
 
 /**
- * require-approval: every version whose validation completed must be Approved; the others
- * fail with `not-approved` and their current approval status. Unversioned packages have
- * no approval status.
+ * require-approval: a version whose validation completed must be Approved, else it fails
+ * with `not-approved` and its current approval status. Unversioned packages have no
+ * approval status.
  */
 export async function requireApproved(
-  results: readonly PackageResult[],
+  result: PackageResult,
   { api, log, signal }: VerifyOptions,
-): Promise<PackageResult[]> {
-  return Promise.all(
-    results.map(async (result) => {
-      if (!result.group || result.status !== 'Completed' || !result.arn) return result;
-      const described = await api.describeModelPackage(result.arn, { abortSignal: signal });
-      const approval = described?.ModelApprovalStatus ?? 'no approval status';
-      if (approval === 'Approved') {
-        log.info(`${result.manifest}: version ${result.version} of ${result.group} is Approved.`);
-        return result;
-      }
-      const error = `version ${result.version} of ${result.group} is ${approval}; require-approval needs Approved`;
-      log.error(`${result.manifest}: ${error}`, { file: result.manifest, title: 'Model package' });
-      return {
-        ...result,
-        status: 'Failed' as const,
-        failureReason: 'not-approved' as const,
-        error,
-      };
-    }),
-  );
+): Promise<PackageResult> {
+  if (!result.group || result.status !== 'Completed' || !result.arn) return result;
+  const described = await api.describeModelPackage(result.arn, { abortSignal: signal });
+  const approval = described?.ModelApprovalStatus ?? 'no approval status';
+  if (approval === 'Approved') {
+    log.info(`${result.manifest}: version ${result.version} of ${result.group} is Approved.`);
+    return result;
+  }
+  const error = `version ${result.version} of ${result.group} is ${approval}; require-approval needs Approved`;
+  log.error(`${result.manifest}: ${error}`, { file: result.manifest, title: 'Model package' });
+  return { ...result, status: 'Failed', failureReason: 'not-approved', error };
 }
 
-/** What verify does not do, said once before it starts. */
-export function verifyWarnings(
+/** require-approval's warnings for the manifests it has no effect on, said once. */
+export function requireApprovalWarnings(
   manifests: readonly { file: string; request: ModelPackageManifest }[],
-  settings: { approveOnSuccess: boolean; requireApproval: boolean },
   log: Log,
 ): void {
-  if (settings.approveOnSuccess) {
-    log.warning(
-      "approve-on-success is ignored with 'mode: verify', which never writes to SageMaker.",
-    );
-  }
-  if (!settings.requireApproval) return;
   for (const m of manifests.filter((m) => !m.request.ModelPackageGroupName)) {
     log.warning(
       `${m.file}: require-approval has no effect on the unversioned package ${m.request.ModelPackageName}: only versions have an approval status.`,

@@ -13,7 +13,14 @@ import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { setTimeout as timeout } from 'node:timers/promises';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { CredentialsError, describeError, errorKind, RenewalError } from '../sagemaker/errors.js';
+import { currentStatuses, hasEnded } from './status.js';
+import {
+  CredentialsError,
+  describeError,
+  errorKind,
+  isServiceError,
+  RenewalError,
+} from '../sagemaker/errors.js';
 
 export const POLL = {
   firstDelayMs: 5_000,
@@ -23,15 +30,7 @@ export const POLL = {
   backoff: 1.5,
   jitter: 0.2,
   transientLimitMs: 5 * 60_000,
-  batchSize: 100,
-  concurrentDescribes: 5,
 } as const;
-
-const TERMINAL = new Set(['Completed', 'Failed', 'Deleting']);
-
-function isTerminal(status: string | undefined): boolean {
-  return status !== undefined && TERMINAL.has(status);
-}
 
 export interface WaitOptions {
   api: SageMakerApi;
@@ -55,16 +54,16 @@ export interface WaitResult {
   descriptions: Map<string, DescribeModelPackageOutput>;
 }
 
+/** SageMaker ended the wait: unreachable for too long, a refusal, or a package gone. */
+export class WaitEndedError extends Error {
+  override readonly name = 'WaitEndedError';
+}
+
 /** Waits `ms`, or less when `signal` aborts. */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   await timeout(ms, undefined, { signal }).catch((e: unknown) => {
     if ((e as Error).name !== 'AbortError') throw e;
   });
-}
-
-/** A versioned package's ARN: .../model-package/<group>/<version>. */
-function isVersionArn(arn: string): boolean {
-  return /:model-package\/[^/]+\/\d+$/.test(arn);
 }
 
 function formatDuration(ms: number): string {
@@ -97,7 +96,7 @@ export async function waitForPackages(
   const stamp = () => `[${new Date(now()).toISOString()}] (${formatDuration(now() - start)})`;
 
   for (;;) {
-    const pending = [...descriptions.values()].filter((d) => !isTerminal(d.ModelPackageStatus));
+    const pending = [...descriptions.values()].filter((d) => !hasEnded(d.ModelPackageStatus));
     if (pending.length === 0) return { end: 'done', descriptions };
     if (signal?.aborted) return { end: 'cancelled', descriptions };
     const remaining = options.timeoutMs - (now() - start);
@@ -108,7 +107,11 @@ export async function waitForPackages(
     if (signal?.aborted) return { end: 'cancelled', descriptions };
 
     try {
-      const current = await currentStatuses(api, pending, signal);
+      const current = await currentStatuses(
+        api,
+        pending.map((d) => d.ModelPackageArn!),
+        signal,
+      );
       const changed = pending.filter(
         (d) => current.get(d.ModelPackageArn!)?.status !== d.ModelPackageStatus,
       );
@@ -117,7 +120,7 @@ export async function waitForPackages(
           current.get(before.ModelPackageArn!)?.description ??
           (await api.describeModelPackage(before.ModelPackageArn!, { abortSignal: signal }));
         if (!after) {
-          throw new Error(`${label(before.ModelPackageArn!)} no longer exists`);
+          throw new WaitEndedError(`${label(before.ModelPackageArn!)} no longer exists`);
         }
         descriptions.set(before.ModelPackageArn!, after);
         log.info(
@@ -137,11 +140,15 @@ export async function waitForPackages(
           ? e
           : new CredentialsError(e);
       }
-      if (kind !== 'transient') throw e;
+      if (kind !== 'transient') {
+        // An answer of SageMaker's ends the wait; anything else is a defect, thrown as it is.
+        if (isServiceError(e)) throw new WaitEndedError(describeError(e));
+        throw e;
+      }
       failingSince ??= now();
       const failingFor = now() - failingSince;
       if (failingFor >= POLL.transientLimitMs) {
-        throw new Error(
+        throw new WaitEndedError(
           `SageMaker could not be reached for ${formatDuration(failingFor)} in a row (${describeError(e)}); the packages keep validating`,
         );
       }
@@ -154,40 +161,4 @@ export async function waitForPackages(
 function backOff(delay: number, sinceChange: number): number {
   if (sinceChange < POLL.fastWindowMs) return POLL.firstDelayMs;
   return Math.min(POLL.maxDelayMs, delay * POLL.backoff);
-}
-
-interface Current {
-  status: string | undefined;
-  /** The full description, when getting the status already gave it. */
-  description?: DescribeModelPackageOutput;
-}
-
-/** The ModelPackageStatus of each pending package, in as few requests as possible. */
-async function currentStatuses(
-  api: SageMakerApi,
-  pending: readonly DescribeModelPackageOutput[],
-  signal: AbortSignal | undefined,
-): Promise<Map<string, Current>> {
-  const current = new Map<string, Current>();
-  const versions = pending.map((d) => d.ModelPackageArn!).filter(isVersionArn);
-  for (let i = 0; i < versions.length; i += POLL.batchSize) {
-    const batch = versions.slice(i, i + POLL.batchSize);
-    const output = await api.batchDescribeModelPackage(batch, { abortSignal: signal });
-    for (const arn of batch) {
-      current.set(arn, { status: output.ModelPackageSummaries?.[arn]?.ModelPackageStatus });
-    }
-  }
-  // Unversioned packages have no batch call: a few at a time, within the same budget.
-  const others = pending.filter((d) => !isVersionArn(d.ModelPackageArn!));
-  for (let i = 0; i < others.length; i += POLL.concurrentDescribes) {
-    await Promise.all(
-      others.slice(i, i + POLL.concurrentDescribes).map(async (d) => {
-        const description = await api.describeModelPackage(d.ModelPackageArn!, {
-          abortSignal: signal,
-        });
-        current.set(d.ModelPackageArn!, { status: description?.ModelPackageStatus, description });
-      }),
-    );
-  }
-  return current;
 }

@@ -1,16 +1,13 @@
 /**
  * The real PreflightApi: @aws-sdk/client-s3 and @aws-sdk/client-ecr, imported here and
- * only when preflight runs, with the SDK's credential chain or role-to-assume's
- * credentials and its endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_ECR,
- * AWS_ENDPOINT_URL). DescribeAlgorithm goes through the SageMaker client.
+ * only when preflight runs, configured by the client factory (src/aws/clients.ts).
+ * DescribeAlgorithm goes through the SageMaker client it is given.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
-import type { Log } from '../runner/port.js';
+import { sdkConfig } from '../aws/clients.js';
 import type { PreflightApi } from './checks.js';
-
-const USER_AGENT = 'sagemaker-model-package-action';
 
 interface ErrorLike {
   name?: string;
@@ -38,9 +35,8 @@ export interface AwsPreflightOptions {
   region: string;
   credentials?: RenewableCredentials;
   env?: NodeJS.ProcessEnv;
-  /** SageMaker for DescribeAlgorithm; the SDK's client by default. */
-  sagemaker?: SageMakerApi;
-  log?: Log;
+  /** SageMaker, for DescribeAlgorithm; destroyed with the preflight api. */
+  sagemaker: SageMakerApi;
 }
 
 export async function createPreflightApi(options: AwsPreflightOptions): Promise<PreflightApi> {
@@ -49,24 +45,14 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-ecr'),
   ]);
-  const ownSageMaker = options.sagemaker
-    ? undefined
-    : (await import('../sagemaker/client.js')).createSageMakerApi(options.region, {
-        credentials: options.credentials,
-        log: options.log,
-      });
-  const sagemaker = options.sagemaker ?? ownSageMaker!;
-  const common = {
-    customUserAgent: USER_AGENT,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
+  const { sagemaker } = options;
   // An endpoint override (an emulator, an IP address) cannot take the bucket in its host name.
   const forcePathStyle = hasEndpointOverride(env, 'S3');
   const s3Clients = new Map<string, S3Client>();
   const s3 = (region: string) => {
     let client = s3Clients.get(region);
     if (!client) {
-      client = new s3sdk.S3Client({ ...common, region, forcePathStyle });
+      client = new s3sdk.S3Client({ ...sdkConfig('s3', region, options.credentials), forcePathStyle });
       s3Clients.set(region, client);
     }
     return client;
@@ -75,7 +61,7 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
   const ecr = (region: string) => {
     let client = ecrClients.get(region);
     if (!client) {
-      client = new ecrsdk.ECRClient({ ...common, region });
+      client = new ecrsdk.ECRClient(sdkConfig('ecr', region, options.credentials));
       ecrClients.set(region, client);
     }
     return client;
@@ -142,7 +128,7 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
     },
     destroy() {
       for (const client of [...s3Clients.values(), ...ecrClients.values()]) client.destroy();
-      ownSageMaker?.destroy();
+      sagemaker.destroy();
     },
   };
 }

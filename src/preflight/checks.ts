@@ -3,6 +3,7 @@
  * call once, all of them at the same time within a bound, each finding tied to the
  * members that named what is missing. AWS answers are read as untrusted text.
  */
+import { isAccessDenied } from '../sagemaker/errors.js';
 import type { MemberPath } from '../manifest/problems.js';
 import { clip } from '../manifest/problems.js';
 import { collectTargets, type ImageTarget, type Target } from './targets.js';
@@ -74,17 +75,9 @@ interface ErrorLike {
   $metadata?: { httpStatusCode?: number };
 }
 
-const DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'Forbidden',
-  'UnauthorizedOperation',
-  'AllAccessDisabled',
-]);
-
 export function failureOf(error: unknown): CallFailure {
   const e = (error ?? {}) as ErrorLike;
-  if (DENIED.has(e.name ?? '') || DENIED.has(e.Code ?? '') || e.$metadata?.httpStatusCode === 403) {
+  if (isAccessDenied(error)) {
     return { kind: 'denied' };
   }
   if (e.name === 'AbortError' || e.name === 'TimeoutError') {

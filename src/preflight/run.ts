@@ -4,6 +4,7 @@
  * among their problems, so reports and the results output show them like the static
  * checks' problems.
  */
+import { plural } from '../text.js';
 import { annotationOf } from '../manifest/check.js';
 import type { CheckedManifest } from '../manifest/load.js';
 import {
@@ -16,7 +17,6 @@ import {
   type Problem,
 } from '../manifest/problems.js';
 import type { Log } from '../runner/port.js';
-import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import { preflightRequests, type PreflightApi } from './checks.js';
 
 /** Preflight as a whole never takes longer than this: a hung endpoint cannot hang the run. */
@@ -27,12 +27,8 @@ export interface PreflightInput {
   region: string;
   log: Log;
   signal?: AbortSignal;
-  credentials?: RenewableCredentials;
-  env?: NodeJS.ProcessEnv;
-  /** The calls to make; the AWS SDK's by default. */
-  api?: PreflightApi;
-  /** SageMaker for DescribeAlgorithm with the real api; the SDK's client by default. */
-  sagemaker?: SageMakerApi;
+  /** The calls to make (the client factory's); destroyed when preflight ends. */
+  api: PreflightApi;
   timeoutMs?: number;
 }
 
@@ -46,17 +42,7 @@ export interface PreflightOutcome {
 export async function preflight(input: PreflightInput): Promise<PreflightOutcome> {
   const { log } = input;
   const started = Date.now();
-  const api =
-    input.api ??
-    (await (
-      await import('./aws.js')
-    ).createPreflightApi({
-      region: input.region,
-      credentials: input.credentials,
-      env: input.env,
-      sagemaker: input.sagemaker,
-      log,
-    }));
+  const { api } = input;
   const timeout = AbortSignal.timeout(input.timeoutMs ?? PREFLIGHT_TIMEOUT_MS);
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
@@ -87,7 +73,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightOutcome
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     log.info(
-      `Preflight: ${report.calls} read-only ${report.calls === 1 ? 'check' : 'checks'} in ${seconds} s; ${errors === 0 ? 'nothing is missing' : `${errors} ${errors === 1 ? 'error' : 'errors'}`}.`,
+      `Preflight: ${plural(report.calls, 'read-only check')} in ${seconds} s; ${errors === 0 ? 'nothing is missing' : `${plural(errors, 'error')}`}.`,
     );
     return { manifests, errors };
   } finally {

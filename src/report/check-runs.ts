@@ -7,24 +7,15 @@
  * GitHub API errors are warnings: they never change the run's result.
  */
 import { CHECK_RUN_OUTPUT_CHARACTERS, cutTo } from '../limits.js';
+import { REASONS } from '../reasons.js';
 import { packageLabel, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
 import type { Log } from '../runner/port.js';
 import { stateLine } from './check-run-state.js';
 import type { CheckRunClient, CheckRunFields, Repository } from './github-checks.js';
+import { githubError } from './github-api.js';
+import type { ReportTarget } from './reporter.js';
 import { renderCheckRunOutput } from './render.js';
-
-/** Where the reporter writes a package's check run. */
-export interface CheckRunSink {
-  /**
-   * Writes a package's check run, unless its content is what was written last. `final`:
-   * the run is about to end, so a package still validating is no longer waited for.
-   */
-  publish(result: PackageResult, final: boolean): Promise<void>;
-}
-
-/** The sink of runs without check runs: 'check-run: false', dry runs, no token. */
-export const noCheckRuns: CheckRunSink = { publish: async () => undefined };
 
 export const CHECK_RUN_PREFIX = 'SageMaker validation: ';
 
@@ -75,12 +66,8 @@ const LATER =
 
 /** Why a package still validating is not waited for, in the check run's summary. */
 function pendingNote(result: PackageResult, final: boolean, waits: boolean): string {
-  switch (result.failureReason) {
-    case 'cancelled':
-      return `The run was cancelled. ${LATER}`;
-    case 'timed-out':
-      return `This run stopped waiting. ${LATER}`;
-  }
+  const why = result.failureReason && REASONS[result.failureReason].pending;
+  if (why) return `${why} ${LATER}`;
   if (!waits) return `This run does not wait for validation (\`wait: false\`). ${LATER}`;
   if (final) return `This run stopped waiting. ${LATER}`;
   return 'This run waits for the validation and concludes this check run when it ends.';
@@ -122,51 +109,56 @@ export function checkRunOf(
   };
 }
 
-function statusOf(error: unknown): number | undefined {
-  return (error as { status?: number }).status;
-}
-
-function describe(error: unknown): string {
-  const e = error as { status?: number; message?: string };
-  return e.status ? `HTTP ${e.status}: ${e.message}` : String(e?.message ?? error);
-}
-
-/** The check runs of one commit, one per package (by manifest). */
-export class CommitCheckRuns implements CheckRunSink {
+/** The check runs of a repository, one per package and commit (and label). */
+export class CheckRuns {
   private readonly written = new Map<string, { id: number; content: string }>();
   private disabled = false;
 
   constructor(
     private readonly client: CheckRunClient,
     private readonly repo: Repository,
-    private readonly headSha: string,
-    private readonly options: CheckRunOptions,
     private readonly log: Log,
   ) {}
 
-  async publish(result: PackageResult, final: boolean): Promise<void> {
-    if (this.disabled) return;
-    const fields = checkRunOf(result, final, this.options);
+  /**
+   * Writes a package's check run on `to.headSha`, unless its content is what was written
+   * last. `final`: the run is about to end, so a package still validating is no longer
+   * waited for. A target's `checkRunId` is updated rather than a new check run created.
+   */
+  async write(result: PackageResult, final: boolean, to: ReportTarget): Promise<void> {
+    if (this.disabled || !to.headSha) return;
+    const fields = checkRunOf(result, final, {
+      label: to.label,
+      runUrl: to.runUrl,
+      commit: to.headSha,
+      waits: to.waits,
+      reportCommit: to.commit,
+      pullRequest: to.syncedPullRequest,
+    });
     if (!fields) return;
     const content = JSON.stringify(fields);
-    const previous = this.written.get(result.manifest);
+    const key = JSON.stringify([to.headSha, to.label ?? '', result.manifest]);
+    const previous = this.written.get(key);
     if (previous?.content === content) return;
+    const id = previous?.id ?? to.checkRunId;
     try {
-      const run = previous
-        ? await this.client.updateCheckRun(this.repo, previous.id, fields)
-        : await this.client.createCheckRun(this.repo, this.headSha, fields);
-      this.written.set(result.manifest, { id: run.id, content });
+      const run =
+        id !== undefined
+          ? await this.client.updateCheckRun(this.repo, id, fields)
+          : await this.client.createCheckRun(this.repo, to.headSha, fields);
+      this.written.set(key, { id: run.id, content });
+      if (to.checkRunId !== undefined && fields.conclusion) {
+        this.log.info(`Concluded ${fields.name} on ${to.headSha}: ${fields.conclusion}.`);
+      }
     } catch (e) {
-      const status = statusOf(e);
-      // A rate limit also answers 403: that one passes, so the next change tries again.
-      const limited = /rate limit/i.test(describe(e));
-      if (!limited && (status === 401 || status === 403 || status === 404)) {
+      const error = githubError(e);
+      if (!error.rateLimited && [401, 403, 404].includes(error.status ?? 0)) {
         this.disabled = true;
         this.log.warning(
-          `Could not write check runs (${describe(e)}): the token needs the 'checks: write' permission (a pull request from a fork gets a read-only token). No check runs for this run; the job summary has the results, and the step's result is unchanged.`,
+          `Could not write check runs (${error.message}): the token needs the 'checks: write' permission (a pull request from a fork gets a read-only token). No check runs for this run; the job summary has the results, and the step's result is unchanged.`,
         );
       } else {
-        this.log.warning(`Could not write the check run ${fields.name}: ${describe(e)}`);
+        this.log.warning(`Could not write the check run ${fields.name}: ${error.message}`);
       }
     }
   }

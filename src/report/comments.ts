@@ -7,34 +7,14 @@
  */
 import type { Log } from '../runner/port.js';
 import { isCombinedMarked, markedManifest } from './comment-marker.js';
-import {
-  GitHubApiError,
-  GitHubTimeoutError,
-  seconds,
-  type CommentClient,
-  type IssueComment,
-  type PullRequest,
-} from './github-comments.js';
-
-/** Where the reporter writes a manifest's comment. */
-export interface CommentSink {
-  /** Writes a manifest's comment, unless its body is what was written last. */
-  publish(manifest: string, body: string): Promise<void>;
-  /** The URL of a manifest's comment, once one was written. */
-  url(manifest: string): string | undefined;
-}
+import { GitHubApiError, githubError, GitHubTimeoutError, seconds } from './github-api.js';
+import type { CommentClient, IssueComment, PullRequest } from './github-comments.js';
 
 /**
- * The key `comment: combined` publishes its one comment under, in place of a manifest's
+ * The key `comment: combined` writes its one comment under, in place of a manifest's
  * path: no manifest's path is empty.
  */
 export const COMBINED_COMMENT = '';
-
-/** The sink of runs without comments: not a pull request, or 'comment: off'. */
-export const noComments: CommentSink = {
-  publish: async () => undefined,
-  url: () => undefined,
-};
 
 /** The most time a run's comments may spend on GitHub calls, in all. */
 export const COMMENT_BUDGET_MS = 60_000;
@@ -51,23 +31,15 @@ const SUMMARY = 'The job summary has the results.';
 /** The budget ran out while a write was under way. */
 class BudgetSpent extends Error {}
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function describe(error: unknown): string {
-  const e = error as { status?: number; message?: string };
-  const message = String(e?.message ?? error).slice(0, 300);
-  return e.status ? `HTTP ${e.status}: ${message}` : message;
-}
+const statusOf = (error: unknown) => githubError(error).status;
+const describe = (error: unknown) => githubError(error).message;
 
 /** 2025-01-15 13:00:00 UTC */
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-export class PullRequestComments implements CommentSink {
+export class PullRequestComments {
   private readonly written = new Map<string, { id: number; body: string; url: string }>();
   private existing?: Promise<Map<string, IssueComment>>;
   /** Comments stopped for the rest of the run. */
@@ -94,7 +66,7 @@ export class PullRequestComments implements CommentSink {
     this.now = options.now ?? Date.now;
   }
 
-  async publish(manifest: string, body: string): Promise<void> {
+  async write(manifest: string, body: string): Promise<void> {
     if (this.stopped || this.written.get(manifest)?.body === body) return;
     if (this.now() < this.waitUntil) return;
     const controller = new AbortController();
@@ -105,7 +77,7 @@ export class PullRequestComments implements CommentSink {
     const started = performance.now();
     try {
       const comment = await Promise.race([
-        this.write(manifest, body, controller.signal),
+        this.send(manifest, body, controller.signal),
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
             once: true,
@@ -183,7 +155,7 @@ export class PullRequestComments implements CommentSink {
   }
 
   /** Edits the manifest's comment when there is one, else writes a new one. */
-  private async write(manifest: string, body: string, signal: AbortSignal): Promise<IssueComment> {
+  private async send(manifest: string, body: string, signal: AbortSignal): Promise<IssueComment> {
     const id = this.written.get(manifest)?.id ?? (await this.previous(manifest, signal))?.id;
     if (id === undefined) return this.client.createComment(this.pr, body, signal);
     try {

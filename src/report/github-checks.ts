@@ -1,5 +1,5 @@
-/** The GitHub operations that check runs need, over @actions/github's Octokit. */
-import { getOctokit } from '@actions/github';
+/** The GitHub operations that check runs need, over @actions/github's Octokit (github-api.ts). */
+import { gitHubApi, type GitHubApiOptions } from './github-api.js';
 
 export interface Repository {
   owner: string;
@@ -31,47 +31,14 @@ export interface CheckRunClient {
   updateCheckRun(repo: Repository, id: number, fields: CheckRunFields): Promise<CheckRun>;
 }
 
-/** Each GitHub call gives up after this long: a reporting call never holds the run up. */
-export const GITHUB_CALL_TIMEOUT_MS = 15_000;
-
-/** A GitHub call that did not answer in time. */
-export class GitHubTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`GitHub did not answer within ${Math.round(ms / 1000)} s`);
-    this.name = 'GitHubTimeoutError';
-  }
-}
-
-/** Runs one call with its own deadline; its end is a GitHubTimeoutError. */
-export async function withTimeout<T>(
-  ms: number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const signal = AbortSignal.timeout(ms);
-  try {
-    return await call(signal);
-  } catch (e) {
-    if (signal.aborted) throw new GitHubTimeoutError(ms);
-    throw e;
-  }
-}
-
-export interface CheckRunClientOptions {
-  /** Per call; {@link GITHUB_CALL_TIMEOUT_MS} by default. */
-  timeoutMs?: number;
-  /** The API's URL; GITHUB_API_URL, then https://api.github.com, by default. */
-  baseUrl?: string;
-}
-
 export function createCheckRunClient(
   token: string,
-  options: CheckRunClientOptions = {},
+  options: GitHubApiOptions = {},
 ): CheckRunClient {
-  const octokit = getOctokit(token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
-  const ms = options.timeoutMs ?? GITHUB_CALL_TIMEOUT_MS;
+  const { octokit, timed } = gitHubApi(token, options);
   return {
     createCheckRun: (repo, headSha, fields) =>
-      withTimeout(ms, async (signal) => {
+      timed(`creating the check run ${fields.name}`, undefined, async (signal) => {
         const { data } = await octokit.rest.checks.create({
           ...repo,
           head_sha: headSha,
@@ -81,7 +48,7 @@ export function createCheckRunClient(
         return { id: data.id, html_url: data.html_url };
       }),
     updateCheckRun: (repo, id, fields) =>
-      withTimeout(ms, async (signal) => {
+      timed(`updating the check run ${fields.name}`, undefined, async (signal) => {
         const { data } = await octokit.rest.checks.update({
           ...repo,
           check_run_id: id,
@@ -92,3 +59,4 @@ export function createCheckRunClient(
       }),
   };
 }
+

@@ -15,7 +15,9 @@ import {
   type Measure,
 } from '../limits.js';
 import { countProblems, formatCounts } from '../manifest/problems.js';
-import type { PackageResult, PackageStatus } from '../results.js';
+import { REASONS } from '../reasons.js';
+import { displayName, type PackageResult, type PackageStatus } from '../results.js';
+import { plural } from '../text.js';
 import { combinedMarker, commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
@@ -29,9 +31,7 @@ const ICONS: Record<PackageStatus, string> = {
 };
 
 function icon(result: PackageResult): string {
-  if (result.failureReason === 'cancelled') return '⏹';
-  if (result.failureReason === 'timed-out') return '⏱';
-  return ICONS[result.status];
+  return (result.failureReason && REASONS[result.failureReason].icon) || ICONS[result.status];
 }
 
 export interface RenderOptions {
@@ -68,23 +68,12 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
     : result.reused
       ? 'reused the package of an earlier run'
       : 'new package';
-  switch (result.failureReason) {
-    case 'not-found':
-      return `no package of this manifest: ${cut(result.error ?? 'not found', limit, runUrl)}`;
-    case 'not-approved':
-      return `not approved: ${cut(result.error ?? 'the version is not Approved', limit, runUrl)}`;
-    case 'invalid-manifest':
-      return `invalid manifest: ${errors} ${errors === 1 ? 'error' : 'errors'}, nothing was sent to AWS`;
-    case 'create-failed':
-      return `not created: ${cut(result.error ?? 'unknown error', limit, runUrl)}`;
-    case 'cancelled':
-      return 'the run was cancelled; SageMaker keeps validating the package';
-    case 'timed-out':
-      return `stopped waiting: ${cut(result.error ?? 'the package is still validating', limit, runUrl)}`;
-    case 'validation-failed':
-      return `validation failed (${origin})`;
-    case 'image-scan-failed':
-      return `image scan failed (${origin})`;
+  const reason = result.failureReason;
+  if (reason === 'invalid-manifest') {
+    return `invalid manifest: ${plural(errors, 'error')}, nothing was sent to AWS`;
+  }
+  if (reason) {
+    return REASONS[reason].headline((fallback) => cut(result.error ?? fallback, limit, runUrl), origin);
   }
   switch (result.status) {
     case 'DryRun':
@@ -190,7 +179,7 @@ function problems(
   const count = omitted.errors + omitted.warnings;
   if (count > 0) {
     lines.push(
-      `- … and ${count} more ${count === 1 ? 'problem' : 'problems'} (${formatCounts(omitted)}), not listed`,
+      `- … and ${plural(count, 'more problem')} (${formatCounts(omitted)}), not listed`,
     );
   }
   return lines.join('\n');
@@ -199,7 +188,7 @@ function problems(
 /** One package's section, without a heading level of its own choosing. */
 function renderPackage(result: PackageResult, options: RenderOptions = {}): string {
   const limit = options.reasonLimit ?? Number.POSITIVE_INFINITY;
-  const title = result.name ?? result.group ?? result.manifest;
+  const title = displayName(result);
   const label = options.label ? ` (${text(options.label)})` : '';
   const parts = [
     `### ${icon(result)} ${text(title)}${label}`,
@@ -325,7 +314,7 @@ function packageTable(results: readonly PackageResult[], runUrl?: string): strin
   return table(
     ['Package', 'Status', 'Version', 'Failure reason'],
     results.map((r) => [
-      code(r.name ?? r.group ?? r.manifest),
+      code(displayName(r)),
       statusCell(r),
       r.version != null ? String(r.version) : r.name ? 'unversioned' : '',
       reasonCell(r, runUrl),
@@ -380,23 +369,7 @@ export interface CheckRunOutput {
 
 /** The check run's title: a few plain words, no markdown. */
 function checkRunTitle(result: PackageResult): string {
-  switch (result.failureReason) {
-    case 'invalid-manifest':
-      return 'Invalid manifest';
-    case 'create-failed':
-      return 'Not created';
-    case 'not-found':
-      return 'No package of this manifest';
-    case 'not-approved':
-      return 'Not approved';
-    case 'validation-failed':
-      return 'Validation failed';
-    case 'image-scan-failed':
-      return 'Image scan failed';
-    case 'cancelled':
-    case 'timed-out':
-      return 'Still validating';
-  }
+  if (result.failureReason) return REASONS[result.failureReason].title;
   if (result.status === 'Completed') return result.verified ? 'Verified' : 'Validation completed';
   if (result.status === 'Failed') return 'Failed';
   return 'Validating';

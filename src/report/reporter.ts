@@ -1,35 +1,49 @@
 /**
- * Reporting, the last stage of a run: the pull-request comments and the check runs while
+ * The one report path of every mode: the pull-request comments and the check runs while
  * the run goes on (on status changes, never per poll) and at its end, and the job summary.
+ * Each package's reports go to its target: this run's commit and pull request, or, for a
+ * `sync`, the check run and pull request of the run that created the package.
  */
-import type { Settings } from '../inputs.js';
+import type { CommentMode, Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
 import { filesUrl, repositoryOf, runUrl, type RunContext } from '../run-context.js';
 import { OUTPUT_BYTES, sizeOf } from '../limits.js';
 import type { Runner } from '../runner/port.js';
-import {
-  CommitCheckRuns,
-  headShaOf,
-  noCheckRuns,
-  reportCommitOf,
-  type CheckRunSink,
-} from './check-runs.js';
-import {
-  COMBINED_COMMENT,
-  noComments,
-  PullRequestComments,
-  type CommentOptions,
-  type CommentSink,
-} from './comments.js';
+import { CheckRuns, headShaOf, reportCommitOf } from './check-runs.js';
+import { COMBINED_COMMENT, PullRequestComments, type CommentOptions } from './comments.js';
 import { createCheckRunClient, type CheckRunClient } from './github-checks.js';
-import { createCommentClient, type CommentClient } from './github-comments.js';
+import { createCommentClient, type CommentClient, type PullRequest } from './github-comments.js';
 import { pullRequestOf } from './pull-request.js';
 import { renderCombinedComment, renderComment, renderSummary } from './render.js';
+
+/** Where one package's check run and pull-request comment go. */
+export interface ReportTarget {
+  /** The commit the package's check run is on; none: no check run. */
+  headSha?: string;
+  /** A check run that an earlier run left in progress, which this run concludes (sync). */
+  checkRunId?: number;
+  /** The pull request commented on; none: no comment. */
+  pullRequest?: PullRequest;
+  comment: Exclude<CommentMode, 'off'>;
+  label?: string;
+  /** The run that created the package: the reports' run link and details_url. */
+  runUrl?: string;
+  /** The commit the comment names. */
+  commit?: string;
+  /** Whether the run waits for validation (the check run's note). */
+  waits: boolean;
+  /** The pull request a later `sync` updates the comment of (the check run carries it). */
+  syncedPullRequest?: number;
+  /** Only a package whose validation ended is reported: a sync leaves the others as they are. */
+  endedOnly?: boolean;
+}
 
 export interface ReporterOptions {
   run: RunContext;
   /** The settings, when the inputs could be read: comments and check runs need them. */
-  settings?: Pick<Settings, 'comment' | 'githubToken' | 'checkRun' | 'dryRun' | 'label' | 'wait'>;
+  settings?: Pick<Settings, 'comment' | 'githubToken' | 'checkRun' | 'label' | 'wait'>;
+  /** Whether this run writes check runs and comments of its own (not dry runs and syncs). */
+  own?: { checkRuns: boolean; comments: boolean };
   runner: Runner;
   /** The GitHub client for a token; Octokit by default. */
   github?: (token: string) => CommentClient;
@@ -39,85 +53,61 @@ export interface ReporterOptions {
   checks?: (token: string) => CheckRunClient;
 }
 
-/** Where the comments go: a pull request of this run, unless they are off. */
-function commentSink(options: ReporterOptions): CommentSink {
-  const { settings, runner } = options;
-  const pr = pullRequestOf(options.run);
-  if (!settings || settings.comment === 'off' || !pr) return noComments;
-  if (!settings.githubToken) {
-    runner.warning("No 'github-token': the results are in the job summary only.");
-    return noComments;
-  }
-  const client = (options.github ?? createCommentClient)(settings.githubToken);
-  return new PullRequestComments(
-    client,
-    pr,
-    settings.comment,
-    runner,
-    options.comments,
-    settings.label,
-  );
-}
-
-/** Where the check runs go: the run's commit, unless they are off or it is a dry run. */
-function checkRunSink(options: ReporterOptions): CheckRunSink {
+/** This run's target: its commit and pull request, as the settings allow. */
+function ownTarget(options: ReporterOptions): ReportTarget | undefined {
   const { settings, runner, run } = options;
-  if (!settings || !settings.checkRun || settings.dryRun) return noCheckRuns;
-  if (!settings.githubToken) {
-    runner.debug("No 'github-token': no check runs.");
-    return noCheckRuns;
-  }
-  const repository = repositoryOf(run);
-  const headSha = headShaOf(run);
-  if (!repository || !headSha) {
+  if (!settings) return undefined;
+  const own = options.own ?? { checkRuns: true, comments: true };
+  const pr = own.comments && settings.comment !== 'off' ? pullRequestOf(run) : undefined;
+  const checks = own.checkRuns && settings.checkRun;
+  const headSha = checks && repositoryOf(run) ? headShaOf(run) : undefined;
+  if (checks && !headSha) {
     runner.info(
       `No check runs: the ${run.eventName || 'run'} event does not name the commit to check.`,
     );
-    return noCheckRuns;
   }
-  const client = (options.checks ?? createCheckRunClient)(settings.githubToken);
-  return new CommitCheckRuns(
-    client,
-    repository,
+  if (!settings.githubToken) {
+    if (pr) runner.warning("No 'github-token': the results are in the job summary only.");
+    if (headSha) runner.debug("No 'github-token': no check runs.");
+    return undefined;
+  }
+  if (!pr && !headSha) return undefined;
+  const comment = settings.comment === 'off' ? 'update' : settings.comment;
+  return {
     headSha,
-    {
-      label: settings.label,
-      runUrl: runUrl(run),
-      commit: headSha,
-      waits: settings.wait,
-      reportCommit: reportCommitOf(run),
-      // A later sync updates per-manifest comments only; it leaves a combined one as it is.
-      pullRequest:
-        settings.comment === 'off' || settings.comment === 'combined'
-          ? undefined
-          : pullRequestOf(run)?.number,
-    },
-    runner,
-  );
+    pullRequest: pr,
+    comment,
+    label: settings.label,
+    runUrl: runUrl(run),
+    commit: reportCommitOf(run),
+    waits: settings.wait,
+    // A later sync updates per-manifest comments only; it leaves a combined one as it is.
+    syncedPullRequest: comment === 'combined' ? undefined : pr?.number,
+  };
 }
 
 export class Reporter {
-  private readonly comments: CommentSink;
-  private readonly checkRuns: CheckRunSink;
+  private readonly own?: ReportTarget;
+  private checkRuns?: CheckRuns;
+  private readonly comments = new Map<string, PullRequestComments>();
   private readonly commit?: string;
   private readonly runUrl?: string;
-  private readonly label?: string;
-  private readonly sourceUrl?: string;
-  private readonly combined: boolean;
 
   constructor(private readonly options: ReporterOptions) {
-    this.comments = commentSink(options);
-    this.checkRuns = checkRunSink(options);
+    this.own = ownTarget(options);
     this.commit = reportCommitOf(options.run);
     this.runUrl = runUrl(options.run);
-    this.label = options.settings?.label;
-    this.sourceUrl = filesUrl(options.run, this.commit);
-    this.combined = options.settings?.comment === 'combined';
   }
 
-  /** Brings each package's comment and check run up to date; unchanged ones are not written again. */
-  async progress(results: readonly PackageResult[]): Promise<void> {
-    await this.publish(results, false);
+  /**
+   * Brings each package's comment and check run up to date; unchanged ones are not written
+   * again. `targets`: where each result's reports go, this run's by default.
+   */
+  async progress(
+    results: readonly PackageResult[],
+    targets?: readonly (ReportTarget | undefined)[],
+  ): Promise<void> {
+    await this.write(results, false, targets);
   }
 
   /**
@@ -126,7 +116,8 @@ export class Reporter {
    * the URL of the first (or the combined) comment.
    */
   async finish(outcome: Outcome): Promise<{ summary: string; report: string; commentUrl: string }> {
-    await this.publish(outcome.results, true);
+    await this.write(outcome.results, true, outcome.targets);
+    const { runner } = this.options;
     const input = {
       results: outcome.results,
       requests: outcome.plan,
@@ -134,43 +125,86 @@ export class Reporter {
       runUrl: this.runUrl,
       runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
       note: outcome.syncNote,
-      sourceUrl: this.sourceUrl,
+      sourceUrl: filesUrl(this.options.run, this.commit),
     };
     const summary = renderSummary(input);
     const fits = sizeOf(summary, 'bytes') <= OUTPUT_BYTES;
     const report = fits ? summary : renderSummary(input, OUTPUT_BYTES);
     if (!fits) {
-      this.options.runner.warning(
+      runner.warning(
         `The job summary is ${sizeOf(summary, 'bytes')} bytes, over GitHub's limit of 1 MB for an output: the 'report' output is a shorter rendering of it, with a note where it was cut.`,
       );
     }
     try {
-      await this.options.runner.appendSummary(summary);
+      await runner.appendSummary(summary);
     } catch (e) {
-      this.options.runner.warning(`Could not write the job summary: ${(e as Error).message}`);
+      runner.warning(`Could not write the job summary: ${(e as Error).message}`);
     }
+    const own = this.own;
     const first = outcome.results[0];
-    const commentUrl = this.combined
-      ? this.comments.url(COMBINED_COMMENT)
-      : first && this.comments.url(first.manifest);
+    const key = own?.comment === 'combined' ? COMBINED_COMMENT : first?.manifest;
+    const commentUrl = own && key !== undefined ? this.commentsOn(own)?.url(key) : undefined;
     return { summary, report, commentUrl: commentUrl ?? '' };
   }
 
-  private async publish(results: readonly PackageResult[], final: boolean): Promise<void> {
-    const options = {
-      commit: this.commit,
-      runUrl: this.runUrl,
-      label: this.label,
-      sourceUrl: this.sourceUrl,
-    };
-    for (const result of results) {
-      if (!this.combined) {
-        await this.comments.publish(result.manifest, renderComment(result, options));
+  private async write(
+    results: readonly PackageResult[],
+    final: boolean,
+    targets?: readonly (ReportTarget | undefined)[],
+  ): Promise<void> {
+    const combined: PackageResult[] = [];
+    for (const [i, result] of results.entries()) {
+      const to = targets ? targets[i] : this.own;
+      if (!to || (to.endedOnly && result.status === 'InProgress')) continue;
+      const comments = this.commentsOn(to);
+      if (comments && to.comment === 'combined') combined.push(result);
+      else if (comments) {
+        await comments.write(result.manifest, renderComment(result, this.renderOptions(to)));
       }
-      await this.checkRuns.publish(result, final);
+      if (to.headSha) await this.checkRunsOf()?.write(result, final, to);
     }
-    if (this.combined && results.length > 0) {
-      await this.comments.publish(COMBINED_COMMENT, renderCombinedComment(results, options));
+    const own = this.own;
+    const comments = own && this.commentsOn(own);
+    if (own && comments && combined.length > 0) {
+      await comments.write(COMBINED_COMMENT, renderCombinedComment(combined, this.renderOptions(own)));
     }
+  }
+
+  private renderOptions(to: ReportTarget) {
+    const { commit, runUrl, label } = to;
+    return { commit, runUrl, label, sourceUrl: filesUrl(this.options.run, commit) };
+  }
+
+  /** The comments of a target's pull request, one writer per pull request, mode and label. */
+  private commentsOn(to: ReportTarget): PullRequestComments | undefined {
+    const token = this.options.settings?.githubToken;
+    if (!to.pullRequest || !token) return undefined;
+    const key = JSON.stringify([to.pullRequest.number, to.comment, to.label ?? '']);
+    let comments = this.comments.get(key);
+    if (!comments) {
+      const client = (this.options.github ?? createCommentClient)(token);
+      comments = new PullRequestComments(
+        client,
+        to.pullRequest,
+        to.comment,
+        this.options.runner,
+        this.options.comments,
+        to.label,
+      );
+      this.comments.set(key, comments);
+    }
+    return comments;
+  }
+
+  private checkRunsOf(): CheckRuns | undefined {
+    const token = this.options.settings?.githubToken;
+    const repository = repositoryOf(this.options.run);
+    if (!token || !repository) return undefined;
+    this.checkRuns ??= new CheckRuns(
+      (this.options.checks ?? createCheckRunClient)(token),
+      repository,
+      this.options.runner,
+    );
+    return this.checkRuns;
   }
 }

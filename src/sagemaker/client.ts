@@ -1,6 +1,5 @@
 /**
- * The SageMaker client: the AWS SDK with its standard credential chain, retry strategy
- * and endpoint configuration (AWS_ENDPOINT_URL_SAGEMAKER is honoured by the SDK).
+ * The SageMaker client: the AWS SDK configured by the client factory (src/aws/clients.ts).
  * With renewable credentials (role-to-assume), a call that AWS refuses for its
  * credentials is sent once more with new ones.
  * Loaded only when the action talks to AWS; a dry run never imports it.
@@ -21,6 +20,7 @@ import {
   type ModelPackageSummary,
   type Tag,
 } from '@aws-sdk/client-sagemaker';
+import { sdkConfig } from '../aws/clients.js';
 import type { RenewableCredentials, SageMakerApi } from './api.js';
 import { CredentialsError, describeError, errorKind, RenewalError } from './errors.js';
 import type { Log } from '../runner/port.js';
@@ -39,16 +39,11 @@ export interface ClientOptions {
   credentials?: RenewableCredentials;
   /** Where a renewal after a refused request is said. */
   log?: Log;
-  userAgent?: string;
 }
 
 export function createSageMakerApi(region: string, options: ClientOptions = {}): SageMakerApi {
   const { credentials, log } = options;
-  const client = new SageMakerClient({
-    region,
-    customUserAgent: options.userAgent ?? 'sagemaker-model-package-action',
-    ...(credentials ? { credentials } : {}),
-  });
+  const client = new SageMakerClient(sdkConfig('sagemaker', region, credentials));
   /** The call; once more with new credentials when AWS refused the renewable ones. */
   const send = async <T>(call: () => Promise<T>): Promise<T> => {
     const sentAt = Date.now();

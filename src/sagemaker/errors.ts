@@ -48,6 +48,34 @@ export function errorKind(error: unknown): ErrorKind {
   return 'other';
 }
 
+/** Whether an error is an AWS service's answer (the SDK's errors carry its metadata). */
+export function isServiceError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && '$metadata' in error;
+}
+
+/**
+ * Whether AWS refused a call for want of a permission. Names differ by service: S3 and
+ * ECR say AccessDenied, most JSON services AccessDeniedException, EC2-style ones
+ * UnauthorizedOperation; S3 answers a HEAD with a bare 403.
+ */
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'Forbidden',
+  'UnauthorizedOperation',
+  'AllAccessDisabled',
+]);
+
+export function isAccessDenied(error: unknown): boolean {
+  const e = (error ?? {}) as ErrorLike & { Code?: string };
+  return (
+    DENIED.has(e.name ?? '') ||
+    DENIED.has(e.Code ?? '') ||
+    e.$metadata?.httpStatusCode === 403 ||
+    /not authorized to perform/i.test(e.message ?? '')
+  );
+}
+
 export function describeError(error: unknown): string {
   const e = (error ?? {}) as ErrorLike;
   const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';

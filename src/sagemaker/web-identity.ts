@@ -3,15 +3,10 @@
  * AssumeRoleWithWebIdentity with a new OIDC token of the job every time (GitHub's tokens
  * live minutes), renewed well before they expire, and again at once when AWS refuses them.
  *
- * The STS client is @aws-sdk/client-sts, on the target region's regional endpoint;
- * the SDK honours AWS_ENDPOINT_URL_STS. AssumeRoleWithWebIdentity is not signed, so no
- * other credentials are needed. This module is imported only when role-to-assume is set.
+ * STS comes from the client factory (src/aws/clients.ts): AssumeRoleWithWebIdentity is not
+ * signed, so no other credentials are needed.
  */
-import {
-  AssumeRoleWithWebIdentityCommand,
-  STSClient,
-  type STSClientConfig,
-} from '@aws-sdk/client-sts';
+import type { StsApi } from '../aws/sts.js';
 import type { Log } from '../runner/port.js';
 import type { Credentials, RenewableCredentials } from './api.js';
 import { describeError, errorKind, RenewalError } from './errors.js';
@@ -21,16 +16,14 @@ export interface WebIdentityOptions {
   sessionName: string;
   durationSeconds: number;
   audience: string;
-  /** The target region: STS is called on its regional endpoint. */
-  region: string;
+  /** STS, on the target region's regional endpoint. */
+  sts: StsApi;
   /** A new OIDC token of the job for `audience` (the runner masks it). */
   idToken: (audience: string) => Promise<string>;
   /** Hides a value wherever the runner would print it. */
   mask: (value: string) => void;
   log: Log;
   now?: () => number;
-  /** More configuration of the STS client (tests pass a request handler). */
-  clientConfig?: Omit<STSClientConfig, 'region'>;
 }
 
 /** When credentials of a lifetime should be renewed: how long before they expire. */
@@ -54,11 +47,7 @@ const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 export function webIdentityCredentials(options: WebIdentityOptions): RenewableCredentials {
   const now = options.now ?? Date.now;
-  const sts = new STSClient({
-    ...options.clientConfig,
-    region: options.region,
-    useGlobalEndpoint: false,
-  });
+  const { sts } = options;
   let held: Held | undefined;
   let pending: Promise<Credentials> | undefined;
   let issued = 0;
@@ -77,14 +66,12 @@ export function webIdentityCredentials(options: WebIdentityOptions): RenewableCr
     const asked = now();
     let answer;
     try {
-      answer = await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn: options.roleArn,
-          RoleSessionName: options.sessionName,
-          WebIdentityToken: token,
-          DurationSeconds: options.durationSeconds,
-        }),
-      );
+      answer = await sts.assumeRoleWithWebIdentity({
+        RoleArn: options.roleArn,
+        RoleSessionName: options.sessionName,
+        WebIdentityToken: token,
+        DurationSeconds: options.durationSeconds,
+      });
     } catch (e) {
       const transient = errorKind(e) === 'transient';
       throw new RenewalError(

@@ -1,11 +1,6 @@
 /** The GitHub reads a `sync` run needs, over @actions/github's Octokit. */
-import { getOctokit } from '@actions/github';
-import {
-  GITHUB_CALL_TIMEOUT_MS,
-  withTimeout,
-  type CheckRunClientOptions,
-  type Repository,
-} from '../report/github-checks.js';
+import { gitHubApi, type GitHubApiOptions } from '../report/github-api.js';
+import type { Repository } from '../report/github-checks.js';
 
 /** A check run as listed: what `sync` needs to conclude it. */
 export interface ListedCheckRun {
@@ -27,12 +22,11 @@ export interface SyncClient {
   inProgressCheckRuns(repo: Repository, sha: string): Promise<ListedCheckRun[]>;
 }
 
-export function createSyncClient(token: string, options: CheckRunClientOptions = {}): SyncClient {
-  const octokit = getOctokit(token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
-  const ms = options.timeoutMs ?? GITHUB_CALL_TIMEOUT_MS;
+export function createSyncClient(token: string, options: GitHubApiOptions = {}): SyncClient {
+  const { octokit, timed } = gitHubApi(token, options);
   return {
     openPullRequests: (repo) =>
-      withTimeout(ms, async (signal) => {
+      timed('listing the open pull requests', undefined, async (signal) => {
         const { data } = await octokit.rest.pulls.list({
           ...repo,
           state: 'open',
@@ -44,12 +38,12 @@ export function createSyncClient(token: string, options: CheckRunClientOptions =
         return data.map((pr) => ({ number: pr.number, headSha: pr.head.sha }));
       }),
     defaultBranch: (repo) =>
-      withTimeout(ms, async (signal) => {
+      timed('reading the repository', undefined, async (signal) => {
         const { data } = await octokit.rest.repos.get({ ...repo, request: { signal } });
         return data.default_branch;
       }),
     recentCommits: (repo, branch, count) =>
-      withTimeout(ms, async (signal) => {
+      timed(`listing the commits of ${branch}`, undefined, async (signal) => {
         const { data } = await octokit.rest.repos.listCommits({
           ...repo,
           sha: branch,
@@ -59,7 +53,7 @@ export function createSyncClient(token: string, options: CheckRunClientOptions =
         return data.map((commit) => commit.sha);
       }),
     inProgressCheckRuns: (repo, sha) =>
-      withTimeout(ms, async (signal) => {
+      timed(`listing the check runs of ${sha}`, undefined, async (signal) => {
         const { data } = await octokit.rest.checks.listForRef({
           ...repo,
           ref: sha,

@@ -1,35 +1,33 @@
 /**
- * `mode: sync` (SPEC §3, §4): concludes what earlier runs left open. It finds this
- * action's check runs still in progress on the heads of open pull requests and on the
- * default branch's recent commits, describes their packages (by the check run's
- * external_id, one BatchDescribeModelPackage call per 100 versions), and for each package
- * whose validation ended concludes the check run and updates the pull request's comment
- * with the report a waiting run would have written, from the state the check run carries.
- * Packages still validating are left as they are: nothing is written for them.
+ * `mode: sync` (SPEC §3, §4): what earlier runs left open. It finds this action's check
+ * runs still in progress on the heads of open pull requests and on the default branch's
+ * recent commits, describes their packages (by the check run's external_id, one
+ * BatchDescribeModelPackage call per 100 versions), and gives each package's result with
+ * its report target: the check run to conclude and the pull request whose comment to
+ * update, from the state the check run carries. The reporter writes them, as it writes
+ * every run's reports; packages still validating are left as they are.
  *
  * The step fails only when GitHub cannot be read at all; validation results of other
  * commits gate through their check runs, and GitHub or AWS errors for one package are
  * warnings.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
-import { packageStatus, withDescription } from '../package/status.js';
-import { aggregateStatus, type Outcome, type PackageResult } from '../results.js';
+import type { AwsClients } from '../aws/clients.js';
+import { diagnoseFailures } from '../diagnosis/index.js';
+import { currentStatuses, hasEnded, withDescription } from '../package/status.js';
+import { readState, type CheckRunState } from '../report/check-run-state.js';
+import { CHECK_RUN_PREFIX } from '../report/check-runs.js';
+import { githubError } from '../report/github-api.js';
+import type { Repository } from '../report/github-checks.js';
+import type { ReportTarget } from '../report/reporter.js';
+import { aggregateStatus, displayName, type Outcome, type PackageResult } from '../results.js';
 import { repositoryOf, type RunContext } from '../run-context.js';
 import type { Log } from '../runner/port.js';
-import { readState, type CheckRunState } from '../report/check-run-state.js';
-import { checkRunOf, CHECK_RUN_PREFIX } from '../report/check-runs.js';
-import { PullRequestComments } from '../report/comments.js';
-import type { CheckRunClient, Repository } from '../report/github-checks.js';
-import type { CommentClient } from '../report/github-comments.js';
-import { renderComment } from '../report/render.js';
-import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
-import { diagnoseFailures, type DiagnosisContext } from '../diagnosis/index.js';
+import { plural } from '../text.js';
 import type { ListedCheckRun, SyncClient } from './github.js';
 
 /** How many of the default branch's newest commits a sync looks at. */
 export const RECENT_COMMITS = 20;
-/** BatchDescribeModelPackage's limit of ARNs per call. */
-export const BATCH_SIZE = 100;
 
 const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:model-package\/(.+)$/;
 
@@ -37,15 +35,8 @@ export interface SyncOptions {
   run: RunContext;
   log: Log;
   github: SyncClient;
-  checks: CheckRunClient;
-  /** Comments; undefined: none are updated. */
-  comments?: CommentClient;
-  /** SageMaker in a region. */
-  sagemaker: (region: string) => SageMakerApi;
-  /** role-to-assume's credentials, for reading the logs of failed validations. */
-  credentials?: RenewableCredentials;
-  /** CloudWatch Logs for those logs; the AWS SDK's client by default. */
-  logs?: DiagnosisContext['logs'];
+  /** SageMaker, and CloudWatch Logs for the diagnosis of failed validations. */
+  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
 }
 
 /** A check run of this action that is still in progress, and what it carries. */
@@ -65,14 +56,7 @@ function openRun(run: ListedCheckRun): Open | undefined {
   return { run, arn: run.external_id, region: match[1]!, state };
 }
 
-/** A version's ARN ends in /<group>/<version>; an unversioned package's in /<name>. */
-const isVersion = (arn: string) => /\/[^/]+\/\d+$/.test(arn);
-
-function describe(error: unknown): string {
-  const e = error as { status?: number; message?: string };
-  const message = String(e?.message ?? error);
-  return e.status ? `HTTP ${e.status}: ${message}` : message;
-}
+const describe = (error: unknown) => githubError(error).message;
 
 /** The commits to look at: open pull requests' heads, then the default branch's newest. */
 async function commitsToLook(
@@ -99,10 +83,10 @@ async function commitsToLook(
 }
 
 /**
- * The full descriptions of the packages whose validation ended, by ARN: versions' statuses
- * come from BatchDescribeModelPackage (100 per call), and only those that ended are
- * described in full (the report needs their validation statuses). A package that could
- * not be described is left out, so its check run stays as it is.
+ * The full descriptions of the packages whose validation ended, by ARN: the statuses of
+ * each region's packages in as few calls as possible, then a description of each that
+ * ended (the report needs its validation statuses). A package that could not be described
+ * is left out, so its check run stays as it is.
  */
 async function finished(
   options: SyncOptions,
@@ -111,47 +95,33 @@ async function finished(
   const found = new Map<string, DescribeModelPackageOutput>();
   let calls = 0;
   let failed = 0;
-  const byRegion = new Map<string, string[]>();
-  for (const { arn, region } of open) {
-    const arns = byRegion.get(region) ?? [];
-    if (!arns.includes(arn)) arns.push(arn);
-    byRegion.set(region, arns);
-  }
-  const ended = (status: string | undefined) => packageStatus(status) !== 'InProgress';
+  const byRegion = new Map<string, Set<string>>();
+  for (const { arn, region } of open) byRegion.set(region, (byRegion.get(region) ?? new Set()).add(arn));
   for (const [region, arns] of byRegion) {
-    const api = options.sagemaker(region);
+    const api = await options.aws.sagemaker(region);
     try {
-      const toDescribe = arns.filter((arn) => !isVersion(arn));
-      const versions = arns.filter(isVersion);
-      for (let i = 0; i < versions.length; i += BATCH_SIZE) {
-        const batch = versions.slice(i, i + BATCH_SIZE);
-        calls++;
-        try {
-          const answer = await api.batchDescribeModelPackage(batch);
-          for (const arn of batch) {
-            if (ended(answer.ModelPackageSummaries?.[arn]?.ModelPackageStatus))
-              toDescribe.push(arn);
-          }
-          for (const [arn, error] of Object.entries(
-            answer.BatchDescribeModelPackageErrorMap ?? {},
-          )) {
-            options.log.warning(
-              `Could not describe ${arn}: ${error.ErrorResponse ?? error.ErrorCode}`,
-            );
-          }
-        } catch (e) {
-          failed++;
-          options.log.warning(
-            `Could not describe ${batch.length} ${batch.length === 1 ? 'package' : 'packages'} in ${region}: ${describe(e)}`,
-          );
-        }
+      calls++;
+      let statuses;
+      try {
+        statuses = await currentStatuses(api, [...arns]);
+      } catch (e) {
+        failed++;
+        options.log.warning(
+          `Could not describe ${plural(arns.size, 'package')} in ${region}: ${describe(e)}`,
+        );
+        continue;
       }
-      for (const arn of toDescribe) {
+      for (const [arn, { status, description }] of statuses) {
+        if (!hasEnded(status)) continue;
+        if (description) {
+          found.set(arn, description);
+          continue;
+        }
         calls++;
         try {
-          const description = await api.describeModelPackage(arn);
-          if (!description) options.log.warning(`The package ${arn} no longer exists.`);
-          else if (ended(description.ModelPackageStatus)) found.set(arn, description);
+          const described = await api.describeModelPackage(arn);
+          if (!described) options.log.warning(`The package ${arn} no longer exists.`);
+          else if (hasEnded(described.ModelPackageStatus)) found.set(arn, described);
         } catch (e) {
           failed++;
           options.log.warning(`Could not describe ${arn}: ${describe(e)}`);
@@ -164,7 +134,7 @@ async function finished(
   return { found, calls, failed };
 }
 
-export async function syncReports(options: SyncOptions): Promise<Outcome> {
+export async function collectOpenPackages(options: SyncOptions): Promise<Outcome> {
   const { log } = options;
   const repo = repositoryOf(options.run);
   if (!repo) {
@@ -202,7 +172,7 @@ export async function syncReports(options: SyncOptions): Promise<Outcome> {
     };
   }
   log.info(
-    `Looked at ${shas.length} ${shas.length === 1 ? 'commit' : 'commits'}: ${open.length} ${open.length === 1 ? 'package' : 'packages'} still validating when last reported.`,
+    `Looked at ${plural(shas.length, 'commit')}: ${plural(open.length, 'package')} still validating when last reported.`,
   );
 
   const { found: described, calls, failed } = await finished(options, open);
@@ -210,64 +180,44 @@ export async function syncReports(options: SyncOptions): Promise<Outcome> {
     return {
       results: open.map(({ state }) => ({ ...state.result, status: 'InProgress', error: null })),
       failure: {
-        message: `sync could not describe any of ${open.length} ${open.length === 1 ? 'package' : 'packages'} (AWS credentials and region, and sagemaker:DescribeModelPackage?); nothing was concluded`,
+        message: `sync could not describe any of ${plural(open.length, 'package')} (AWS credentials and region, and sagemaker:DescribeModelPackage?); nothing was concluded`,
       },
     };
   }
-  const comments = new Map<number, PullRequestComments>();
   const results: PackageResult[] = [];
-  const concluded: PackageResult[] = [];
+  const targets: ReportTarget[] = [];
   for (const { run, arn, state } of open) {
     const before: PackageResult = { ...state.result, status: 'InProgress', error: null };
     const description = described.get(arn);
-    const result = description
-      ? await diagnosed(
-          withDescription(before, {
-            ...description,
-            ModelPackageArn: description.ModelPackageArn ?? arn,
-          }),
-          description,
-          options,
-        )
-      : before;
-    results.push(result);
-    if (result.status === 'InProgress') continue;
-    concluded.push(result);
-    const fields = checkRunOf(result, true, {
+    results.push(
+      description
+        ? await diagnosed(
+            withDescription(before, {
+              ...description,
+              ModelPackageArn: description.ModelPackageArn ?? arn,
+            }),
+            description,
+            options,
+          )
+        : before,
+    );
+    targets.push({
+      headSha: run.head_sha,
+      checkRunId: run.id,
+      pullRequest: state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
+      comment: 'update',
       label: state.label,
       runUrl: state.runUrl,
-      commit: run.head_sha,
+      commit: state.commit,
       waits: true,
-    })!;
-    try {
-      await options.checks.updateCheckRun(repo, run.id, fields);
-      log.info(`Concluded ${run.name} on ${run.head_sha}: ${fields.conclusion}.`);
-    } catch (e) {
-      log.warning(`Could not conclude the check run ${run.name}: ${describe(e)}`);
-      continue;
-    }
-    if (state.pullRequest === undefined || !options.comments) continue;
-    let sink = comments.get(state.pullRequest);
-    if (!sink) {
-      sink = new PullRequestComments(
-        options.comments,
-        { ...repo, number: state.pullRequest },
-        'update',
-        log,
-        undefined,
-        state.label,
-      );
-      comments.set(state.pullRequest, sink);
-    }
-    await sink.publish(
-      result.manifest,
-      renderComment(result, { commit: state.commit, runUrl: state.runUrl, label: state.label }),
-    );
+      endedOnly: true,
+    });
   }
+  const concluded = results.filter((r) => r.status !== 'InProgress');
   log.info(
-    `Concluded ${concluded.length}; ${results.length - concluded.length} still validating (${aggregateStatus(results)}).`,
+    `Concluding ${concluded.length}; ${results.length - concluded.length} still validating (${aggregateStatus(results)}).`,
   );
-  return { results, syncNote: syncNote(concluded, results) };
+  return { results, targets, syncNote: syncNote(concluded, results) };
 }
 
 /** The result with the diagnosis of its failed validation profiles, when any failed. */
@@ -277,13 +227,12 @@ async function diagnosed(
   options: SyncOptions,
 ): Promise<PackageResult> {
   if (!result.region || !result.validation.some((v) => v.status === 'Failed')) return result;
-  const api = options.sagemaker(result.region);
+  const api = await options.aws.sagemaker(result.region);
   try {
     const [one] = await diagnoseFailures([result], () => description.ValidationSpecification, {
       api,
       log: options.log,
-      credentials: options.credentials,
-      logs: options.logs,
+      logs: options.aws.logs,
     });
     return one ?? result;
   } finally {
@@ -293,11 +242,10 @@ async function diagnosed(
 
 /** The job summary's list of what was concluded and what is still validating. */
 function syncNote(concluded: readonly PackageResult[], results: readonly PackageResult[]): string {
-  const name = (r: PackageResult) =>
-    `\`${r.name ?? r.group ?? r.manifest}\`${r.version ? ` v${r.version}` : ''}`;
+  const name = (r: PackageResult) => `\`${displayName(r)}\`${r.version ? ` v${r.version}` : ''}`;
   const pending = results.filter((r) => r.status === 'InProgress');
   const lines = [
-    `**Sync**: ${results.length} ${results.length === 1 ? 'check run' : 'check runs'} in progress found; ${concluded.length} concluded, ${pending.length} still validating.`,
+    `**Sync**: ${plural(results.length, 'check run')} in progress found; ${concluded.length} concluded, ${pending.length} still validating.`,
   ];
   if (concluded.length)
     lines.push(`- Concluded: ${concluded.map((r) => `${name(r)} (${r.status})`).join(', ')}`);

@@ -1,13 +1,13 @@
-/** The publishing stage: new results at every step, the caller's never changed. */
+/** The AWS stage: new results at every step, the caller's never changed. */
 import { describe, expect, it } from '@jest/globals';
-import { publishPackages } from '../src/package/publish.js';
+import { followPackages } from '../src/package/follow.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
 import { silentLog } from '../src/runner/port.js';
 import { fakeSageMaker } from './harness/fake-sagemaker.js';
 import { check, VERSIONED } from './harness/manifests.js';
 import { runContext } from './harness/run-context.js';
 
-describe('publishPackages', () => {
+describe('followPackages', () => {
   it("reports progress with new results and leaves the caller's untouched", async () => {
     const sagemaker = fakeSageMaker();
     const request = check(VERSIONED).request!;
@@ -16,22 +16,17 @@ describe('publishPackages', () => {
     ];
     const frozen = JSON.stringify(start);
     const seen: (readonly PackageResult[])[] = [];
-    const outcome = await publishPackages({
+    const outcome = await followPackages({
+      steps: { title: 'Creating', obtain: 'create-or-reuse', waits: true, after: [] },
       manifests: [{ file: 'fraud.yml', request }],
       results: start,
-      settings: {
-        wait: true,
-        waitTimeoutMinutes: 10,
-        createGroup: true,
-        approveOnSuccess: false,
-        failOnValidationFailure: true,
-      },
+      settings: { waitTimeoutMinutes: 10, createGroup: true, failOnValidationFailure: true },
       region: 'us-east-1',
       run: runContext(),
       log: silentLog,
       group: (_name, fn) => fn(),
       signal: new AbortController().signal,
-      api: sagemaker.api,
+      aws: sagemaker.aws,
       now: () => sagemaker.clock.t,
       sleep: async (ms) => {
         sagemaker.clock.t += ms;

@@ -1,45 +1,45 @@
 /**
- * Publishing, the AWS stage of a run: create or reuse every package, wait for their
- * validation together, approve versions that passed when asked to, and say how the step
- * ends. Every step makes new results; the caller's are never changed. Imported only when
- * the run talks to AWS, so a dry run never loads the AWS SDK.
+ * The AWS stage of a publish or verify run, as its mode's steps say (modes.ts): obtain
+ * every package (create or reuse it, or find it), wait for their validation together,
+ * run the steps after validation on each package, and say how the step ends. Every step
+ * makes new results; the caller's are never changed. Imported only when the run talks to
+ * AWS, so a dry run never loads it.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
-import type { Mode, Settings } from '../inputs.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { Settings } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
+import type { AfterValidation, ModeSteps } from '../modes.js';
+import { stepFailureMessage } from '../reasons.js';
 import { packageLabel, type Outcome, type PackageResult } from '../results.js';
 import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
-import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
-import { createSageMakerApi } from '../sagemaker/client.js';
+import type { SageMakerApi } from '../sagemaker/api.js';
 import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
 import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { plural } from '../text.js';
 import { approveCompleted } from './approve.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
 import { withDescription } from './status.js';
-import { requireApproved, verifyOne, verifyWarnings } from './verify.js';
-import { waitForPackages, type WaitOptions } from './wait.js';
+import { requireApprovalWarnings, requireApproved, verifyOne } from './verify.js';
+import { WaitEndedError, waitForPackages, type WaitOptions } from './wait.js';
 
-export interface PublishInput {
+export interface FollowInput {
+  /** What the mode does: how packages are obtained, whether to wait, the steps after. */
+  steps: Pick<ModeSteps, 'title' | 'obtain' | 'waits' | 'after'>;
   /** The valid manifests, in the order of `results`. */
   manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
   /** One result per manifest, as the check left it. */
   results: readonly PackageResult[];
-  settings: Pick<
-    Settings,
-    'wait' | 'waitTimeoutMinutes' | 'createGroup' | 'approveOnSuccess' | 'failOnValidationFailure'
-  > &
-    Partial<Pick<Settings, 'mode' | 'requireApproval'>>;
+  settings: Pick<Settings, 'waitTimeoutMinutes' | 'createGroup' | 'failOnValidationFailure'>;
   region: string;
   run: RunContext;
   log: Log;
   /** Folds a phase's log lines; status changes are logged outside. */
   group: Runner['group'];
   signal: AbortSignal;
-  /** The SageMaker operations; the real client by default. */
-  api?: SageMakerApi;
-  /** role-to-assume's credentials for the real client; the SDK's chain by default. */
-  credentials?: RenewableCredentials;
+  /** The run's AWS clients (SageMaker; CloudWatch Logs for the diagnosis). */
+  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
   now?: WaitOptions['now'];
   sleep?: WaitOptions['sleep'];
   /** Called with the results once the packages exist, and after every status change. */
@@ -50,89 +50,55 @@ const CANCELLED = 'the run was cancelled; SageMaker keeps validating';
 
 type Obtained = { result: PackageResult; package?: Package };
 
-/**
- * How each mode gets the packages it reports on, and what it checks once validation has
- * ended; waiting, reporting and gating are the same for every mode.
- */
-interface ModeSteps {
-  title: string;
-  /** Said once before the packages are looked for. */
-  before?: (input: PublishInput) => void;
-  obtain: (
-    manifest: PublishInput['manifests'][number],
-    result: PackageResult,
-    input: PublishInput,
-    api: SageMakerApi,
-  ) => Promise<Obtained>;
-  /** After the wait: the results and what failed, one line each. */
-  after: (
-    results: readonly PackageResult[],
-    input: PublishInput,
-    api: SageMakerApi,
-  ) => Promise<{ results: readonly PackageResult[]; failures: readonly string[] }>;
+type Manifest = FollowInput['manifests'][number];
+
+interface StepContext {
+  api: SageMakerApi;
+  input: FollowInput;
 }
 
-/** The modes that work on manifests; `sync` works on check runs (src/sync/). */
-type ManifestMode = Exclude<Mode, 'sync'>;
-
-const MODE_STEPS: Record<ManifestMode, ModeSteps> = {
-  publish: {
-    title: 'Creating the model packages',
-    obtain: publishOne,
-    after: async (results, input, api) => ({
-      results,
-      failures: input.settings.approveOnSuccess
-        ? await approveCompleted(results, {
-            api,
-            run: input.run,
-            log: input.log,
-            signal: input.signal,
-          })
-        : [],
-    }),
-  },
-  verify: {
-    title: 'Finding the model packages',
-    before: (input) =>
-      verifyWarnings(
-        input.manifests,
-        {
-          approveOnSuccess: input.settings.approveOnSuccess,
-          requireApproval: input.settings.requireApproval ?? false,
-        },
-        input.log,
-      ),
-    obtain: (manifest, result, input, api) =>
-      verifyOne(manifest, result, { api, log: input.log, signal: input.signal }),
-    after: async (results, input, api) => ({
-      results: input.settings.requireApproval
-        ? await requireApproved(results, { api, log: input.log, signal: input.signal })
-        : results,
-      failures: [],
-    }),
-  },
+/** How each way of obtaining packages gets one manifest's package. */
+const OBTAIN: Record<
+  Exclude<ModeSteps['obtain'], 'none'>,
+  (manifest: Manifest, result: PackageResult, context: StepContext) => Promise<Obtained>
+> = {
+  'create-or-reuse': createOne,
+  find: (manifest, result, { api, input }) =>
+    verifyOne(manifest, result, { api, log: input.log, signal: input.signal }),
 };
 
-export async function publishPackages(input: PublishInput): Promise<Outcome> {
-  const { settings, log, signal } = input;
-  const api =
-    input.api ?? createSageMakerApi(input.region, { credentials: input.credentials, log });
+/** Each step after validation, on one package's result. */
+const AFTER: Record<
+  AfterValidation,
+  (result: PackageResult, context: StepContext) => Promise<PackageResult>
+> = {
+  approve: (result, { api, input }) =>
+    approveCompleted(result, { api, run: input.run, log: input.log, signal: input.signal }),
+  'require-approval': (result, { api, input }) =>
+    requireApproved(result, { api, log: input.log, signal: input.signal }),
+};
+
+export async function followPackages(input: FollowInput): Promise<Outcome> {
+  const { settings, steps, log, signal } = input;
+  const api = await input.aws.sagemaker(input.region);
+  const context: StepContext = { api, input };
   let results = input.results;
   const progress = async (next: readonly PackageResult[]) => {
     results = next;
     await input.onProgress?.(results);
   };
-  const steps = MODE_STEPS[settings.mode === 'verify' ? 'verify' : 'publish'];
-  const diagnosis = { api, log, signal, credentials: input.credentials };
+  const diagnosis = { api, log, signal, logs: input.aws.logs };
   const specification = (r: PackageResult) =>
     input.manifests.find((m) => m.file === r.manifest)?.request.ValidationSpecification;
   const running = new RunningJobs(specification, diagnosis);
   // A profile's job found while it ran is described again when it fails, not looked for.
   const failures = { ...diagnosis, known: (arn: string, p: string) => running.jobOf(arn, p) };
   try {
-    steps.before?.(input);
+    if (steps.after.includes('require-approval')) requireApprovalWarnings(input.manifests, log);
+    if (steps.obtain === 'none') return { results };
+    const obtain = OBTAIN[steps.obtain];
     const packages = await input.group(steps.title, () =>
-      Promise.all(input.manifests.map((m, i) => steps.obtain(m, results[i]!, input, api))),
+      Promise.all(input.manifests.map((m, i) => obtain(m, results[i]!, context))),
     );
     results = packages.map((p) => p.result);
     if (signal.aborted) return cancelled(results);
@@ -147,10 +113,10 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       ),
     );
 
-    if (settings.wait && descriptions.length > 0) {
+    if (steps.waits && descriptions.length > 0) {
       const timeoutMs = settings.waitTimeoutMinutes * 60_000;
       log.info(
-        `Waiting for the validation of ${descriptions.length} ${descriptions.length === 1 ? 'package' : 'packages'} (at most ${settings.waitTimeoutMinutes} minutes).`,
+        `Waiting for the validation of ${plural(descriptions.length, 'package')} (at most ${settings.waitTimeoutMinutes} minutes).`,
       );
       const waited = await waitForPackages(descriptions, {
         api,
@@ -172,7 +138,7 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
       });
       if (waited.end === 'cancelled') return cancelled(results);
       if (waited.end === 'timed-out') {
-        const error = `still validating after ${settings.waitTimeoutMinutes} minutes; SageMaker keeps validating (a later run with mode verify on this commit, or a scheduled mode sync, concludes it)`;
+        const error = `still validating after ${plural(settings.waitTimeoutMinutes, 'minute')}; SageMaker keeps validating (a later run with mode verify on this commit, or a scheduled mode sync, concludes it)`;
         results = unfinished(results, 'timed-out', error);
         for (const r of results.filter((r) => r.failureReason === 'timed-out')) {
           log.warning(`${labelOf(r)}: ${error}.`);
@@ -181,29 +147,38 @@ export async function publishPackages(input: PublishInput): Promise<Outcome> {
     }
 
     logFailures(results, input.manifests, log);
-    const after = await steps.after(results, input, api);
-    results = after.results;
-    return { results, failure: stepFailure(results, settings, after.failures) };
+    for (const step of steps.after) {
+      results = await Promise.all(results.map((r) => AFTER[step](r, context)));
+    }
+    const message = stepFailureMessage(results, settings.failOnValidationFailure);
+    return { results, failure: message === undefined ? undefined : { message } };
   } catch (e) {
     if (signal.aborted) return cancelled(results);
-    const message =
-      e instanceof CredentialsError
-        ? e.message
-        : errorKind(e) === 'credentials'
-          ? new CredentialsError(e).message
-          : `the wait ended: ${describeError(e)}`;
-    return { results: unfinished(results, 'timed-out', message), failure: { message } };
+    if (e instanceof CredentialsError || errorKind(e) === 'credentials') {
+      const message = e instanceof CredentialsError ? e.message : new CredentialsError(e).message;
+      return { results: unfinished(results, 'timed-out', message), failure: { message } };
+    }
+    if (e instanceof WaitEndedError) {
+      const message = `the wait ended: ${e.message}`;
+      return { results: unfinished(results, 'timed-out', message), failure: { message } };
+    }
+    // Anything else is a defect of the action: said as one, never as a timeout.
+    if (e instanceof Error && e.stack) log.debug(e.stack);
+    const message = `unexpected error: ${describeError(e)}`;
+    return {
+      results: unfinished(results, 'internal-error', message),
+      failure: { reason: 'internal-error', message },
+    };
   } finally {
     api.destroy();
   }
 }
 
 /** Creates or reuses one manifest's package; a failure is that package's result. */
-async function publishOne(
-  manifest: PublishInput['manifests'][number],
+async function createOne(
+  manifest: Manifest,
   result: PackageResult,
-  input: PublishInput,
-  api: SageMakerApi,
+  { api, input }: StepContext,
 ): Promise<Obtained> {
   const { log, signal } = input;
   try {
@@ -238,7 +213,7 @@ function described(
 /** Results still in progress, marked with why the run stopped waiting for them. */
 function unfinished(
   results: readonly PackageResult[],
-  failureReason: 'timed-out' | 'cancelled',
+  failureReason: 'timed-out' | 'cancelled' | 'internal-error',
   error: string,
 ): PackageResult[] {
   return results.map((r) => (r.status === 'InProgress' ? { ...r, failureReason, error } : r));
@@ -275,7 +250,7 @@ async function describeAll(
 /** Each failed validation profile and image scan, with SageMaker's reason, as an error. */
 function logFailures(
   results: readonly PackageResult[],
-  manifests: PublishInput['manifests'],
+  manifests: FollowInput['manifests'],
   log: Log,
 ): void {
   results.forEach((result, i) => {
@@ -307,26 +282,4 @@ function cancelled(results: readonly PackageResult[]): Outcome {
       message: 'The run was cancelled; SageMaker keeps validating the packages.',
     },
   };
-}
-
-/** Why the step fails, or undefined when it succeeds. */
-function stepFailure(
-  results: readonly PackageResult[],
-  settings: PublishInput['settings'],
-  notApproved: readonly string[],
-): Outcome['failure'] {
-  const count = (reason: string) => results.filter((r) => r.failureReason === reason).length;
-  const reasons: string[] = [];
-  if (count('create-failed')) reasons.push(`${count('create-failed')} not created`);
-  if (count('not-found')) reasons.push(`${count('not-found')} without a package of its manifest`);
-  if (settings.failOnValidationFailure) {
-    const failed = count('validation-failed') + count('image-scan-failed');
-    if (failed) reasons.push(`${failed} failed validation`);
-    if (count('timed-out')) reasons.push(`${count('timed-out')} still validating at the timeout`);
-  }
-  if (notApproved.length) reasons.push(`${notApproved.length} not approved`);
-  if (count('not-approved'))
-    reasons.push(`${count('not-approved')} not approved (require-approval)`);
-  if (reasons.length === 0) return undefined;
-  return { message: `Model packages: ${reasons.join(', ')} (of ${results.length}).` };
 }

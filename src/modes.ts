@@ -1,0 +1,108 @@
+/**
+ * What each mode does, decided here once (SPEC §3): the steps a run takes, from the
+ * settings. The pipeline (main.ts) runs the steps this says and nothing else; the rules
+ * an input must meet for a mode (region, token) are checked where inputs are read
+ * (inputs.ts).
+ *
+ * - publish: check the manifests, preflight, create or reuse each package, wait for
+ *   validation, approve what completed (approve-on-success), report on this run's commit.
+ * - verify: check the manifests, find the package each manifest made (never write to
+ *   SageMaker), wait if it is still validating, require approval (require-approval),
+ *   report on this run's commit.
+ * - dry run (publish or verify with dry-run): check the manifests, preflight when a
+ *   publish has credentials (read-only), and report the requests; no check runs.
+ * - sync: read no manifest; collect the packages that earlier runs left validating (their
+ *   check runs), describe them once, and report on those runs' check runs and comments.
+ */
+import type { Settings } from './inputs.js';
+
+export type ModeName = 'publish' | 'verify' | 'dry-run' | 'sync';
+
+/** A step after validation, run per package: each returns the package's new result. */
+export type AfterValidation = 'approve' | 'require-approval';
+
+export interface ModeSteps {
+  name: ModeName;
+  /** The log group the packages are obtained under. */
+  title: string;
+  /** Where the packages come from: the manifests, or the open check runs (sync). */
+  source: 'manifests' | 'check-runs';
+  /**
+   * Preflight's read-only checks: before anything is created; in a dry run, only when
+   * there are credentials to make them with; or none.
+   */
+  preflight: 'before-creating' | 'with-credentials' | 'none';
+  /** How each manifest's package is obtained: created or reused, found, or neither. */
+  obtain: 'create-or-reuse' | 'find' | 'none';
+  /** Whether the run waits for validation to end. */
+  waits: boolean;
+  after: readonly AfterValidation[];
+  /** Whether role-to-assume is assumed, and whether a refusal ends the run or skips AWS. */
+  role: 'required' | 'optional' | 'none';
+  /** This run's own check runs and pull-request comments (a sync writes earlier runs'). */
+  ownReports: { checkRuns: boolean; comments: boolean };
+  /** Said once before the packages are obtained: inputs this mode ignores. */
+  notes: readonly string[];
+}
+
+export function modeOf(settings: Settings): ModeSteps {
+  const role = settings.role ? 'required' : 'none';
+  if (settings.mode === 'sync') {
+    return {
+      name: 'sync',
+      title: 'Concluding the check runs of earlier runs',
+      source: 'check-runs',
+      preflight: 'none',
+      obtain: 'none',
+      waits: false,
+      after: [],
+      role,
+      ownReports: { checkRuns: false, comments: false },
+      notes: [],
+    };
+  }
+  if (settings.dryRun) {
+    return {
+      name: 'dry-run',
+      title: 'Dry run',
+      source: 'manifests',
+      // verify creates nothing: there is nothing for preflight to protect.
+      preflight: settings.preflight && settings.mode === 'publish' ? 'with-credentials' : 'none',
+      obtain: 'none',
+      waits: false,
+      after: [],
+      // A fork's pull request gets no OIDC token: a dry run never fails for want of one.
+      role: settings.role ? 'optional' : 'none',
+      ownReports: { checkRuns: false, comments: true },
+      notes: [],
+    };
+  }
+  if (settings.mode === 'verify') {
+    return {
+      name: 'verify',
+      title: 'Finding the model packages',
+      source: 'manifests',
+      preflight: 'none',
+      obtain: 'find',
+      waits: settings.wait,
+      after: settings.requireApproval ? ['require-approval'] : [],
+      role,
+      ownReports: { checkRuns: true, comments: true },
+      notes: settings.approveOnSuccess
+        ? ["approve-on-success is ignored with 'mode: verify', which never writes to SageMaker."]
+        : [],
+    };
+  }
+  return {
+    name: 'publish',
+    title: 'Creating the model packages',
+    source: 'manifests',
+    preflight: settings.preflight ? 'before-creating' : 'none',
+    obtain: 'create-or-reuse',
+    waits: settings.wait,
+    after: settings.approveOnSuccess ? ['approve'] : [],
+    role,
+    ownReports: { checkRuns: true, comments: true },
+    notes: [],
+  };
+}
