@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  checkRunName,
-  checkRunOf,
-  CheckRuns,
-  headShaOf,
-} from '../src/report/check-runs.js';
+import { checkRunName, checkRunOf, CheckRuns, headShaOf } from '../src/report/check-runs.js';
 import { GitHubTimeoutError } from '../src/report/github-api.js';
 import { createCheckRunClient } from '../src/report/github-checks.js';
 import { Reporter, type ReportTarget } from '../src/report/reporter.js';

@@ -2,12 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { getInputs } from '../src/inputs.js';
 import { memoryRunner } from './harness/memory-runner.js';
 
-const read = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  getInputs(memoryRunner(inputs), env);
+/** The inputs read in an environment that names a region, unless `env` is given. */
+const read = (
+  inputs: Record<string, string>,
+  env: Record<string, string> = { AWS_REGION: 'us-east-1' },
+) => getInputs(memoryRunner({ 'github-token': 'ghs_x', ...inputs }), env);
 
 describe('getInputs', () => {
   it("has action.yml's defaults when inputs are absent", () => {
-    expect(read({})).toEqual({
+    expect(getInputs(memoryRunner({ 'dry-run': 'true' }), {})).toEqual({
       mode: 'publish',
       manifests: ['model-package.yml'],
       maxManifests: 20,
@@ -17,7 +20,7 @@ describe('getInputs', () => {
       failOnValidationFailure: true,
       comment: 'update',
       githubToken: '',
-      dryRun: false,
+      dryRun: true,
       createGroup: true,
       approveOnSuccess: false,
       requireApproval: false,
@@ -89,6 +92,22 @@ describe('getInputs', () => {
     );
   });
 
+  it('needs a region unless a dry run; sync needs a token, and a region only for role-to-assume', () => {
+    const none = {};
+    expect(() => getInputs(memoryRunner({}), none)).toThrow(/^no region: set the 'region' input/);
+    expect(() => getInputs(memoryRunner({ mode: 'verify' }), none)).toThrow(/^no region/);
+    expect(getInputs(memoryRunner({ 'dry-run': 'true' }), none).region).toBeUndefined();
+    expect(() => getInputs(memoryRunner({ mode: 'sync' }), none)).toThrow(
+      "mode 'sync' needs a 'github-token' that may write check runs",
+    );
+    const sync = { mode: 'sync', 'github-token': 'ghs_x' };
+    expect(getInputs(memoryRunner(sync), none).region).toBeUndefined();
+    const role = 'arn:aws:iam::123456789012:role/publisher';
+    expect(() => getInputs(memoryRunner({ ...sync, 'role-to-assume': role }), none)).toThrow(
+      "no region for role-to-assume: set the 'region' input, or AWS_REGION",
+    );
+  });
+
   it('takes the region from the input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
     expect(read({ region: 'eu-west-1' }, { AWS_REGION: 'us-east-1' }).region).toBe('eu-west-1');
     expect(read({}, { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' }).region).toBe(
@@ -125,7 +144,10 @@ describe('getInputs', () => {
   it('reads role-to-assume with its session name, duration and audience', () => {
     const arn = 'arn:aws:iam::123456789012:role/ci/model-publisher';
     expect(
-      read({ 'role-to-assume': arn }, { GITHUB_RUN_ID: '1000', GITHUB_RUN_ATTEMPT: '2' }).role,
+      read(
+        { 'role-to-assume': arn },
+        { AWS_REGION: 'us-east-1', GITHUB_RUN_ID: '1000', GITHUB_RUN_ATTEMPT: '2' },
+      ).role,
     ).toEqual({
       arn,
       sessionName: 'sagemaker-model-package-1000-2',

@@ -267,7 +267,7 @@ describe('the pipeline in process', () => {
     expect(annotation?.annotation).toMatchObject({ file: 'fraud/model-package.yml', startLine: 9 });
   });
 
-  it('approval that SageMaker refuses fails the step without changing the results', async () => {
+  it('approval that SageMaker refuses fails that package with approval-failed, as the step', async () => {
     const sagemaker = fakeSageMaker();
     sagemaker.api.updateModelPackage = async () => {
       throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
@@ -276,7 +276,9 @@ describe('the pipeline in process', () => {
       { manifest: 'fraud/model-package.yml', 'approve-on-success': 'true' },
       { sagemaker },
     );
-    expect(results[0]).toMatchObject({ status: 'Completed', failureReason: null });
+    expect(results[0]).toMatchObject({ status: 'Failed', failureReason: 'approval-failed' });
+    expect(results[0]!.error).toMatch(/^could not approve .*AccessDeniedException: not allowed$/);
+    expect(runner.outputs['failure-reason']).toBe('approval-failed');
     expect(runner.failed).toBe('Model packages: 1 not approved (of 1).');
   });
 

@@ -282,10 +282,10 @@ describe('syncReports diagnoses what it concludes', () => {
       aws: {
         sagemaker: sagemaker.aws.sagemaker,
         logs: async () => ({
-        describeLogStreams: async (_group, prefix) => {
-          logReads.push(prefix);
-          return [{ name: `${prefix}i-1` }];
-        },
+          describeLogStreams: async (_group, prefix) => {
+            logReads.push(prefix);
+            return [{ name: `${prefix}i-1` }];
+          },
           lastEvents: async () => [{ timestamp: 1, message: 'ValueError: bad input shape' }],
           destroy: () => undefined,
         }),

@@ -21,10 +21,13 @@ export interface StsApi {
 
 /** `config`: more configuration of the client (tests pass an endpoint or a request handler). */
 export function createStsApi(region: string, config: Omit<STSClientConfig, 'region'> = {}): StsApi {
-  const client = new STSClient({ ...sdkConfig('sts', region), ...config, useGlobalEndpoint: false });
+  const client = new STSClient({
+    ...sdkConfig('sts', region),
+    ...config,
+    useGlobalEndpoint: false,
+  });
   return {
-    assumeRoleWithWebIdentity: (input) =>
-      client.send(new AssumeRoleWithWebIdentityCommand(input)),
+    assumeRoleWithWebIdentity: (input) => client.send(new AssumeRoleWithWebIdentityCommand(input)),
     destroy: () => client.destroy(),
   };
 }

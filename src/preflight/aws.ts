@@ -52,7 +52,10 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
   const s3 = (region: string) => {
     let client = s3Clients.get(region);
     if (!client) {
-      client = new s3sdk.S3Client({ ...sdkConfig('s3', region, options.credentials), forcePathStyle });
+      client = new s3sdk.S3Client({
+        ...sdkConfig('s3', region, options.credentials),
+        forcePathStyle,
+      });
       s3Clients.set(region, client);
     }
     return client;

@@ -40,10 +40,7 @@ export interface CommentClient {
   ): Promise<IssueComment>;
 }
 
-export function createCommentClient(
-  token: string,
-  options: GitHubApiOptions = {},
-): CommentClient {
+export function createCommentClient(token: string, options: GitHubApiOptions = {}): CommentClient {
   const { octokit, timed } = gitHubApi(token, options);
 
   return {
@@ -124,4 +121,3 @@ function nextPage(link: string | undefined, current: number): number | undefined
   }
   return page !== null && /^\d+$/.test(page) && Number(page) > current ? Number(page) : undefined;
 }
-

@@ -73,7 +73,10 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
     return `invalid manifest: ${plural(errors, 'error')}, nothing was sent to AWS`;
   }
   if (reason) {
-    return REASONS[reason].headline((fallback) => cut(result.error ?? fallback, limit, runUrl), origin);
+    return REASONS[reason].headline(
+      (fallback) => cut(result.error ?? fallback, limit, runUrl),
+      origin,
+    );
   }
   switch (result.status) {
     case 'DryRun':
@@ -178,9 +181,7 @@ function problems(
   const omitted = result.problemsOmitted;
   const count = omitted.errors + omitted.warnings;
   if (count > 0) {
-    lines.push(
-      `- … and ${plural(count, 'more problem')} (${formatCounts(omitted)}), not listed`,
-    );
+    lines.push(`- … and ${plural(count, 'more problem')} (${formatCounts(omitted)}), not listed`);
   }
   return lines.join('\n');
 }

@@ -166,7 +166,10 @@ export class Reporter {
     const own = this.own;
     const comments = own && this.commentsOn(own);
     if (own && comments && combined.length > 0) {
-      await comments.write(COMBINED_COMMENT, renderCombinedComment(combined, this.renderOptions(own)));
+      await comments.write(
+        COMBINED_COMMENT,
+        renderCombinedComment(combined, this.renderOptions(own)),
+      );
     }
   }
 

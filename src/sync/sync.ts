@@ -96,7 +96,8 @@ async function finished(
   let calls = 0;
   let failed = 0;
   const byRegion = new Map<string, Set<string>>();
-  for (const { arn, region } of open) byRegion.set(region, (byRegion.get(region) ?? new Set()).add(arn));
+  for (const { arn, region } of open)
+    byRegion.set(region, (byRegion.get(region) ?? new Set()).add(arn));
   for (const [region, arns] of byRegion) {
     const api = await options.aws.sagemaker(region);
     try {
@@ -204,7 +205,8 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
     targets.push({
       headSha: run.head_sha,
       checkRunId: run.id,
-      pullRequest: state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
+      pullRequest:
+        state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
       comment: 'update',
       label: state.label,
       runUrl: state.runUrl,

@@ -1,0 +1,1 @@
+export const id=665;export const ids=[665];export const modules={8665:(t,e,s)=>{s.d(e,{createStsApi:()=>d});var o=s(1695),n=s(201);function d(t,e={}){const s=new o.iM({...(0,n.bN)("sts",t),...e,useGlobalEndpoint:!1});return{assumeRoleWithWebIdentity:t=>s.send(new o.WH(t)),destroy:()=>s.destroy()}}}};
