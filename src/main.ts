@@ -11,13 +11,13 @@ import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
 import { ManifestPatternError } from './manifest/files.js';
 import type { CheckedManifest } from './manifest/load.js';
-import { countProblems } from './manifest/problems.js';
+import { countErrors, countProblems } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 import { modeOf, type ModeSteps } from './modes.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
 import type { WaitOptions } from './package/wait.js';
-import { preflightFailed, runPreflight, type StageInput } from './preflight/stage.js';
+import { runPreflight, type Preflighted, type StageInput } from './preflight/stage.js';
 import type { CheckRunClient } from './report/github-checks.js';
 import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
@@ -175,16 +175,50 @@ function refused(checked: readonly CheckedManifest[], settings: Settings): Outco
   const invalid = checked.filter((m) => !m.request);
   if (invalid.length === 0) return undefined;
   const errors = checked.reduce((n, m) => n + countProblems(m.problems, m.omitted).errors, 0);
+  return notSent(
+    checked,
+    settings,
+    (m) => (m.request ? undefined : {}),
+    'another manifest of this run is invalid',
+    `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${plural(errors, 'error')}); nothing was sent to AWS`,
+  );
+}
+
+/** The outcome of a run that preflight stopped, before anything was created. */
+function preflightFailed(pre: Preflighted, settings: Settings): Outcome {
+  return notSent(
+    pre.checked,
+    settings,
+    (m) => {
+      const errors = countErrors(m.problems);
+      if (errors === 0) return undefined;
+      const error = `preflight found ${plural(errors, 'error')} in the manifest's references; nothing was created`;
+      return { failureReason: 'preflight-failed', error };
+    },
+    'preflight of another manifest of this run failed',
+    pre.failure,
+  );
+}
+
+/**
+ * The outcome of a run stopped before AWS: the manifests `failed` tells about fail with
+ * what it says; the others are not sent (a dry run's stay planned).
+ */
+function notSent(
+  checked: readonly CheckedManifest[],
+  settings: Settings,
+  failed: (manifest: CheckedManifest) => Partial<PackageResult> | undefined,
+  why: string,
+  failure: Outcome['failure'] | string,
+): Outcome {
   return {
     results: checked.map((m) => {
-      const result = resultOf(m, settings, m.request && settings.dryRun ? 'DryRun' : 'Failed');
-      return m.request && !settings.dryRun
-        ? { ...result, error: 'not sent to AWS: another manifest of this run is invalid' }
-        : result;
+      const found = failed(m);
+      if (found) return { ...resultOf(m, settings, 'Failed'), ...found };
+      if (settings.dryRun) return resultOf(m, settings, 'DryRun');
+      return { ...resultOf(m, settings, 'Failed'), error: `not sent to AWS: ${why}` };
     }),
-    failure: {
-      message: `${invalid.length} of ${checked.length} manifests ${invalid.length === 1 ? 'is' : 'are'} invalid (${plural(errors, 'error')}); nothing was sent to AWS`,
-    },
+    failure: typeof failure === 'string' ? { message: failure } : failure,
   };
 }
 
@@ -201,9 +235,7 @@ async function dryRun(
     stageOf(deps, settings, mode, checked, aws, () => assume(deps, settings, aws)),
   );
   const plan = new Map(checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const));
-  if (pre.failure) {
-    return { ...preflightFailed(pre, true, (m, s) => resultOf(m, settings, s)), plan };
-  }
+  if (pre.failure) return { ...preflightFailed(pre, settings), plan };
   return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
 }
 
@@ -227,7 +259,7 @@ async function onAws(
       ...stageOf(deps, settings, mode, checked, aws, async () => assumed),
       signal,
     });
-    if (pre.failure) return preflightFailed(pre, false, (m, s) => resultOf(m, settings, s));
+    if (pre.failure) return preflightFailed(pre, settings);
     const { followPackages } = await import('./package/follow.js');
     return await followPackages({
       steps: mode,

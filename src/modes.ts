@@ -37,8 +37,6 @@ export interface ModeSteps {
   /** Whether the run waits for validation to end. */
   waits: boolean;
   after: readonly AfterValidation[];
-  /** Whether role-to-assume is assumed, and whether a refusal ends the run or skips AWS. */
-  role: 'required' | 'optional' | 'none';
   /** This run's own check runs and pull-request comments (a sync writes earlier runs'). */
   ownReports: { checkRuns: boolean; comments: boolean };
   /** Said once before the packages are obtained: inputs this mode ignores. */
@@ -46,7 +44,7 @@ export interface ModeSteps {
 }
 
 export function modeOf(settings: Settings): ModeSteps {
-  const role = settings.role ? 'required' : 'none';
+  const own = { checkRuns: true, comments: true };
   if (settings.mode === 'sync') {
     return {
       name: 'sync',
@@ -56,7 +54,6 @@ export function modeOf(settings: Settings): ModeSteps {
       obtain: 'none',
       waits: false,
       after: [],
-      role,
       ownReports: { checkRuns: false, comments: false },
       notes: [],
     };
@@ -66,13 +63,12 @@ export function modeOf(settings: Settings): ModeSteps {
       name: 'dry-run',
       title: 'Dry run',
       source: 'manifests',
-      // verify creates nothing: there is nothing for preflight to protect.
+      // verify creates nothing: there is nothing for preflight to protect. A dry run whose
+      // role cannot be assumed (a fork's pull request) skips preflight rather than fail.
       preflight: settings.preflight && settings.mode === 'publish' ? 'with-credentials' : 'none',
       obtain: 'none',
       waits: false,
       after: [],
-      // A fork's pull request gets no OIDC token: a dry run never fails for want of one.
-      role: settings.role ? 'optional' : 'none',
       ownReports: { checkRuns: false, comments: true },
       notes: [],
     };
@@ -86,8 +82,7 @@ export function modeOf(settings: Settings): ModeSteps {
       obtain: 'find',
       waits: settings.wait,
       after: settings.requireApproval ? ['require-approval'] : [],
-      role,
-      ownReports: { checkRuns: true, comments: true },
+      ownReports: own,
       notes: settings.approveOnSuccess
         ? ["approve-on-success is ignored with 'mode: verify', which never writes to SageMaker."]
         : [],
@@ -101,8 +96,7 @@ export function modeOf(settings: Settings): ModeSteps {
     obtain: 'create-or-reuse',
     waits: settings.wait,
     after: settings.approveOnSuccess ? ['approve'] : [],
-    role,
-    ownReports: { checkRuns: true, comments: true },
+    ownReports: own,
     notes: [],
   };
 }

@@ -7,8 +7,7 @@ import { plural } from '../text.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ModeSteps } from '../modes.js';
 import type { CheckedManifest } from '../manifest/load.js';
-import { countErrors } from '../manifest/problems.js';
-import type { Outcome, PackageResult, StepFailure } from '../results.js';
+import type { Outcome, StepFailure } from '../results.js';
 import type { Runner } from '../runner/port.js';
 import { credentialsAvailable } from './credentials.js';
 
@@ -77,34 +76,5 @@ async function preflightWith(input: StageInput, aws: AwsClients): Promise<Prefli
       reason: 'preflight-failed',
       message: `preflight found ${plural(found.errors, 'error')}: something a manifest names is missing; nothing was created`,
     },
-  };
-}
-
-/**
- * The outcome of a run preflight stopped: the manifests it found problems in fail with
- * `preflight-failed`; the others are not sent (a dry run's stay planned).
- */
-export function preflightFailed(
-  { checked, failure }: Preflighted,
-  dryRun: boolean,
-  resultOf: (manifest: CheckedManifest, status: PackageResult['status']) => PackageResult,
-): Outcome {
-  return {
-    results: checked.map((m) => {
-      const errors = countErrors(m.problems);
-      if (errors > 0) {
-        return {
-          ...resultOf(m, 'Failed'),
-          failureReason: 'preflight-failed' as const,
-          error: `preflight found ${plural(errors, 'error')} in the manifest's references; nothing was created`,
-        };
-      }
-      if (dryRun) return resultOf(m, 'DryRun');
-      return {
-        ...resultOf(m, 'Failed'),
-        error: 'not sent to AWS: preflight of another manifest of this run failed',
-      };
-    }),
-    failure,
   };
 }
