@@ -11,7 +11,7 @@ import type { Log } from '../runner/port.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import { runKey, type RunContext } from '../run-context.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { firstDifference } from './difference.js';
 import { clientToken, fingerprint, FINGERPRINT_KEY } from './fingerprint.js';
 import { withProvenance } from './provenance.js';
@@ -53,8 +53,7 @@ export async function createOrReuse(
       : await createOrReuseUnversioned(request, request.ModelPackageName!, options);
   } catch (e) {
     if (e instanceof CreateError || options.signal?.aborted) throw e;
-    if (errorKind(e) === 'credentials') throw new CredentialsError(e);
-    throw new CreateError(describeError(e));
+    throw credentialsError(e) ?? new CreateError(describeError(e));
   }
 }
 

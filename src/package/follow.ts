@@ -16,7 +16,7 @@ import type { RunContext } from '../run-context.js';
 import type { Log, Runner } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
-import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { plural } from '../text.js';
 import { approveCompleted } from './approve.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
@@ -154,8 +154,9 @@ export async function followPackages(input: FollowInput): Promise<Outcome> {
     return { results, failure: message === undefined ? undefined : { message } };
   } catch (e) {
     if (signal.aborted) return cancelled(results);
-    if (e instanceof CredentialsError || errorKind(e) === 'credentials') {
-      const message = e instanceof CredentialsError ? e.message : new CredentialsError(e).message;
+    const denied = credentialsError(e);
+    if (denied) {
+      const { message } = denied;
       return { results: unfinished(results, 'timed-out', message), failure: { message } };
     }
     if (e instanceof WaitEndedError) {

@@ -9,7 +9,7 @@ import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { CredentialsError, describeError, errorKind } from '../sagemaker/errors.js';
+import { credentialsError, describeError } from '../sagemaker/errors.js';
 import { findExisting, VERSIONS_SEARCHED, type Package, type Search } from './create-or-reuse.js';
 import { firstDifference } from './difference.js';
 
@@ -30,8 +30,8 @@ export async function verifyOne(
     search = await findExisting(manifest.request, api, signal);
   } catch (e) {
     if (signal.aborted) throw e;
-    if (e instanceof CredentialsError) throw e;
-    if (errorKind(e) === 'credentials') throw new CredentialsError(e);
+    const denied = credentialsError(e);
+    if (denied) throw denied;
     return notFound(manifest.file, result, `could not search for it: ${describeError(e)}`, log);
   }
   if ('found' in search) {

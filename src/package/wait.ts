@@ -14,13 +14,7 @@ import { setTimeout as timeout } from 'node:timers/promises';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { currentStatuses, hasEnded } from './status.js';
-import {
-  CredentialsError,
-  describeError,
-  errorKind,
-  isServiceError,
-  RenewalError,
-} from '../sagemaker/errors.js';
+import { credentialsError, describeError, errorKind, isServiceError } from '../sagemaker/errors.js';
 
 export const POLL = {
   firstDelayMs: 5_000,
@@ -134,13 +128,9 @@ export async function waitForPackages(
       delay = backOff(delay, now() - lastChange);
     } catch (e) {
       if (signal?.aborted) return { end: 'cancelled', descriptions };
-      const kind = errorKind(e);
-      if (kind === 'credentials') {
-        throw e instanceof CredentialsError || e instanceof RenewalError
-          ? e
-          : new CredentialsError(e);
-      }
-      if (kind !== 'transient') {
+      const denied = credentialsError(e);
+      if (denied) throw denied;
+      if (errorKind(e) !== 'transient') {
         // An answer of SageMaker's ends the wait; anything else is a defect, thrown as it is.
         if (isServiceError(e)) throw new WaitEndedError(describeError(e));
         throw e;

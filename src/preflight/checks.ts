@@ -3,7 +3,7 @@
  * call once, all of them at the same time within a bound, each finding tied to the
  * members that named what is missing. AWS answers are read as untrusted text.
  */
-import { isAccessDenied } from '../sagemaker/errors.js';
+import { isAccessDenied, type ErrorLike } from '../sagemaker/errors.js';
 import type { MemberPath } from '../manifest/problems.js';
 import { clip } from '../manifest/problems.js';
 import { collectTargets, type ImageTarget, type Target } from './targets.js';
@@ -67,13 +67,6 @@ const QUOTED = 200;
 
 /** Why a call did not answer: refused for a permission, or a fault that outlasted the retries. */
 export type CallFailure = { kind: 'denied' } | { kind: 'fault'; detail: string };
-
-interface ErrorLike {
-  name?: string;
-  message?: string;
-  Code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
 
 export function failureOf(error: unknown): CallFailure {
   const e = (error ?? {}) as ErrorLike;

@@ -22,10 +22,12 @@ const CREDENTIAL_ERRORS = new Set([
   'UnrecognizedClientException',
 ]);
 
-interface ErrorLike {
+/** What the action reads of an AWS SDK error (S3 and ECR errors may carry `Code`). */
+export interface ErrorLike {
   name?: string;
   message?: string;
   code?: string;
+  Code?: string;
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -67,7 +69,7 @@ const DENIED = new Set([
 ]);
 
 export function isAccessDenied(error: unknown): boolean {
-  const e = (error ?? {}) as ErrorLike & { Code?: string };
+  const e = (error ?? {}) as ErrorLike;
   return (
     DENIED.has(e.name ?? '') ||
     DENIED.has(e.Code ?? '') ||
@@ -101,6 +103,17 @@ export class CredentialsError extends Error {
     super(`AWS did not accept the credentials (${describeError(cause)}). ${remedy}`);
     this.name = 'CredentialsError';
   }
+}
+
+/**
+ * The error that ends a run for its credentials, or undefined for any other error:
+ * a CredentialsError, or role-to-assume's RenewalError, as they are; any other refusal of
+ * the credentials as a CredentialsError, with the remedy.
+ */
+export function credentialsError(error: unknown): Error | undefined {
+  if (error instanceof CredentialsError) return error;
+  if (errorKind(error) !== 'credentials') return undefined;
+  return error instanceof RenewalError ? error : new CredentialsError(error);
 }
 
 /**
