@@ -61,10 +61,10 @@ function fakeGitHub(pulls: number, open: Map<string, ListedCheckRun[]>) {
 function leftOpen(id: number, headSha: string, result: PackageResult, pr: number): ListedCheckRun {
   const fields = checkRunOf(result, true, {
     runUrl: RUN_URL,
-    commit: headSha,
+    headSha,
     waits: false,
-    reportCommit: sha(99),
-    pullRequest: pr,
+    commit: sha(99),
+    syncedPullRequest: pr,
   })!;
   return {
     id,

@@ -3,8 +3,6 @@
  * only when preflight runs, configured by the client factory (src/aws/clients.ts).
  * DescribeAlgorithm goes through the SageMaker client it is given.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
 import { sdkConfig } from '../aws/clients.js';
 import type { PreflightApi } from './checks.js';
@@ -48,27 +46,27 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
   const { sagemaker } = options;
   // An endpoint override (an emulator, an IP address) cannot take the bucket in its host name.
   const forcePathStyle = hasEndpointOverride(env, 'S3');
-  const s3Clients = new Map<string, S3Client>();
-  const s3 = (region: string) => {
-    let client = s3Clients.get(region);
-    if (!client) {
-      client = new s3sdk.S3Client({
-        ...sdkConfig('s3', region, options.credentials),
-        forcePathStyle,
-      });
-      s3Clients.set(region, client);
-    }
-    return client;
+  const clients: { destroy(): void }[] = [];
+  /** One client per region, made when first used. */
+  const perRegion = <T extends { destroy(): void }>(make: (region: string) => T) => {
+    const made = new Map<string, T>();
+    return (region: string): T => {
+      let client = made.get(region);
+      if (!client) {
+        client = make(region);
+        made.set(region, client);
+        clients.push(client);
+      }
+      return client;
+    };
   };
-  const ecrClients = new Map<string, ECRClient>();
-  const ecr = (region: string) => {
-    let client = ecrClients.get(region);
-    if (!client) {
-      client = new ecrsdk.ECRClient(sdkConfig('ecr', region, options.credentials));
-      ecrClients.set(region, client);
-    }
-    return client;
-  };
+  const s3 = perRegion(
+    (region) =>
+      new s3sdk.S3Client({ ...sdkConfig('s3', region, options.credentials), forcePathStyle }),
+  );
+  const ecr = perRegion(
+    (region) => new ecrsdk.ECRClient(sdkConfig('ecr', region, options.credentials)),
+  );
 
   return {
     async bucketRegion(bucket, callOptions) {
@@ -130,7 +128,7 @@ export async function createPreflightApi(options: AwsPreflightOptions): Promise<
       return sagemaker.describeAlgorithm(name, callOptions);
     },
     destroy() {
-      for (const client of [...s3Clients.values(), ...ecrClients.values()]) client.destroy();
+      for (const client of clients) client.destroy();
       sagemaker.destroy();
     },
   };

@@ -48,19 +48,6 @@ export function reportCommitOf(run: RunContext): string | undefined {
   return headShaOf(run) ?? (run.sha || undefined);
 }
 
-export interface CheckRunOptions {
-  label?: string;
-  runUrl?: string;
-  /** The commit shown in the report. */
-  commit?: string;
-  /** Whether this run waits for validation ('wait' input). */
-  waits: boolean;
-  /** The commit the run's pull-request comment names, for a later `sync` to name it too. */
-  reportCommit?: string;
-  /** The pull request this run comments on, for a later `sync` to update that comment. */
-  pullRequest?: number;
-}
-
 const LATER =
   'SageMaker keeps validating. Re-run this job, or run the action again on this commit: it reuses the package and concludes a check run of this name once validation has ended.';
 
@@ -73,38 +60,43 @@ function pendingNote(result: PackageResult, final: boolean, waits: boolean): str
   return 'This run waits for the validation and concludes this check run when it ends.';
 }
 
-/** A package's check run, or undefined for a package that has none (a dry run). */
+/**
+ * A package's check run on `to.headSha` (the commit its report shows), or undefined for a
+ * package that has none (a dry run).
+ */
 export function checkRunOf(
   result: PackageResult,
   final: boolean,
-  options: CheckRunOptions,
+  to: Pick<ReportTarget, 'headSha' | 'label' | 'runUrl' | 'commit' | 'waits' | 'syncedPullRequest'>,
 ): CheckRunFields | undefined {
   if (result.status === 'DryRun') return undefined;
   const inProgress = result.status === 'InProgress';
+  const { label, runUrl } = to;
   const output = renderCheckRunOutput(result, {
-    label: options.label,
-    runUrl: options.runUrl,
-    commit: options.commit,
-    note: inProgress ? pendingNote(result, final, options.waits) : undefined,
+    label,
+    runUrl,
+    commit: to.headSha,
+    note: inProgress ? pendingNote(result, final, to.waits) : undefined,
   });
   if (inProgress) {
-    // What a later `sync` run needs to conclude it as this run would have.
+    // What a later `sync` run needs to conclude it as this run would have: the comment's
+    // commit and pull request.
     const line = stateLine({
       result,
-      label: options.label,
-      runUrl: options.runUrl,
-      commit: options.reportCommit,
-      pullRequest: options.pullRequest,
+      label,
+      runUrl,
+      commit: to.commit,
+      pullRequest: to.syncedPullRequest,
     });
     const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
     output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
   }
   return {
-    name: checkRunName(result, options.label),
+    name: checkRunName(result, label),
     status: inProgress ? 'in_progress' : 'completed',
     ...(inProgress ? {} : { conclusion: result.status === 'Completed' ? 'success' : 'failure' }),
     ...(result.arn ? { external_id: result.arn } : {}),
-    ...(options.runUrl ? { details_url: options.runUrl } : {}),
+    ...(runUrl ? { details_url: runUrl } : {}),
     output,
   };
 }
@@ -127,14 +119,7 @@ export class CheckRuns {
    */
   async write(result: PackageResult, final: boolean, to: ReportTarget): Promise<void> {
     if (this.disabled || !to.headSha) return;
-    const fields = checkRunOf(result, final, {
-      label: to.label,
-      runUrl: to.runUrl,
-      commit: to.headSha,
-      waits: to.waits,
-      reportCommit: to.commit,
-      pullRequest: to.syncedPullRequest,
-    });
+    const fields = checkRunOf(result, final, to);
     if (!fields) return;
     const content = JSON.stringify(fields);
     const key = JSON.stringify([to.headSha, to.label ?? '', result.manifest]);
