@@ -127,11 +127,30 @@ function regionOf(runner: Runner, env: NodeJS.ProcessEnv): { region?: string; so
   return { source: "input 'region'" };
 }
 
-export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env): Settings {
-  const mode = valueOf(runner, 'mode').trim() as Mode;
-  if (!MODES.includes(mode)) {
-    throw new InputError(`input 'mode' must be one of ${MODES.join(', ')}, not '${mode}'`);
+/** An input that must be one of `allowed`. */
+function oneOf<T extends string>(runner: Runner, name: InputName, allowed: readonly T[]): T {
+  const value = valueOf(runner, name).trim() as T;
+  if (!allowed.includes(value)) {
+    throw new InputError(`input '${name}' must be one of ${allowed.join(', ')}, not '${value}'`);
   }
+  return value;
+}
+
+/** A number input that `valid` accepts; `expected` says what it must be. */
+function numberInput(
+  runner: Runner,
+  name: InputName,
+  valid: (n: number) => boolean,
+  expected: string,
+): number {
+  const text = valueOf(runner, name);
+  const n = Number(text);
+  if (!valid(n)) throw new InputError(`input '${name}' must be ${expected}, not '${text}'`);
+  return n;
+}
+
+export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env): Settings {
+  const mode = oneOf(runner, 'mode', MODES);
   const lines = runner.getMultilineInput('manifest').filter(Boolean);
   const manifests = lines.length > 0 ? lines : [INPUTS.manifest];
 
@@ -140,28 +159,19 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     throw new InputError(`${source}: '${region}' is not an AWS region name such as us-east-1`);
   }
 
-  const timeoutText = valueOf(runner, 'wait-timeout-minutes');
-  const waitTimeoutMinutes = Number(timeoutText);
-  if (!Number.isFinite(waitTimeoutMinutes) || waitTimeoutMinutes <= 0) {
-    throw new InputError(
-      `input 'wait-timeout-minutes' must be a positive number of minutes (decimals allowed), not '${timeoutText}'`,
-    );
-  }
-
-  const maxText = valueOf(runner, 'max-manifests');
-  const maxManifests = Number(maxText);
-  if (!Number.isInteger(maxManifests) || maxManifests < 1) {
-    throw new InputError(
-      `input 'max-manifests' must be a whole number of at least 1, not '${maxText}'`,
-    );
-  }
-
-  const comment = valueOf(runner, 'comment') as CommentMode;
-  if (!COMMENT_MODES.includes(comment)) {
-    throw new InputError(
-      `input 'comment' must be one of ${COMMENT_MODES.join(', ')}, not '${comment}'`,
-    );
-  }
+  const waitTimeoutMinutes = numberInput(
+    runner,
+    'wait-timeout-minutes',
+    (n) => Number.isFinite(n) && n > 0,
+    'a positive number of minutes (decimals allowed)',
+  );
+  const maxManifests = numberInput(
+    runner,
+    'max-manifests',
+    (n) => Number.isInteger(n) && n >= 1,
+    'a whole number of at least 1',
+  );
+  const comment = oneOf(runner, 'comment', COMMENT_MODES);
 
   const label = runner.getInput('label');
   if ([...label].length > MAX_LABEL_LENGTH || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(label)) {
@@ -222,17 +232,12 @@ function roleOf(runner: Runner, env: NodeJS.ProcessEnv): RoleSettings | undefine
       `input 'role-session-name' must be 2 to 64 letters, digits and _+=,.@- (STS's rule), not '${sessionName}'`,
     );
   }
-  const durationText = valueOf(runner, 'role-duration-seconds');
-  const durationSeconds = Number(durationText);
-  if (
-    !Number.isInteger(durationSeconds) ||
-    durationSeconds < DURATION.min ||
-    durationSeconds > DURATION.max
-  ) {
-    throw new InputError(
-      `input 'role-duration-seconds' must be a whole number of seconds from ${DURATION.min} to ${DURATION.max}, not '${durationText}'`,
-    );
-  }
+  const durationSeconds = numberInput(
+    runner,
+    'role-duration-seconds',
+    (n) => Number.isInteger(n) && n >= DURATION.min && n <= DURATION.max,
+    `a whole number of seconds from ${DURATION.min} to ${DURATION.max}`,
+  );
   const audience = valueOf(runner, 'audience');
   if (!/^[\x21-\x7e]{1,256}$/.test(audience)) {
     throw new InputError(

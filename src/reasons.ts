@@ -3,15 +3,17 @@
  * in one table: a reason added to FailureReason does not compile until it is worded here.
  */
 import type { FailureReason, PackageResult } from './results.js';
+import { plural } from './text.js';
 
 export interface ReasonWording {
   /** The check run's title: a few plain words. */
   title: string;
   /**
    * The report's headline. `why(fallback)` is the result's error, cut and escaped for
-   * markdown; `origin` says where the package came from (new, reused, found).
+   * markdown; `origin` says where the package came from (new, reused, found); `errors`
+   * counts the manifest's errors.
    */
-  headline: (why: (fallback: string) => string, origin: string) => string;
+  headline: (why: (fallback: string) => string, origin: string, errors: number) => string;
   /**
    * How the step's failure message counts the packages that failed for this reason
    * ("2 not created"); `gated`: only with fail-on-validation-failure. Reasons of a whole
@@ -33,8 +35,8 @@ export const REASONS: Record<FailureReason, ReasonWording> = {
   },
   'invalid-manifest': {
     title: 'Invalid manifest',
-    // The count of errors is added by the report, which has the problems.
-    headline: () => 'invalid manifest',
+    headline: (_why, _origin, errors) =>
+      `invalid manifest: ${plural(errors, 'error')}, nothing was sent to AWS`,
   },
   'preflight-failed': {
     title: 'Preflight failed',

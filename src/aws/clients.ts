@@ -63,17 +63,15 @@ const SDK: Omit<AwsServices, 'preflight'> = {
   },
 };
 
-/** The clients of one run: the SDK's, or what a test gives instead. */
-export interface AwsClients {
-  sagemaker(region: string): Promise<SageMakerApi>;
-  preflight(region: string): Promise<PreflightApi>;
-  logs(region: string): Promise<LogsApi>;
-  sts(region: string): Promise<StsApi>;
+/** The clients of one run, each for a region: the SDK's, or what a test gives instead. */
+export type AwsClients = {
+  [S in keyof AwsServices]: (region: string) => ReturnType<AwsServices[S]>;
+} & {
   /** role-to-assume's credentials, once assumed; undefined: the SDK's chain. */
   readonly credentials?: RenewableCredentials;
   /** The same clients with role-to-assume's credentials. */
   withCredentials(credentials: RenewableCredentials | undefined): AwsClients;
-}
+};
 
 export function awsClients(
   log: Log,

@@ -116,7 +116,7 @@ export async function followPackages(input: FollowInput): Promise<Outcome> {
     if (steps.waits && descriptions.length > 0) {
       const timeoutMs = settings.waitTimeoutMinutes * 60_000;
       log.info(
-        `Waiting for the validation of ${plural(descriptions.length, 'package')} (at most ${settings.waitTimeoutMinutes} minutes).`,
+        `Waiting for the validation of ${plural(descriptions.length, 'package')} (at most ${plural(settings.waitTimeoutMinutes, 'minute')}).`,
       );
       const waited = await waitForPackages(descriptions, {
         api,

@@ -68,15 +68,9 @@ function headline(result: PackageResult, limit: number, runUrl?: string): string
     : result.reused
       ? 'reused the package of an earlier run'
       : 'new package';
-  const reason = result.failureReason;
-  if (reason === 'invalid-manifest') {
-    return `invalid manifest: ${plural(errors, 'error')}, nothing was sent to AWS`;
-  }
-  if (reason) {
-    return REASONS[reason].headline(
-      (fallback) => cut(result.error ?? fallback, limit, runUrl),
-      origin,
-    );
+  if (result.failureReason) {
+    const why = (fallback: string) => cut(result.error ?? fallback, limit, runUrl);
+    return REASONS[result.failureReason].headline(why, origin, errors);
   }
   switch (result.status) {
     case 'DryRun':
