@@ -251,7 +251,7 @@ describe('the reporter', () => {
     const fake = fakeCheckRuns();
     const runner = memoryRunner();
     const reporter = new Reporter({
-      run: runContext({ name: 'push', payload: {} }),
+      workflow: runContext({ name: 'push', payload: {} }),
       settings: { ...settings, ...overrides },
       own,
       runner,

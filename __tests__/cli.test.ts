@@ -105,7 +105,7 @@ describe('an invalid manifest', () => {
       maxManifests: 20,
       workspace: cwd,
       region: 'us-east-1',
-      run: runContext(),
+      workflow: runContext(),
       env: {},
       log: runner,
     });

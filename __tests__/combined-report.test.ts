@@ -10,7 +10,7 @@ import { COMBINED_COMMENT, PullRequestComments } from '../src/report/comments.js
 import { renderCombinedComment, renderSummary, sourceLineUrl } from '../src/report/render.js';
 import { Reporter } from '../src/report/reporter.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
-import { filesUrl } from '../src/run-context.js';
+import { filesUrl } from '../src/workflow-run.js';
 import { silentLog } from '../src/runner/port.js';
 import { fakeComments } from './harness/fake-comments.js';
 import { renderGfm } from './harness/gfm.js';
@@ -173,7 +173,7 @@ describe('Reporter', () => {
     const runner = memoryRunner();
     const { client, comments } = fakeComments();
     const reporter = new Reporter({
-      run: runContext(pullRequestEvent(7)),
+      workflow: runContext(pullRequestEvent(7)),
       settings: { ...settings, comment: 'update' },
       runner,
       github: () => client,
@@ -188,7 +188,7 @@ describe('Reporter', () => {
     expect(renderGfm(comments[0]!.body).links).toContain(`${SOURCE}/models/a%20b.yml#L3`);
 
     const push = new Reporter({
-      run: runContext(),
+      workflow: runContext(),
       settings: { ...settings, comment: 'off' },
       runner,
     });
@@ -213,7 +213,7 @@ describe('Reporter', () => {
       ],
     });
     const options = {
-      run: runContext(pullRequestEvent(7)),
+      workflow: runContext(pullRequestEvent(7)),
       settings: { ...settings, comment: 'combined' as const },
       runner,
       github: () => client,
@@ -269,7 +269,7 @@ describe('Reporter', () => {
 
   it('bounds the report output to an output, with a note, when the summary is longer', async () => {
     const runner = memoryRunner();
-    const reporter = new Reporter({ run: runContext(), runner });
+    const reporter = new Reporter({ workflow: runContext(), runner });
     const huge: PackageResult = {
       ...emptyResult('a.yml', 'Failed'),
       failureReason: 'validation-failed',

@@ -282,7 +282,7 @@ describe('Reporter', () => {
     const runner = memoryRunner();
     const { client, calls } = fakeComments({}, { listComments: never });
     const reporter = new Reporter({
-      run: runContext(pullRequestEvent(7)),
+      workflow: runContext(pullRequestEvent(7)),
       settings: {
         comment: 'update',
         githubToken: 'ghs_writer',

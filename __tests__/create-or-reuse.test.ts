@@ -59,7 +59,7 @@ describe('createOrReuse', () => {
   it('records the fingerprint and provenance, leaving the manifest out of the provenance', async () => {
     const { api, created } = fakeApi();
     const request = check(VERSIONED).request!;
-    await createOrReuse(request, { api, run, createGroup: true, log });
+    await createOrReuse(request, { api, workflow: run, createGroup: true, log });
     expect(created[0]!.CustomerMetadataProperties).toEqual({
       [FINGERPRINT_KEY]: fingerprint(request),
     });
@@ -67,7 +67,12 @@ describe('createOrReuse', () => {
 
     // Another commit with the same manifest: same fingerprint, so the version is reused.
     const otherCommit = runContext(undefined, { sha: 'def', runId: 2000 });
-    const again = await createOrReuse(request, { api, run: otherCommit, createGroup: true, log });
+    const again = await createOrReuse(request, {
+      api,
+      workflow: otherCommit,
+      createGroup: true,
+      log,
+    });
     expect(again).toMatchObject({ reused: true, arn: expect.stringMatching(/fraud-detector\/1$/) });
     expect(created).toHaveLength(1);
   });
@@ -80,7 +85,7 @@ describe('createOrReuse', () => {
     });
     const published = await createOrReuse(check(VERSIONED).request!, {
       api,
-      run,
+      workflow: run,
       createGroup: true,
       log,
     });
@@ -100,15 +105,20 @@ describe('createOrReuse', () => {
         throw error('ValidationException', 'ModelPackage already exists: arn:x');
       },
     });
-    const published = await createOrReuse(request, { api, run, createGroup: true, log });
+    const published = await createOrReuse(request, { api, workflow: run, createGroup: true, log });
     expect(published).toMatchObject({ reused: true, arn: 'arn:x' });
   });
 
   it('says what to change in a manifest whose unversioned name is taken by another definition', async () => {
     const { api } = fakeApi();
-    await createOrReuse(check(MARKETPLACE).request!, { api, run, createGroup: true, log });
+    await createOrReuse(check(MARKETPLACE).request!, {
+      api,
+      workflow: run,
+      createGroup: true,
+      log,
+    });
     const changed = check(MARKETPLACE.replace('churn:1.4.0', 'churn:1.4.1')).request!;
-    const refused = createOrReuse(changed, { api, run, createGroup: true, log });
+    const refused = createOrReuse(changed, { api, workflow: run, createGroup: true, log });
     await expect(refused).rejects.toThrow(CreateError);
     await expect(refused).rejects.toThrow(
       "model package 'churn-predictor' already exists in us-east-1 with a different definition " +
@@ -135,7 +145,7 @@ describe('createOrReuse', () => {
     await expect(
       createOrReuse(check(MARKETPLACE).request!, {
         api: failing.api,
-        run,
+        workflow: run,
         createGroup: true,
         log,
       }),
@@ -152,7 +162,7 @@ describe('createOrReuse', () => {
     await expect(
       createOrReuse(check(MARKETPLACE).request!, {
         api: expired.api,
-        run,
+        workflow: run,
         createGroup: true,
         log,
       }),

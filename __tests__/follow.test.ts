@@ -22,7 +22,7 @@ describe('followPackages', () => {
       results: start,
       settings: { waitTimeoutMinutes: 10, createGroup: true, failOnValidationFailure: true },
       region: 'us-east-1',
-      run: runContext(),
+      workflow: runContext(),
       log: silentLog,
       group: (_name, fn) => fn(),
       signal: new AbortController().signal,

@@ -89,7 +89,7 @@ describe('logging the problems', () => {
         maxManifests: 20,
         workspace,
         region: 'us-east-1',
-        run: runContext(),
+        workflow: runContext(),
         env: {},
         log: runner,
       });

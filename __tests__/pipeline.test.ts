@@ -49,7 +49,7 @@ async function act(
   let sagemakerCreated = 0;
   const deps: Dependencies = {
     runner,
-    run: runContext(options.event),
+    workflow: runContext(options.event),
     env: { GITHUB_REF_NAME: RUN_ENV.GITHUB_REF_NAME },
     workspace,
     aws: {

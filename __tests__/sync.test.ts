@@ -135,7 +135,7 @@ describe('syncReports', () => {
     const comments = fakeComments();
     const run = () =>
       syncReports({
-        run: runContext({ name: 'schedule', payload: {} }),
+        workflow: runContext({ name: 'schedule', payload: {} }),
         log: silentLog,
         github: github.client,
         checks: {
@@ -216,7 +216,7 @@ async function syncReports(
 ) {
   const outcome = await collectOpenPackages(options);
   const reporter = new Reporter({
-    run: options.run,
+    workflow: options.workflow,
     settings: { comment: 'update', githubToken: 'ghs_x', checkRun: true, label: '', wait: true },
     own: { checkRuns: false, comments: false },
     runner: memoryRunner(),
@@ -274,7 +274,7 @@ describe('syncReports diagnoses what it concludes', () => {
     const checks = fakeCheckRuns();
     const logReads: string[] = [];
     const outcome = await syncReports({
-      run: runContext({ name: 'schedule', payload: {} }),
+      workflow: runContext({ name: 'schedule', payload: {} }),
       log: silentLog,
       github: fakeGitHub(1, open).client,
       checks: { ...checks.client, updateCheckRun: async (_repo, id) => ({ id }) },

@@ -62,7 +62,7 @@ async function act(sagemaker: FakeSageMaker, text: string, options: Options = {}
     ],
     settings,
     region: 'us-east-1',
-    run: runContext(),
+    workflow: runContext(),
     log,
     group: (_name, fn) => fn(),
     signal: new AbortController().signal,

@@ -23,7 +23,7 @@ import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
 import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
-import type { RunContext } from './run-context.js';
+import type { WorkflowRun } from './workflow-run.js';
 import { assumeRole } from './role.js';
 import { actionsCore } from './runner/actions-core.js';
 import type { Runner } from './runner/port.js';
@@ -34,7 +34,7 @@ import { plural } from './text.js';
 export interface Dependencies {
   runner: Runner;
   /** The run: @actions/github's context. */
-  run: RunContext;
+  workflow: WorkflowRun;
   env: NodeJS.ProcessEnv;
   /** The directory manifests are found in (GITHUB_WORKSPACE). */
   workspace: string;
@@ -67,7 +67,7 @@ const NONE = new Map<string, ModelPackageManifest>();
 export async function run(overrides: Partial<Dependencies> = {}): Promise<void> {
   const deps: Dependencies = {
     runner: actionsCore,
-    run: context,
+    workflow: context,
     env: process.env,
     workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
     ...overrides,
@@ -79,7 +79,7 @@ export async function run(overrides: Partial<Dependencies> = {}): Promise<void> 
   const settings = 'manifests' in read ? read : undefined;
   const mode = settings && modeOf(settings);
   const reporter = new Reporter({
-    run: deps.run,
+    workflow: deps.workflow,
     settings,
     own: mode?.ownReports,
     runner,
@@ -96,7 +96,10 @@ export async function run(overrides: Partial<Dependencies> = {}): Promise<void> 
     produced = { outcome: internalError(runner, e), requests: NONE };
   }
   const { outcome, requests } = produced;
-  const linked: Outcome = { ...outcome, results: withLinks(outcome.results, requests, deps.run) };
+  const linked: Outcome = {
+    ...outcome,
+    results: withLinks(outcome.results, requests, deps.workflow),
+  };
   const reported = await runner.group('Reporting', () => reporter.finish(linked));
   const { outputs, notes } = outputsOf(linked, reported);
   for (const note of notes) runner.warning(note);
@@ -148,7 +151,7 @@ async function produce(
         maxManifests: settings.maxManifests,
         workspace: deps.workspace,
         region: settings.region,
-        run: deps.run,
+        workflow: deps.workflow,
         env: deps.env,
         log: deps.runner,
       }),
@@ -234,7 +237,9 @@ async function dryRun(
   const pre = await runPreflight(
     stageOf(deps, settings, mode, checked, aws, () => assume(deps, settings, aws)),
   );
-  const plan = new Map(checked.map((m) => [m.file, withProvenance(m.request!, deps.run)] as const));
+  const plan = new Map(
+    checked.map((m) => [m.file, withProvenance(m.request!, deps.workflow)] as const),
+  );
   if (pre.failure) return { ...preflightFailed(pre, settings), plan };
   return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
 }
@@ -271,14 +276,14 @@ async function onAws(
       results: pre.checked.map((m) => resultOf(m, settings, 'InProgress')),
       settings,
       region: settings.region!,
-      run: deps.run,
+      workflow: deps.workflow,
       log: deps.runner,
       group: (name, fn) => deps.runner.group(name, fn),
       signal,
       aws,
       now: deps.now,
       sleep: deps.sleep,
-      onProgress: (results) => reporter.progress(withLinks(results, requests, deps.run)),
+      onProgress: (results) => reporter.progress(withLinks(results, requests, deps.workflow)),
     });
   } finally {
     cancel?.dispose();
@@ -303,7 +308,7 @@ async function sync(
     ]);
     const github = (deps.syncGitHub ?? createSyncClient)(settings.githubToken);
     return await deps.runner.group(mode.title, () =>
-      collectOpenPackages({ run: deps.run, log: deps.runner, github, aws }),
+      collectOpenPackages({ workflow: deps.workflow, log: deps.runner, github, aws }),
     );
   } finally {
     released(deps, aws);

@@ -3,7 +3,7 @@
  * action, which reads them through @actions/github's context) and as the context object
  * itself (for tests that call the code in process).
  */
-import type { RunContext } from '../../src/run-context.js';
+import type { WorkflowRun } from '../../src/workflow-run.js';
 
 export const RUN_ENV = {
   GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
@@ -24,8 +24,8 @@ export const PR_HEAD_SHA = 'feedfacefeedfacefeedfacefeedfacefeedface';
 /** The context @actions/github would build from RUN_ENV for `event`. */
 export function runContext(
   event: { name: string; payload: object } = { name: 'push', payload: {} },
-  overrides: Partial<RunContext> = {},
-): RunContext {
+  overrides: Partial<WorkflowRun> = {},
+): WorkflowRun {
   const [owner, repo] = RUN_ENV.GITHUB_REPOSITORY.split('/') as [string, string];
   return {
     eventName: event.name,

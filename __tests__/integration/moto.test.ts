@@ -39,7 +39,12 @@ describe('against moto_server', () => {
   // moto answers ListTags for model packages with an error page, so the reuse of an
   // unversioned package (found by its tag) is tested against the project's emulator.
   it("creates an unversioned package with the run's provenance", async () => {
-    const first = await createOrReuse(request(MARKETPLACE), { api, run, createGroup: true, log });
+    const first = await createOrReuse(request(MARKETPLACE), {
+      api,
+      workflow: run,
+      createGroup: true,
+      log,
+    });
     expect(first.reused).toBe(false);
     expect(first.arn).toBe(
       'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor',
@@ -58,15 +63,25 @@ describe('against moto_server', () => {
   });
 
   it('creates a group and versions, reusing an unchanged one', async () => {
-    const v1 = await createOrReuse(request(VERSIONED), { api, run, createGroup: true, log });
+    const v1 = await createOrReuse(request(VERSIONED), {
+      api,
+      workflow: run,
+      createGroup: true,
+      log,
+    });
     expect(v1).toMatchObject({ reused: false, arn: expect.stringMatching(/fraud-detector\/1$/) });
     expect(await api.describeModelPackageGroup('fraud-detector')).toBeDefined();
 
-    const again = await createOrReuse(request(VERSIONED), { api, run, createGroup: true, log });
+    const again = await createOrReuse(request(VERSIONED), {
+      api,
+      workflow: run,
+      createGroup: true,
+      log,
+    });
     expect(again).toMatchObject({ reused: true, arn: v1.arn });
 
     const changed = request(VERSIONED.replace('${{ github.sha }}', 'v2'));
-    const v2 = await createOrReuse(changed, { api, run, createGroup: true, log });
+    const v2 = await createOrReuse(changed, { api, workflow: run, createGroup: true, log });
     expect(v2.reused).toBe(false);
     expect(v2.arn).not.toBe(v1.arn);
 
@@ -82,7 +97,7 @@ describe('against moto_server', () => {
   it('says when a group is missing and may not be created', async () => {
     const text = VERSIONED.replace('fraud-detector', 'no-such-group');
     await expect(
-      createOrReuse(request(text), { api, run, createGroup: false, log }),
+      createOrReuse(request(text), { api, workflow: run, createGroup: false, log }),
     ).rejects.toThrow("model package group 'no-such-group' does not exist in us-east-1");
   });
 });

@@ -4,7 +4,7 @@
  * AWS.
  */
 import { plural } from '../text.js';
-import type { RunContext } from '../run-context.js';
+import type { WorkflowRun } from '../workflow-run.js';
 import type { Annotation, Log } from '../runner/port.js';
 import { expressionContextOf, type ExpressionContext } from './expressions.js';
 import { resolveManifestFiles } from './files.js';
@@ -21,7 +21,7 @@ export interface CheckInput {
   maxManifests: number;
   workspace: string;
   region: string | undefined;
-  run: RunContext;
+  workflow: WorkflowRun;
   env: NodeJS.ProcessEnv;
   log: Log;
 }
@@ -48,7 +48,7 @@ export async function checkFiles(input: CheckFilesInput): Promise<CheckedManifes
 export async function checkManifests(input: CheckInput): Promise<CheckedManifest[]> {
   const checked = await checkFiles({
     ...input,
-    context: expressionContextOf(input.run, input.env),
+    context: expressionContextOf(input.workflow, input.env),
   });
   for (const manifest of checked) logProblems(manifest, input.log);
   return checked;

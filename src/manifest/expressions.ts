@@ -3,7 +3,7 @@
  * the contexts below are accepted; nothing is evaluated, so nothing in a manifest can
  * run. Any other expression is an error at its position.
  */
-import { repositoryOf, type RunContext } from '../run-context.js';
+import { repositoryOf, type WorkflowRun } from '../workflow-run.js';
 import { didYouMean } from '../suggest.js';
 import { credentialName, credentialValue } from './credentials.js';
 import { clip, type MemberPath } from './problems.js';
@@ -41,7 +41,7 @@ export const GITHUB_VARIABLES: Readonly<Record<GithubProperty, string>> = {
 };
 
 /** The values of a run: github.* from @actions/github's context (ref_name from its variable). */
-export function expressionContextOf(run: RunContext, env: NodeJS.ProcessEnv): ExpressionContext {
+export function expressionContextOf(run: WorkflowRun, env: NodeJS.ProcessEnv): ExpressionContext {
   const repository = repositoryOf(run);
   const number = (value: number) => (Number.isInteger(value) ? String(value) : undefined);
   return {

@@ -1,7 +1,7 @@
 /** approve-on-success: a version whose validation completed becomes Approved. */
 import type { Log } from '../runner/port.js';
 import type { PackageResult } from '../results.js';
-import { runUrl, type RunContext } from '../run-context.js';
+import { runUrl, type WorkflowRun } from '../workflow-run.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { describeError } from '../sagemaker/errors.js';
 
@@ -11,7 +11,7 @@ import { describeError } from '../sagemaker/errors.js';
  */
 export async function approveCompleted(
   result: PackageResult,
-  { api, run, log, signal }: { api: SageMakerApi; run: RunContext; log: Log; signal: AbortSignal },
+  { api, run, log, signal }: { api: SageMakerApi; run: WorkflowRun; log: Log; signal: AbortSignal },
 ): Promise<PackageResult> {
   if (!result.group || result.status !== 'Completed' || !result.arn) return result;
   try {

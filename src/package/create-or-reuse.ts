@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { Log } from '../runner/port.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import { runKey, type RunContext } from '../run-context.js';
+import { runKey, type WorkflowRun } from '../workflow-run.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { firstDifference } from './difference.js';
@@ -18,7 +18,7 @@ import { withProvenance } from './provenance.js';
 
 export interface CreateOptions {
   api: SageMakerApi;
-  run: RunContext;
+  workflow: WorkflowRun;
   createGroup: boolean;
   log: Log;
   signal?: AbortSignal;
@@ -110,7 +110,7 @@ export async function findExisting(
 async function createOrReuseVersion(
   request: ModelPackageManifest,
   group: string,
-  { api, run, createGroup, log, signal }: CreateOptions,
+  { api, workflow: run, createGroup, log, signal }: CreateOptions,
 ): Promise<Package> {
   const print = fingerprint(request);
   const search = await findExisting(request, api, signal);
@@ -163,7 +163,7 @@ export function nameTakenMessage(name: string, region: string, differs?: string)
 async function createOrReuseUnversioned(
   request: ModelPackageManifest,
   name: string,
-  { api, run, log, signal }: CreateOptions,
+  { api, workflow: run, log, signal }: CreateOptions,
 ): Promise<Package> {
   const print = fingerprint(request);
   const reuse = async (): Promise<Package | undefined> => {

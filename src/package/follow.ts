@@ -12,7 +12,7 @@ import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { AfterValidation, ModeSteps } from '../modes.js';
 import { stepFailureMessage } from '../reasons.js';
 import { packageLabel, type Outcome, type PackageResult } from '../results.js';
-import type { RunContext } from '../run-context.js';
+import type { WorkflowRun } from '../workflow-run.js';
 import type { Log, Runner } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
@@ -33,7 +33,7 @@ export interface FollowInput {
   results: readonly PackageResult[];
   settings: Pick<Settings, 'waitTimeoutMinutes' | 'createGroup' | 'failOnValidationFailure'>;
   region: string;
-  run: RunContext;
+  workflow: WorkflowRun;
   log: Log;
   /** Folds a phase's log lines; status changes are logged outside. */
   group: Runner['group'];
@@ -73,7 +73,7 @@ const AFTER: Record<
   (result: PackageResult, context: StepContext) => Promise<PackageResult>
 > = {
   approve: (result, { api, input }) =>
-    approveCompleted(result, { api, run: input.run, log: input.log, signal: input.signal }),
+    approveCompleted(result, { api, run: input.workflow, log: input.log, signal: input.signal }),
   'require-approval': (result, { api, input }) =>
     requireApproved(result, { api, log: input.log, signal: input.signal }),
 };
@@ -185,7 +185,7 @@ async function createOne(
   try {
     const p = await createOrReuse(manifest.request, {
       api,
-      run: input.run,
+      workflow: input.workflow,
       createGroup: input.settings.createGroup,
       log,
       signal,

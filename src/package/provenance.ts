@@ -3,11 +3,11 @@
  * from the run unless the manifest sets them.
  */
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import { repositoryUrl, runUrl, type RunContext } from '../run-context.js';
+import { repositoryUrl, runUrl, type WorkflowRun } from '../workflow-run.js';
 
 export function withProvenance(
   request: ModelPackageManifest,
-  run: RunContext,
+  run: WorkflowRun,
 ): ModelPackageManifest {
   const fromRun = {
     CommitId: run.sha || undefined,

@@ -9,7 +9,7 @@
 import { CHECK_RUN_OUTPUT_CHARACTERS, cutTo } from '../limits.js';
 import { REASONS } from '../reasons.js';
 import { packageLabel, type PackageResult } from '../results.js';
-import type { RunContext } from '../run-context.js';
+import type { WorkflowRun } from '../workflow-run.js';
 import type { Log } from '../runner/port.js';
 import { stateLine } from './check-run-state.js';
 import type { CheckRunClient, CheckRunFields, Repository } from './github-checks.js';
@@ -31,7 +31,7 @@ const SHA = /^[0-9a-f]{40}$/i;
  * commit the workflow checked out), else the commit the run is for. None for an
  * issue_comment event, whose event does not name the pull request's head.
  */
-export function headShaOf(run: RunContext): string | undefined {
+export function headShaOf(run: WorkflowRun): string | undefined {
   if (run.eventName === 'pull_request' || run.eventName === 'pull_request_target') {
     const sha: unknown = run.payload.pull_request?.head?.sha;
     return typeof sha === 'string' && SHA.test(sha) ? sha : undefined;
@@ -44,7 +44,7 @@ export function headShaOf(run: RunContext): string | undefined {
  * The commit the reports name: the one the check runs are on (a pull request's head
  * commit), else the commit the workflow ran on.
  */
-export function reportCommitOf(run: RunContext): string | undefined {
+export function reportCommitOf(run: WorkflowRun): string | undefined {
   return headShaOf(run) ?? (run.sha || undefined);
 }
 

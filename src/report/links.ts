@@ -5,7 +5,7 @@
  */
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { PackageResult } from '../results.js';
-import { runUrl, type RunContext } from '../run-context.js';
+import { runUrl, type WorkflowRun } from '../workflow-run.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
@@ -105,7 +105,7 @@ export const LINK_TITLES: Record<keyof PackageLinks, string> = {
 export function withLinks(
   results: readonly PackageResult[],
   requests: ReadonlyMap<string, ModelPackageManifest>,
-  run: RunContext,
+  run: WorkflowRun,
 ): PackageResult[] {
   const url = runUrl(run);
   return results.map((result) => {

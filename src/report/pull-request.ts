@@ -1,9 +1,9 @@
 /** The pull request a run belongs to, from its event (@actions/github's context). */
-import { repositoryOf, type RunContext } from '../run-context.js';
+import { repositoryOf, type WorkflowRun } from '../workflow-run.js';
 import type { PullRequest } from './github-comments.js';
 
 /** The pull request of pull_request, pull_request_target and issue_comment events. */
-export function pullRequestOf(run: RunContext): PullRequest | undefined {
+export function pullRequestOf(run: WorkflowRun): PullRequest | undefined {
   const repository = repositoryOf(run);
   if (!repository) return undefined;
   const { payload } = run;

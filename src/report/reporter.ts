@@ -6,7 +6,7 @@
  */
 import type { CommentMode, Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
-import { filesUrl, repositoryOf, runUrl, type RunContext } from '../run-context.js';
+import { filesUrl, repositoryOf, runUrl, type WorkflowRun } from '../workflow-run.js';
 import { OUTPUT_BYTES, sizeOf } from '../limits.js';
 import type { Runner } from '../runner/port.js';
 import { CheckRuns, headShaOf, reportCommitOf } from './check-runs.js';
@@ -39,7 +39,7 @@ export interface ReportTarget {
 }
 
 export interface ReporterOptions {
-  run: RunContext;
+  workflow: WorkflowRun;
   /** The settings, when the inputs could be read: comments and check runs need them. */
   settings?: Pick<Settings, 'comment' | 'githubToken' | 'checkRun' | 'label' | 'wait'>;
   /** Whether this run writes check runs and comments of its own (not dry runs and syncs). */
@@ -55,7 +55,7 @@ export interface ReporterOptions {
 
 /** This run's target: its commit and pull request, as the settings allow. */
 function ownTarget(options: ReporterOptions): ReportTarget | undefined {
-  const { settings, runner, run } = options;
+  const { settings, runner, workflow: run } = options;
   if (!settings) return undefined;
   const own = options.own ?? { checkRuns: true, comments: true };
   const pr = own.comments && settings.comment !== 'off' ? pullRequestOf(run) : undefined;
@@ -95,8 +95,8 @@ export class Reporter {
 
   constructor(private readonly options: ReporterOptions) {
     this.own = ownTarget(options);
-    this.commit = reportCommitOf(options.run);
-    this.runUrl = runUrl(options.run);
+    this.commit = reportCommitOf(options.workflow);
+    this.runUrl = runUrl(options.workflow);
   }
 
   /**
@@ -125,7 +125,7 @@ export class Reporter {
       runUrl: this.runUrl,
       runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
       note: outcome.syncNote,
-      sourceUrl: filesUrl(this.options.run, this.commit),
+      sourceUrl: filesUrl(this.options.workflow, this.commit),
     };
     const summary = renderSummary(input);
     const fits = sizeOf(summary, 'bytes') <= OUTPUT_BYTES;
@@ -175,7 +175,7 @@ export class Reporter {
 
   private renderOptions(to: ReportTarget) {
     const { commit, runUrl, label } = to;
-    return { commit, runUrl, label, sourceUrl: filesUrl(this.options.run, commit) };
+    return { commit, runUrl, label, sourceUrl: filesUrl(this.options.workflow, commit) };
   }
 
   /** The comments of a target's pull request, one writer per pull request, mode and label. */
@@ -201,7 +201,7 @@ export class Reporter {
 
   private checkRunsOf(): CheckRuns | undefined {
     const token = this.options.settings?.githubToken;
-    const repository = repositoryOf(this.options.run);
+    const repository = repositoryOf(this.options.workflow);
     if (!token || !repository) return undefined;
     this.checkRuns ??= new CheckRuns(
       (this.options.checks ?? createCheckRunClient)(token),

@@ -21,7 +21,7 @@ import { githubError } from '../report/github-api.js';
 import type { Repository } from '../report/github-checks.js';
 import type { ReportTarget } from '../report/reporter.js';
 import { aggregateStatus, displayName, type Outcome, type PackageResult } from '../results.js';
-import { repositoryOf, type RunContext } from '../run-context.js';
+import { repositoryOf, type WorkflowRun } from '../workflow-run.js';
 import type { Log } from '../runner/port.js';
 import { plural } from '../text.js';
 import type { ListedCheckRun, SyncClient } from './github.js';
@@ -32,7 +32,7 @@ export const RECENT_COMMITS = 20;
 const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:model-package\/(.+)$/;
 
 export interface SyncOptions {
-  run: RunContext;
+  workflow: WorkflowRun;
   log: Log;
   github: SyncClient;
   /** SageMaker, and CloudWatch Logs for the diagnosis of failed validations. */
@@ -63,7 +63,7 @@ async function commitsToLook(
   options: SyncOptions,
   repo: Repository,
 ): Promise<{ shas: string[]; problems: string[] }> {
-  const { github, run } = options;
+  const { github, workflow: run } = options;
   const problems: string[] = [];
   const shas: string[] = [];
   try {
@@ -137,7 +137,7 @@ async function finished(
 
 export async function collectOpenPackages(options: SyncOptions): Promise<Outcome> {
   const { log } = options;
-  const repo = repositoryOf(options.run);
+  const repo = repositoryOf(options.workflow);
   if (!repo) {
     return {
       results: [],

@@ -5,13 +5,13 @@
 import type { context } from '@actions/github';
 
 /** The parts of @actions/github's context the action reads. */
-export type RunContext = Pick<
+export type WorkflowRun = Pick<
   typeof context,
   'eventName' | 'payload' | 'sha' | 'runId' | 'runNumber' | 'runAttempt' | 'serverUrl' | 'repo'
 >;
 
 /** owner/repo, or undefined when the run does not say (context.repo throws then). */
-export function repositoryOf(run: RunContext): { owner: string; repo: string } | undefined {
+export function repositoryOf(run: WorkflowRun): { owner: string; repo: string } | undefined {
   try {
     const { owner, repo } = run.repo;
     return owner && repo ? { owner, repo } : undefined;
@@ -25,11 +25,11 @@ function known(value: number): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-function serverUrl(run: RunContext): string {
+function serverUrl(run: WorkflowRun): string {
   return (run.serverUrl || 'https://github.com').replace(/\/+$/, '');
 }
 
-export function repositoryUrl(run: RunContext): string | undefined {
+export function repositoryUrl(run: WorkflowRun): string | undefined {
   const repository = repositoryOf(run);
   return repository ? `${serverUrl(run)}/${repository.owner}/${repository.repo}` : undefined;
 }
@@ -38,7 +38,7 @@ export function repositoryUrl(run: RunContext): string | undefined {
  * The repository's files at a commit (`<server>/<owner>/<repo>/blob/<sha>`), which file
  * links extend with a path and a line; none for a commit that is not a full sha.
  */
-export function filesUrl(run: RunContext, commit: string | undefined): string | undefined {
+export function filesUrl(run: WorkflowRun, commit: string | undefined): string | undefined {
   const repository = repositoryOf(run);
   if (!repository || !commit || !/^[0-9a-f]{40}$/i.test(commit)) return undefined;
   const { owner, repo } = repository;
@@ -46,7 +46,7 @@ export function filesUrl(run: RunContext, commit: string | undefined): string | 
 }
 
 /** The URL of this workflow run (of this attempt, when it is not the first). */
-export function runUrl(run: RunContext): string | undefined {
+export function runUrl(run: WorkflowRun): string | undefined {
   const repo = repositoryUrl(run);
   const runId = known(run.runId);
   if (!repo || !runId) return undefined;
@@ -55,7 +55,7 @@ export function runUrl(run: RunContext): string | undefined {
 }
 
 /** Identifies one attempt of one run, for request tokens: the same when a request is retried. */
-export function runKey(run: RunContext): string {
+export function runKey(run: WorkflowRun): string {
   const repository = repositoryOf(run);
   const name = repository ? `${repository.owner}/${repository.repo}` : '';
   return `${name}/${known(run.runId) ?? 'local'}/${known(run.runAttempt) ?? 1}`;
