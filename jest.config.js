@@ -8,6 +8,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  // Refuses to test a dist/ built from other sources than the working tree's.
+  globalSetup: '<rootDir>/scripts/jest-dist-guard.mjs',
   testTimeout: 30000,
   // Integration tests mostly wait on child processes and emulated time: more workers than
   // cores keeps a 2-core CI machine busy.

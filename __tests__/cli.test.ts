@@ -193,6 +193,87 @@ describe('the region', () => {
   });
 });
 
+describe('paths outside the current directory', () => {
+  /** A project next to `cwd`, with an invalid manifest, and one that .git/ hides from globs. */
+  const sibling = () => {
+    const other = `${cwd}-other`;
+    mkdirSync(path.join(other, 'models', 'churn'), { recursive: true });
+    mkdirSync(path.join(other, '.git', 'models'), { recursive: true });
+    writeFileSync(path.join(other, 'models', 'churn', 'model-package.yml'), INVALID);
+    writeFileSync(path.join(other, '.git', 'models', 'model-package.yml'), INVALID);
+    return { other, name: path.basename(other) };
+  };
+  afterEach(() => rmSync(`${cwd}-other`, { recursive: true, force: true }));
+
+  it('checks a ../ path and names it so', async () => {
+    const { name } = sibling();
+    const file = `../${name}/models/churn/model-package.yml`;
+    const result = await run(['check', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toEqual([]);
+    expect(result.stdout[0]).toMatch(
+      new RegExp(`^\\.\\./${name}/models/churn/model-package\\.yml:1:19: error ModelPackageName: `),
+    );
+    expect(result.stdout.at(-1)).toBe('1 manifest checked, 1 invalid: 2 errors, 1 warning');
+  });
+
+  it('checks an absolute path and names it so', async () => {
+    const { other } = sibling();
+    const file = path.join(other, 'models', 'churn', 'model-package.yml');
+    const result = await run(['check', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout[0]!.startsWith(`${file}:1:19: error ModelPackageName: `)).toBe(true);
+    expect(result.stdout.at(-1)).toBe('1 manifest checked, 1 invalid: 2 errors, 1 warning');
+  });
+
+  it('expands a glob outside, skipping .git/ below where it starts', async () => {
+    const { other, name } = sibling();
+    write('model-package.yml', MARKETPLACE);
+    for (const pattern of [`../${name}/**/model-package.yml`, `${other}/**/model-package.yml`]) {
+      const result = await run(['check', 'model-package.yml', pattern]);
+      expect(result.code).toBe(1);
+      expect(new Set(result.stdout.slice(0, -1).map((line) => line.split(':')[0]))).toEqual(
+        new Set([
+          pattern.startsWith('..')
+            ? `../${name}/models/churn/model-package.yml`
+            : path.join(other, 'models', 'churn', 'model-package.yml'),
+        ]),
+      );
+      expect(result.stdout.at(-1)).toBe('2 manifests checked, 1 invalid: 2 errors, 1 warning');
+    }
+  });
+
+  it('names a path outside that does not exist, without a workspace', async () => {
+    const result = await run(['check', '../nowhere/model-package.yml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr[0]).toBe(
+      "sagemaker-model-package: manifest '../nowhere/model-package.yml' does not exist",
+    );
+  });
+
+  it('is a rule of the check command only: the action refuses the same paths', async () => {
+    const { other, name } = sibling();
+    for (const pattern of [
+      `../${name}/models/churn/model-package.yml`,
+      path.join(other, 'models', 'churn', 'model-package.yml'),
+      `../${name}/**/model-package.yml`,
+    ]) {
+      const runner = memoryRunner();
+      await expect(
+        checkManifests({
+          patterns: [pattern],
+          maxManifests: 20,
+          workspace: cwd,
+          region: 'us-east-1',
+          workflow: runContext(),
+          env: {},
+          log: runner,
+        }),
+      ).rejects.toThrow(`manifest '${pattern}' is outside the workspace`);
+    }
+  });
+});
+
 describe('usage', () => {
   it('prints help and the version', async () => {
     expect(await run(['--help'])).toEqual({ stdout: [USAGE], stderr: [], code: 0 });
@@ -211,9 +292,8 @@ describe('usage', () => {
       "--max-manifests must be a whole number of at least 1, not '0'",
     ],
     [['check', '--max-manifests', '1e3'], "not '1e3'"],
-    [['check', 'missing.yml'], "manifest 'missing.yml' does not exist in the workspace"],
+    [['check', 'missing.yml'], "manifest 'missing.yml' does not exist"],
     [['check', 'none/**/*.yml'], "manifest pattern 'none/**/*.yml' matches no file"],
-    [['check', '../model-package.yml'], 'is outside the workspace'],
   ])('refuses %j with exit code 2', async (args, message) => {
     write('model-package.yml', MARKETPLACE);
     const result = await run(args);

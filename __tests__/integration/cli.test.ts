@@ -46,10 +46,10 @@ dns.promises.lookup = async (host) => refuse('lookup ' + host);
 
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI) {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI, dir = cwd) {
   writeFileSync(connections, '');
   const result = spawnSync(process.execPath, ['--import', guard, script, ...args], {
-    cwd,
+    cwd: dir,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
     timeout: 20_000,
@@ -96,6 +96,19 @@ describe('checking', () => {
     expect(result).toEqual({
       code: 0,
       stdout: '3 manifests checked, 0 invalid: 0 errors, 0 warnings\n',
+      stderr: '',
+      connections: '',
+    });
+  });
+
+  it('checks paths outside the current directory, ../ and absolute', () => {
+    const sub = mkdtempSync(path.join(cwd, 'sub-'));
+    const absolute = path.join(cwd, 'examples', 'registry', 'model-package.yml');
+    const args = ['check', '../examples/marketplace/model-package.yml', absolute];
+    const result = cli([...args, '--region', 'us-east-1'], {}, CLI, sub);
+    expect(result).toEqual({
+      code: 0,
+      stdout: '2 manifests checked, 0 invalid: 0 errors, 0 warnings\n',
       stderr: '',
       connections: '',
     });

@@ -139,14 +139,14 @@ describe('an invalid manifest', () => {
 });
 
 describe('the manifest input', () => {
-  it('refuses a path outside the workspace and names it', async () => {
-    const run = await runAction({
-      workspace,
-      inputs: { manifest: '../elsewhere.yml', 'dry-run': 'true' },
-    });
-    expect(run.code).toBe(1);
-    expect(run.outputs['failure-reason']).toBe('invalid-manifest');
-    expect(run.stdout).toContain("::error::manifest '../elsewhere.yml' is outside the workspace");
+  it('refuses a path outside the workspace and names it, relative or absolute', async () => {
+    const elsewhere = path.join(path.dirname(workspace), 'elsewhere.yml');
+    for (const manifest of ['../elsewhere.yml', elsewhere]) {
+      const run = await runAction({ workspace, inputs: { manifest, 'dry-run': 'true' } });
+      expect(run.code).toBe(1);
+      expect(run.outputs['failure-reason']).toBe('invalid-manifest');
+      expect(run.stdout).toContain(`::error::manifest '${manifest}' is outside the workspace`);
+    }
   });
 
   it('names a pattern that matches nothing', async () => {

@@ -33,7 +33,7 @@ export const USAGE = `Usage: ${COMMAND} check [options] [pattern ...]
 Checks SageMaker model-package manifests as the action does before it calls AWS, and
 prints one line per problem: file:line:column: error|warning member: message.
 
-Patterns are paths or globs relative to the current directory (default
+Patterns are paths or globs, absolute or relative to the current directory (default
 ${INPUTS.manifest}); a pattern starting with '!' excludes files. Expressions such as
 \${{ github.sha }} or \${{ env.NAME }} are placeholders: only a workflow run knows their
 values, so the member that holds one passes the checks of its value.
@@ -182,6 +182,8 @@ export async function runCommand(
       workspace: deps.cwd,
       region: options.region,
       context: PLACEHOLDERS,
+      // A linter checks any file its user names; only the action keeps to its workspace.
+      confine: false,
     });
   } catch (e) {
     if (e instanceof ManifestPatternError) return usageError(e.message);

@@ -32,6 +32,8 @@ export interface CheckFilesInput extends Pick<
   'patterns' | 'maxManifests' | 'workspace' | 'region'
 > {
   context: ExpressionContext;
+  /** Whether manifests must be inside the workspace: true (the action's) unless false. */
+  confine?: boolean;
 }
 
 /**
@@ -39,7 +41,10 @@ export interface CheckFilesInput extends Pick<
  * of the check command. Throws ManifestPatternError for bad patterns.
  */
 export async function checkFiles(input: CheckFilesInput): Promise<CheckedManifest[]> {
-  const files = await resolveManifestFiles(input.patterns, input.workspace, input.maxManifests);
+  const files = await resolveManifestFiles(input.patterns, input.workspace, {
+    limit: input.maxManifests,
+    confine: input.confine,
+  });
   const { region, context } = input;
   return Promise.all(files.map((f) => loadManifest(f.absolute, f.relative, { region, context })));
 }

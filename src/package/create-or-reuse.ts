@@ -7,6 +7,7 @@ import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
 } from '@aws-sdk/client-sagemaker';
+import { actionEntries, actionTags } from '../action-entries.js';
 import type { Log } from '../runner/port.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import { runKey, type WorkflowRun } from '../workflow-run.js';
@@ -138,7 +139,10 @@ async function createOrReuseVersion(
 
   const input: CreateModelPackageInput = {
     ...(withProvenance(request, run) as CreateModelPackageInput),
-    CustomerMetadataProperties: { ...request.CustomerMetadataProperties, [FINGERPRINT_KEY]: print },
+    CustomerMetadataProperties: {
+      ...request.CustomerMetadataProperties,
+      ...actionEntries({ fingerprint: print }),
+    },
     ClientToken: clientToken(print, runKey(run)),
   };
   const arn = await api.createModelPackage(input, { abortSignal: signal });
@@ -185,7 +189,7 @@ async function createOrReuseUnversioned(
   if (existing) return existing;
   const input: CreateModelPackageInput = {
     ...(withProvenance(request, run) as CreateModelPackageInput),
-    Tags: [...(request.Tags ?? []), { Key: FINGERPRINT_KEY, Value: print }],
+    Tags: [...(request.Tags ?? []), ...actionTags({ fingerprint: print })],
     ClientToken: clientToken(print, runKey(run)),
   };
   try {

@@ -4,11 +4,10 @@
  * unchanged manifest finds the package it made instead of minting a new one.
  */
 import { createHash } from 'node:crypto';
-import { ACTION_KEY_PREFIX } from '../action-entries.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 
 /** The customer metadata property (versions) or tag (unversioned packages) that holds it. */
-export const FINGERPRINT_KEY = `${ACTION_KEY_PREFIX}fingerprint`;
+export { FINGERPRINT_KEY } from '../action-entries.js';
 
 /** JSON with the keys of every mapping sorted, so equal requests give equal text. */
 export function canonicalJson(value: unknown): string {
