@@ -5,6 +5,7 @@
  * node_modules/ and symbolic links (a path that names a link is followed), and may match
  * at most `limit` files in all.
  */
+import { plural } from '../text.js';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convertPathToPattern, glob, isDynamicPattern } from 'tinyglobby';
@@ -117,7 +118,7 @@ export async function resolveManifestFiles(
       files.push({ absolute: real, relative: outside ? match : toRelative(root, match) });
       if (files.length > limit) {
         throw new ManifestPatternError(
-          `the manifest input matches more than ${limit} files (input 'max-manifests'); name fewer files, or raise 'max-manifests'`,
+          `the manifest input matches more than ${plural(limit, 'file')} (input 'max-manifests'); name fewer files, or raise 'max-manifests'`,
         );
       }
     }

@@ -5,6 +5,7 @@
  * from AWS is escaped: inline through `text()`/`code()`, the log in a fence that no line
  * can close.
  */
+import { plural } from '../text.js';
 import type { PackageResult, StatusItem } from '../results.js';
 import { code, codeBlock, details, text } from './markdown.js';
 
@@ -32,13 +33,13 @@ function one(item: StatusItem, limit: number): string | undefined {
       const body = d.logExcerpt.join('\n');
       lines.push(
         details(
-          `Log excerpt of ${code(d.jobName)} (${d.logExcerpt.length} lines)`,
+          `Log excerpt of ${code(d.jobName)} (${plural(d.logExcerpt.length, 'line')})`,
           codeBlock(body, 'text'),
         ),
       );
     } else if (d.logExcerpt.length) {
       lines.push(
-        `*The log excerpt (${d.logExcerpt.length} lines) is left out to keep the report short; it is in the workflow run's log and the \`results\` output.*`,
+        `*The log excerpt (${plural(d.logExcerpt.length, 'line')}) is left out to keep the report short; it is in the workflow run's log and the \`results\` output.*`,
       );
     }
   } else if (item.status === 'Failed') {

@@ -169,7 +169,9 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
   if (shas.length > 0 && unreadable === shas.length) {
     return {
       results: [],
-      failure: { message: `sync could not read the check runs of any of ${shas.length} commits` },
+      failure: {
+        message: `sync could not read the check runs of any of ${plural(shas.length, 'commit')}`,
+      },
     };
   }
   log.info(
