@@ -4,80 +4,46 @@
  * SageMaker emulator's STS issues credentials that live a few seconds and refuses
  * SageMaker requests signed with expired ones. No AWS key is in the environment.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ActionRun } from '../harness/dist-action.js';
+import { CREDENTIALS, integration } from '../harness/integration.js';
 import { VERSIONED } from '../harness/manifests.js';
-import {
-  startSageMakerEmulator,
-  type EmulatorOptions,
-  type SageMakerEmulator,
-} from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
+import type { EmulatorOptions } from '../harness/sagemaker-emulator.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/model-publisher';
-
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-role-'));
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+// The runner's environment with no AWS key at all.
+const t = integration({
+  credentials: false,
+  inputs: { region: 'us-east-1' },
 });
 
 async function start(options: EmulatorOptions, idTokenLifetimeMs = 5 * 60_000) {
-  sagemaker = await startSageMakerEmulator(options);
-  github = await startGitHubEmulator({ idToken: { lifetimeMs: idTokenLifetimeMs } });
+  await t.start({ sagemaker: options, github: { idToken: { lifetimeMs: idTokenLifetimeMs } } });
 }
 
-function manifest(name: string): string {
-  mkdirSync(path.join(workspace, name), { recursive: true });
-  writeFileSync(path.join(workspace, name, 'model-package.yml'), VERSIONED);
-  return `${name}/model-package.yml`;
-}
+const manifest = (name: string) => t.manifest(name, VERSIONED);
 
-/** The runner's environment with no AWS key at all; the OIDC variables unless `idToken: false`. */
+/** A run with the job's OIDC variables, unless `idToken: false`. */
 function act(
   file: string,
   inputs: Record<string, string> = {},
-  options: { idToken?: boolean; role?: boolean } = {},
+  options: { idToken?: boolean } = {},
 ): Promise<ActionRun> {
-  seedWorkspace(sagemaker, workspace);
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: file,
-      region: 'us-east-1',
-      ...(options.role === false ? {} : { 'role-to-assume': ROLE }),
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ENDPOINT_URL: sagemaker.url,
-      AWS_ENDPOINT_URL_STS: sagemaker.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...(options.idToken === false ? {} : github.idTokenEnv),
-    },
+  return t.run({
+    inputs: { manifest: file, 'role-to-assume': ROLE, ...inputs },
+    env: options.idToken === false ? {} : t.github.idTokenEnv,
   });
 }
 
 const stsCalls = () =>
-  sagemaker.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+  t.sagemaker.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
 const sagemakerCalls = () =>
-  sagemaker.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
+  t.sagemaker.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
 
 /** No secret anywhere but in the lines that ask the runner to mask it. */
 function expectNoSecrets(run: ActionRun) {
-  const secrets = [...sagemaker.secrets(), ...github.secrets()];
-  const accessKeys = sagemaker.issued().map((c) => c.accessKeyId);
+  const secrets = [...t.sagemaker.secrets(), ...t.github.secrets()];
+  const accessKeys = t.sagemaker.issued().map((c) => c.accessKeyId);
   expect(secrets.length).toBeGreaterThan(0);
   const shown = [
     run.stdout
@@ -94,7 +60,7 @@ function expectNoSecrets(run: ActionRun) {
     .split('\n')
     .filter((line) => line.startsWith('::add-mask::'))
     .map((line) => line.slice('::add-mask::'.length));
-  expect(masked).toEqual(expect.arrayContaining([...sagemaker.secrets(), ...accessKeys]));
+  expect(masked).toEqual(expect.arrayContaining([...t.sagemaker.secrets(), ...accessKeys]));
   expect(run.exported).toBe('');
 }
 
@@ -112,8 +78,8 @@ describe('role-to-assume', () => {
     expect(elapsed).toBeGreaterThan(20_000);
 
     // No request was sent with expired credentials, and none was refused.
-    expect(sagemaker.requests.filter((r) => r.refused)).toEqual([]);
-    const issued = sagemaker.issued();
+    expect(t.sagemaker.requests.filter((r) => r.refused)).toEqual([]);
+    const issued = t.sagemaker.issued();
     for (const request of sagemakerCalls()) {
       const credentials = issued.find((c) => c.accessKeyId === request.accessKeyId);
       expect(credentials).toBeDefined();
@@ -123,8 +89,8 @@ describe('role-to-assume', () => {
     const calls = stsCalls().length;
     expect(calls).toBeGreaterThanOrEqual(Math.floor(20_000 / 4_000));
     expect(calls).toBeLessThanOrEqual(sagemakerCalls().length + 1);
-    expect(github.idTokens()).toHaveLength(calls);
-    expect(new Set(github.idTokens().map((t) => t.jti)).size).toBe(calls);
+    expect(t.github.idTokens()).toHaveLength(calls);
+    expect(new Set(t.github.idTokens().map((token) => token.jti)).size).toBe(calls);
     expect(stsCalls().map((r) => r.body.RoleSessionName)).toEqual(
       Array(calls).fill('sagemaker-model-package-1000-1'),
     );
@@ -142,14 +108,14 @@ describe('role-to-assume', () => {
     const file = manifest('revoked');
     const running = act(file);
     const since = Date.now();
-    while (!sagemaker.counts().BatchDescribeModelPackage && Date.now() - since < 30_000) {
+    while (!t.sagemaker.counts().BatchDescribeModelPackage && Date.now() - since < 30_000) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    sagemaker.expireCredentials();
+    t.sagemaker.expireCredentials();
     const run = await running;
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('Completed');
-    expect(sagemaker.requests.filter((r) => r.refused).map((r) => r.refused)).toEqual([
+    expect(t.sagemaker.requests.filter((r) => r.refused).map((r) => r.refused)).toEqual([
       'ExpiredTokenException',
     ]);
     expect(stsCalls()).toHaveLength(2);
@@ -161,10 +127,10 @@ describe('role-to-assume', () => {
     await start({ pendingMs: 300, inProgressMs: 60_000 });
     const running = act(manifest('refused'));
     const since = Date.now();
-    while (!sagemaker.counts().CreateModelPackage && Date.now() - since < 30_000) {
+    while (!t.sagemaker.counts().CreateModelPackage && Date.now() - since < 30_000) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    sagemaker.inject(
+    t.sagemaker.inject(
       { kind: 'expired-token' },
       { count: 100, operation: 'BatchDescribeModelPackage' },
     );
@@ -172,7 +138,7 @@ describe('role-to-assume', () => {
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     expect(run.stdout).toContain("The credentials of 'role-to-assume' had just been renewed");
-    expect(sagemaker.counts().BatchDescribeModelPackage).toBe(2);
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBe(2);
     expect(stsCalls()).toHaveLength(2);
   }, 60_000);
 
@@ -186,7 +152,7 @@ describe('role-to-assume', () => {
     expect(errors[0]!.message).toContain("Give the job 'permissions: id-token: write'");
     expect(errors[0]!.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL');
     expect(run.summary).toContain('id-token: write');
-    expect(sagemaker.requests).toEqual([]);
+    expect(t.sagemaker.requests).toEqual([]);
   }, 60_000);
 
   it('a role that does not trust the job: invalid-input naming the trust policy, nothing created', async () => {
@@ -204,15 +170,9 @@ describe('role-to-assume', () => {
     await start({ pendingMs: 100, inProgressMs: 100 });
     const file = manifest('loads');
     const withRole = await act(file, { wait: 'false' });
-    const without = await runAction({
-      workspace,
-      inputs: { manifest: file, region: 'us-east-1', wait: 'false' },
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+    const without = await t.run({
+      inputs: { manifest: file, wait: 'false' },
+      credentials: CREDENTIALS,
     });
     expect(withRole.code).toBe(0);
     expect(without.code).toBe(0);
