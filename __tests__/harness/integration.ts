@@ -297,3 +297,20 @@ export const TWO_PACKAGES: IntegrationSetup = {
     'github-token': 'ghs_writer',
   },
 };
+
+/**
+ * Validation on a clock only the test moves: SageMaker emulator options under which every
+ * package stays in the phase it was created in (Pending) until `next()` moves the clock
+ * on by a phase (InProgress), and the next one ends validation (Completed or Failed).
+ * What a run sees does not depend on when its polls fall. A phase lasts `phaseMs` on the
+ * emulator's clock: the time its reports and transform jobs show.
+ */
+export function heldValidation(phaseMs = 1_000) {
+  let now = Date.now();
+  return {
+    options: { now: () => now, pendingMs: phaseMs, inProgressMs: phaseMs } as EmulatorOptions,
+    next(phases = 1) {
+      now += phases * phaseMs;
+    },
+  };
+}

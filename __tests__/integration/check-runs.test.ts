@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
 import type { RecordedGitHubRequest } from '../harness/github-emulator.js';
-import { integration, TWO_PACKAGES } from '../harness/integration.js';
+import { heldValidation, integration, TWO_PACKAGES } from '../harness/integration.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, RUN_URL } from '../harness/run-context.js';
 
 const PR = 7;
@@ -101,7 +101,7 @@ describe('check runs', () => {
   }, 60_000);
 
   it('the timeout leaves the check run in progress too', async () => {
-    await t.start({ sagemaker: { pendingMs: 60_000, inProgressMs: 60_000 } });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act({ manifest: 'a/model-package.yml', 'wait-timeout-minutes': '0.05' });
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     const [check] = checkRuns();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, type ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { integration } from '../harness/integration.js';
+import { heldValidation, integration } from '../harness/integration.js';
 import { PR_HEAD_SHA, pullRequestEvent } from '../harness/run-context.js';
 import { VALIDATION, VERSIONED } from '../harness/manifests.js';
 import {
@@ -29,8 +29,12 @@ const t = integration({
   event: { name: 'pull_request', payload: { number: PR, pull_request: { number: PR } } },
 });
 
-async function start(jobs: TransformJobsOptions, failed = true, inProgressMs = 1500) {
-  await t.start({ sagemaker: { pendingMs: 300, inProgressMs, transformJobs: jobs } });
+let held: ReturnType<typeof heldValidation>;
+
+/** Validation moves on only when a test says so. */
+async function start(jobs: TransformJobsOptions, failed = true) {
+  held = heldValidation();
+  await t.start({ sagemaker: { ...held.options, transformJobs: jobs } });
   if (failed) {
     t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
@@ -39,7 +43,22 @@ async function start(jobs: TransformJobsOptions, failed = true, inProgressMs = 1
   }
 }
 
-const act = (inputs: Record<string, string> = {}) => t.run({ inputs });
+/**
+ * A run on the pull request. Once it waits, the validation ends between two polls; or,
+ * with `whileRunning`, runs until the run's output matches it, and then ends.
+ */
+async function act(whileRunning?: RegExp): Promise<ActionRun> {
+  const running = t.run();
+  await running.until(/Waiting for the validation/);
+  if (whileRunning) {
+    held.next();
+    await running.until(whileRunning);
+    held.next();
+  } else {
+    held.next(2);
+  }
+  return running;
+}
 
 interface Item {
   name: string;
@@ -114,9 +133,9 @@ describe('a failed validation names its transform job', () => {
   });
 
   it('links the job while the validation is still running', async () => {
-    // The first poll, after about 5 s, sees the validation running.
-    await start({ noiseJobs: 20 }, true, 7_000);
-    const run = await act();
+    // It runs until the run has linked its job.
+    await start({ noiseJobs: 20 });
+    const run = await act(/validation profile smoke runs as transform job/);
     const job = validationJob();
     expect(run.stdout).toContain(`validation profile smoke runs as transform job ${job.name}.`);
     const inProgressLists = t.sagemaker.requests.filter(
@@ -126,8 +145,8 @@ describe('a failed validation names its transform job', () => {
   });
 
   it('a passing validation sends no diagnosis request and loads no CloudWatch Logs client', async () => {
-    await start({ noiseJobs: 5 }, false, 7_000);
-    const run = await act();
+    await start({ noiseJobs: 5 }, false);
+    const run = await act(/validation profile smoke runs as transform job/);
     expect(run.code).toBe(0);
     // Only the one lookup of the running job: no search among failed jobs, no log read.
     const lists = diagnosisRequests().filter((r) => r.operation === 'ListTransformJobs');
@@ -218,7 +237,7 @@ describe('a scheduled sync', () => {
       event: pullRequestEvent(PR),
     });
     expect(first.code).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    held.next(2);
     const done = await t.run({
       inputs: { mode: 'sync', manifest: 'none.yml', 'check-run': 'true' },
       event: { name: 'schedule', payload: { repository: { default_branch: 'main' } } },

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ACTION_KEY_PREFIX } from '../../src/action-entries.js';
 import { manifestSchema } from '../../src/manifest/schema.js';
 import type { ActionRun } from '../harness/dist-action.js';
-import { CREDENTIALS, integration } from '../harness/integration.js';
+import { CREDENTIALS, heldValidation, integration } from '../harness/integration.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 
 const t = integration({
@@ -83,9 +83,16 @@ function expectValidCreateRequests() {
 
 describe('an unversioned Marketplace package', () => {
   it('is created once, waited for to Completed, and reused by the next run', async () => {
-    await t.start({ sagemaker: { pendingMs: 3000, inProgressMs: 3000 } });
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     const file = t.manifest('marketplace', MARKETPLACE);
-    const run = await act(file);
+    // Each phase lasts until the run has seen it.
+    const running = act(file);
+    await running.until(/Waiting for the validation/);
+    validation.next();
+    await running.until(/churn-predictor: Pending → InProgress/);
+    validation.next();
+    const run = await running;
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'Completed',
@@ -215,10 +222,7 @@ describe('faults while waiting', () => {
     t.sagemaker.inject({ kind: 'throttle' }, { count: 3, operation: 'DescribeModelPackage' });
     const running = act(file);
     // Faults start once the package exists, during the wait.
-    const created = Date.now();
-    while (!t.sagemaker.counts().CreateModelPackage && Date.now() - created < 20_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await t.sagemaker.when((r) => r.operation === 'CreateModelPackage');
     t.sagemaker.inject({ kind: 'throttle' }, { count: 6 });
     t.sagemaker.inject({ kind: 'internal-error' }, { count: 2 });
     t.sagemaker.inject({ kind: 'drop-connection' }, { count: 2 });
@@ -228,25 +232,22 @@ describe('faults while waiting', () => {
     expect(run.annotations.some((a) => a.level === 'warning')).toBe(true);
   }, 90_000);
 
-  it('stops within 10 s naming the remedy when the credentials expire', async () => {
-    await t.start({ sagemaker: { pendingMs: 300, inProgressMs: 60_000 } });
-    const file = t.manifest('expired', VERSIONED);
-    const started = Date.now();
-    const running = act(file);
-    while (!t.sagemaker.counts().CreateModelPackage && Date.now() - started < 20_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const injectedAt = Date.now();
+  it('stops at the first refusal, naming the remedy, when the credentials expire', async () => {
+    await t.start({ sagemaker: heldValidation().options });
+    const running = act(t.manifest('expired', VERSIONED));
+    await t.sagemaker.when((r) => r.operation === 'CreateModelPackage');
+    const from = t.sagemaker.requests.length;
     t.sagemaker.inject({ kind: 'expired-token' }, { count: 100 });
     const run = await running;
-    expect(Date.now() - injectedAt).toBeLessThan(10_000);
+    // The validation never ends: only the refusal ends the wait, and nothing is sent after it.
+    expect(t.sagemaker.requests.slice(from)).toHaveLength(1);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('role-duration-seconds');
     expect(run.outputs.status).toBe('InProgress');
   }, 60_000);
 
   it('exits within 5 s of SIGINT, reporting the run as cancelled', async () => {
-    await t.start({ sagemaker: { pendingMs: 300, inProgressMs: 60_000 } });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act(
       t.manifest('cancel', VERSIONED),
       {},
@@ -263,10 +264,11 @@ describe('faults while waiting', () => {
 
 describe('wait-timeout-minutes', () => {
   it('stops waiting at the timeout, reporting InProgress / timed-out', async () => {
-    await t.start({ sagemaker: { pendingMs: 300, inProgressMs: 60_000 } });
-    const started = Date.now();
+    // The validation never ends: only the timeout ends the wait.
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act(t.manifest('timeout', VERSIONED), { 'wait-timeout-minutes': '0.05' });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // The first poll would come after 4 s or more: the wait polls at the timeout (3 s), not after it.
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBeLessThanOrEqual(2);
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     expect(run.summary).toContain('still validating after 0.05 minutes');
@@ -282,20 +284,18 @@ describe('wait-timeout-minutes', () => {
 
 describe('wait: false', () => {
   it('returns right after creation, and a later run reports the current status', async () => {
-    // A validation of an hour, on a clock the test moves forward.
-    let skipped = 0;
-    await t.start({
-      sagemaker: { pendingMs: 60_000, inProgressMs: 3_600_000, now: () => Date.now() + skipped },
-    });
+    // A validation that ends only when the test moves the emulator's clock on.
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     const file = t.manifest('async', VERSIONED);
-    const started = Date.now();
     const first = await act(file, { wait: 'false' });
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(first.code).toBe(0);
     expect(first.outputs.status).toBe('InProgress');
     expect(first.stdout).not.toContain('→');
+    // Right after creation: no poll.
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBeUndefined();
 
-    skipped = 2 * 3_600_000;
+    validation.next(2);
     const later = await act(file, { wait: 'false' });
     expect(later.outputs.status).toBe('Completed');
     expect(results(later)[0]).toMatchObject({ reused: true });

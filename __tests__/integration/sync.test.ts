@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
-import { integration } from '../harness/integration.js';
+import { heldValidation, integration } from '../harness/integration.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_URL } from '../harness/run-context.js';
 
@@ -15,18 +15,20 @@ const OWNER = 'octo-org';
 const REPO = 'models';
 const CHURN = 'SageMaker validation: churn-predictor';
 const FRAUD = 'SageMaker validation: fraud-detector (b/model-package.yml)';
-const VALIDATING_MS = 1500;
 const t = integration({
   manifests: { a: MARKETPLACE, b: VERSIONED + VALIDATION },
-  sagemaker: { pendingMs: 300, inProgressMs: VALIDATING_MS },
   github: {},
   inputs: { 'github-token': 'ghs_writer' },
 });
 
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
 
+/** Validation moves on only when a test says so. */
+let held: ReturnType<typeof heldValidation>;
+
 async function start() {
-  const { github } = await t.start();
+  held = heldValidation();
+  const { github } = await t.start({ sagemaker: held.options });
   t.github.addPullRequest(OWNER, REPO, PR, PR_HEAD_SHA);
   github.setBranch(
     OWNER,
@@ -54,7 +56,6 @@ const sync = (payload: object = {}) =>
     event: { name: 'schedule', payload },
   });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const comments = () => t.github.comments(OWNER, REPO, PR);
 const runs = () => t.github.checkRuns(OWNER, REPO, PR_HEAD_SHA);
 
@@ -79,6 +80,7 @@ describe('mode: sync', () => {
     const published = (JSON.parse(first.outputs.results!) as { arn: string }[]).map((r) => r.arn);
 
     // Still validating: nothing is written.
+    held.next();
     const writesBefore = t.github.writes();
     const idle = await sync();
     expect(idle.code).toBe(0);
@@ -93,7 +95,7 @@ describe('mode: sync', () => {
     // for the default branch the schedule event does not name.
     expect(t.github.requests.filter((r) => r.path === `/repos/${OWNER}/${REPO}`)).toHaveLength(1);
 
-    await sleep(300 + VALIDATING_MS + 500);
+    held.next();
     const calls = t.sagemaker.requests.length;
     const done = await sync({ repository: { default_branch: 'main' } });
     expect(done.code).toBe(0);

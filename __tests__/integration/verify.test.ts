@@ -6,17 +6,26 @@
 import { describe, expect, it } from '@jest/globals';
 import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import type { ActionRun } from '../harness/dist-action.js';
-import { integration } from '../harness/integration.js';
+import { heldValidation, integration, type RunningAction } from '../harness/integration.js';
 import { VALIDATION, VERSIONED } from '../harness/manifests.js';
 
 const WRITES = ['CreateModelPackage', 'CreateModelPackageGroup', 'UpdateModelPackage'];
 const FRAUD = VERSIONED + VALIDATION;
 const t = integration({ inputs: { region: 'us-east-1' } });
 
-/** Runs the built action; returns the run and the SageMaker operations it sent. */
-async function act(file: string, inputs: Record<string, string> = {}) {
+/**
+ * Runs the built action, doing `meanwhile` while it runs; returns the run and the SageMaker
+ * operations it sent.
+ */
+async function act(
+  file: string,
+  inputs: Record<string, string> = {},
+  meanwhile?: (running: RunningAction) => Promise<void>,
+) {
   const from = t.sagemaker.requests.length;
-  const run = await t.run({ inputs: { manifest: file, ...inputs } });
+  const running = t.run({ inputs: { manifest: file, ...inputs } });
+  await meanwhile?.(running);
+  const run = await running;
   return { run, operations: t.sagemaker.requests.slice(from).map((r) => r.operation) };
 }
 
@@ -25,14 +34,19 @@ const result = (run: ActionRun) =>
 
 describe('mode: verify', () => {
   it('after publish, finds the same package without creating anything', async () => {
-    await t.start({ sagemaker: { pendingMs: 300, inProgressMs: 1200 } });
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     const file = t.manifest('same', FRAUD);
     const published = await act(file, { wait: 'false' });
     expect(published.run.code).toBe(0);
     expect(published.operations).toContain('CreateModelPackage');
 
-    // Still validating: verify waits for it.
-    const { run, operations } = await act(file, { mode: 'verify' });
+    // Still validating when verify finds it: verify waits for the end.
+    validation.next();
+    const { run, operations } = await act(file, { mode: 'verify' }, async (running) => {
+      await running.until(/Waiting for the validation/);
+      validation.next();
+    });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'Completed',
