@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
 import { PullRequestComments } from '../src/report/comments.js';
 import {
@@ -22,6 +22,7 @@ import {
 } from './harness/github-emulator.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { pullRequestEvent, runContext } from './harness/run-context.js';
+import { FAKE_CLOCK, until } from './harness/until.js';
 
 const PR = { owner: 'octo-org', repo: 'models', number: 7 };
 const httpError = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
@@ -40,6 +41,11 @@ function fake(
 }
 
 const never = () => new Promise<never>(() => undefined);
+
+// Tests that spend time do it on jest's clock, which they move themselves.
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 describe('PullRequestComments', () => {
   it('edits its own earlier comment, skips unchanged bodies, and lists only once', async () => {
@@ -191,6 +197,7 @@ describe('PullRequestComments', () => {
   });
 
   it('gives up a write that outlasts the budget, and stops with one warning', async () => {
+    jest.useFakeTimers();
     const signals: AbortSignal[] = [];
     const { client, calls, warnings, log } = fake([], {
       listComments: (_pr, signal) => {
@@ -201,8 +208,11 @@ describe('PullRequestComments', () => {
     });
     const comments = new PullRequestComments(client, PR, 'update', log, { budgetMs: 200 });
     const started = performance.now();
-    await comments.publish('a.yml', 'one');
-    expect(performance.now() - started).toBeLessThan(1000);
+    const publishing = comments.publish('a.yml', 'one');
+    await jest.advanceTimersByTimeAsync(200);
+    await publishing;
+    // Given up when the budget was spent, on the clock the test moves.
+    expect(performance.now() - started).toBe(200);
     await comments.publish('b.yml', 'two');
     expect(calls).toEqual(['list']);
     expect(signals[0]!.aborted).toBe(true);
@@ -212,6 +222,8 @@ describe('PullRequestComments', () => {
   });
 
   it('counts the time of every write against the budget', async () => {
+    // Writes of 60 ms each on a clock the test moves: 60 + 60 + 30 spend the 150 ms.
+    jest.useFakeTimers();
     const { client, calls, warnings, log } = fake([], {
       createComment: async (_pr, body) => {
         calls.push(`create ${body}`);
@@ -220,7 +232,11 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'new', log, { budgetMs: 150 });
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.publish(`${name}.yml`, name);
+    const publishing = (async () => {
+      for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.publish(`${name}.yml`, name);
+    })();
+    await jest.runAllTimersAsync();
+    await publishing;
     expect(calls).toEqual(['create a', 'create b', 'create c']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^Stopped writing pull-request comments/);
@@ -280,6 +296,7 @@ describe('PullRequestComments', () => {
 
 describe('Reporter', () => {
   it('writes the summary when GitHub hangs, once the comments spent their budget', async () => {
+    jest.useFakeTimers();
     const runner = memoryRunner();
     const { client, calls } = fakeComments({}, { listComments: never });
     const reporter = new Reporter({
@@ -297,10 +314,13 @@ describe('Reporter', () => {
       comments: { budgetMs: 200 },
     });
     const started = performance.now();
-    const { summary, commentUrl } = await reporter.finish({
+    const finishing = reporter.finish({
       results: [emptyResult('a.yml', 'DryRun'), emptyResult('b.yml', 'DryRun')],
     });
-    expect(performance.now() - started).toBeLessThan(1000);
+    await jest.advanceTimersByTimeAsync(200);
+    const { summary, commentUrl } = await finishing;
+    // Written when the budget was spent, on the clock the test moves.
+    expect(performance.now() - started).toBe(200);
     expect(runner.summary).toBe(summary);
     expect(summary).toContain('a.yml');
     expect(summary).toContain('b.yml');
@@ -465,11 +485,16 @@ describe('createCommentClient, against the GitHub emulator', () => {
   });
 
   it('gives up a call GitHub does not answer, after its timeout', async () => {
+    jest.useFakeTimers(FAKE_CLOCK);
     const comments = await client('ghs_writer');
     github.hang({ path: COMMENTS });
     const started = performance.now();
-    const error = await rejection(comments.listComments(PR));
-    expect(performance.now() - started).toBeLessThan(2000);
+    const rejected = rejection(comments.listComments(PR));
+    await until(() => github.requests.some((r) => r.hung));
+    await jest.advanceTimersByTimeAsync(300);
+    const error = await rejected;
+    // At its timeout, on the clock the test moves.
+    expect(performance.now() - started).toBe(300);
     expect(error).toBeInstanceOf(GitHubTimeoutError);
     expect((error as Error).message).toBe(
       'GitHub did not answer within 0.3 s (listing the comments of pull request #7)',
@@ -536,6 +561,7 @@ describe('createCommentClient, against the GitHub emulator', () => {
   });
 
   it('keeps comments within their budget when GitHub hangs', async () => {
+    jest.useFakeTimers(FAKE_CLOCK);
     github = await startGitHubEmulator();
     github.hang({ path: COMMENTS, count: Infinity });
     const warnings: string[] = [];
@@ -548,8 +574,21 @@ describe('createCommentClient, against the GitHub emulator', () => {
       { budgetMs: 300 },
     );
     const started = performance.now();
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.publish(`${name}.yml`, name);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const publishing = (async () => {
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.publish(`${name}.yml`, name);
+    })();
+    // Each listing hangs until the test moves the clock: two time out after 120 ms, and
+    // the budget's last 60 ms end the third.
+    for (const [hung, ms] of [
+      [1, 120],
+      [2, 120],
+      [3, 60],
+    ] as const) {
+      await until(() => github.requests.filter((r) => r.hung).length === hung);
+      await jest.advanceTimersByTimeAsync(ms);
+    }
+    await publishing;
+    expect(performance.now() - started).toBe(300);
     expect(warnings).toEqual([
       'GitHub did not answer within 0.1 s (listing the comments of pull request #7): the pull-request comment for a.yml was not written; the next status change tries again. The job summary has the results.',
       'Stopped writing pull-request comments: their GitHub calls took 0.3 s in this run, the most a run gives them. The job summary has the results.',
