@@ -9,6 +9,7 @@ import {
   type GitHubUser,
 } from './harness/github-emulator.js';
 import { NO_ID_TOKEN } from './harness/memory-runner.js';
+import { until } from './harness/until.js';
 import { actionsCore } from '../src/runner/actions-core.js';
 
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -700,7 +701,7 @@ describe('test controls', () => {
           ),
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => emulator.requests.length === 3);
     expect(emulator.requests.map((request) => request.hung)).toEqual([true, true, true]);
     await emulator.close();
     expect(await pending).toEqual(['failed', 'failed', 'failed']);
