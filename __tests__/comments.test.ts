@@ -509,8 +509,11 @@ describe('createCommentClient, against the GitHub emulator', () => {
     github.hang({ path: COMMENTS });
     const controller = new AbortController();
     const reason = new Error('budget spent');
-    setTimeout(() => controller.abort(reason), 50);
-    expect(await rejection(comments.listComments(PR, controller.signal))).toBe(reason);
+    const listing = rejection(comments.listComments(PR, controller.signal));
+    // Aborted once the emulator holds the request.
+    await until(() => github.requests.some((r) => r.hung));
+    controller.abort(reason);
+    expect(await listing).toBe(reason);
     // A call on a signal that was aborted already is not sent.
     expect(await rejection(comments.createComment(PR, 'x', controller.signal))).toBe(reason);
     expect(github.requests).toHaveLength(1);
