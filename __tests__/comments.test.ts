@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { commentMarker, markedManifest } from '../src/report/comment-marker.js';
 import { PullRequestComments } from '../src/report/comments.js';
 import { GitHubApiError, GitHubTimeoutError } from '../src/report/github-api.js';
@@ -21,6 +21,7 @@ import {
 } from './harness/github-emulator.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { pullRequestEvent, runContext } from './harness/run-context.js';
+import { FAKE_CLOCK, until } from './harness/until.js';
 
 const PR = { owner: 'octo-org', repo: 'models', number: 7 };
 const httpError = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
@@ -39,6 +40,11 @@ function fake(
 }
 
 const never = () => new Promise<never>(() => undefined);
+
+// Tests that spend time do it on jest's clock, which they move themselves.
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 describe('PullRequestComments', () => {
   it('edits its own earlier comment, skips unchanged bodies, and lists only once', async () => {
@@ -190,6 +196,7 @@ describe('PullRequestComments', () => {
   });
 
   it('gives up a write that outlasts the budget, and stops with one warning', async () => {
+    jest.useFakeTimers();
     const signals: AbortSignal[] = [];
     const { client, calls, warnings, log } = fake([], {
       listComments: (_pr, signal) => {
@@ -200,8 +207,11 @@ describe('PullRequestComments', () => {
     });
     const comments = new PullRequestComments(client, PR, 'update', log, { budgetMs: 200 });
     const started = performance.now();
-    await comments.write('a.yml', 'one');
-    expect(performance.now() - started).toBeLessThan(1000);
+    const publishing = comments.write('a.yml', 'one');
+    await jest.advanceTimersByTimeAsync(200);
+    await publishing;
+    // Given up when the budget was spent, on the clock the test moves.
+    expect(performance.now() - started).toBe(200);
     await comments.write('b.yml', 'two');
     expect(calls).toEqual(['list']);
     expect(signals[0]!.aborted).toBe(true);
@@ -211,6 +221,8 @@ describe('PullRequestComments', () => {
   });
 
   it('counts the time of every write against the budget', async () => {
+    // Writes of 60 ms each on a clock the test moves: 60 + 60 + 30 spend the 150 ms.
+    jest.useFakeTimers();
     const { client, calls, warnings, log } = fake([], {
       createComment: async (_pr, body) => {
         calls.push(`create ${body}`);
@@ -219,7 +231,11 @@ describe('PullRequestComments', () => {
       },
     });
     const comments = new PullRequestComments(client, PR, 'new', log, { budgetMs: 150 });
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.write(`${name}.yml`, name);
+    const publishing = (async () => {
+      for (const name of ['a', 'b', 'c', 'd', 'e']) await comments.write(`${name}.yml`, name);
+    })();
+    await jest.runAllTimersAsync();
+    await publishing;
     expect(calls).toEqual(['create a', 'create b', 'create c']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^Stopped writing pull-request comments/);
@@ -279,6 +295,7 @@ describe('PullRequestComments', () => {
 
 describe('Reporter', () => {
   it('writes the summary when GitHub hangs, once the comments spent their budget', async () => {
+    jest.useFakeTimers();
     const runner = memoryRunner();
     const { client, calls } = fakeComments({}, { listComments: never });
     const reporter = new Reporter({
@@ -295,10 +312,13 @@ describe('Reporter', () => {
       comments: { budgetMs: 200 },
     });
     const started = performance.now();
-    const { summary, commentUrl } = await reporter.finish({
+    const finishing = reporter.finish({
       results: [emptyResult('a.yml', 'DryRun'), emptyResult('b.yml', 'DryRun')],
     });
-    expect(performance.now() - started).toBeLessThan(1000);
+    await jest.advanceTimersByTimeAsync(200);
+    const { summary, commentUrl } = await finishing;
+    // Written when the budget was spent, on the clock the test moves.
+    expect(performance.now() - started).toBe(200);
     expect(runner.summary).toBe(summary);
     expect(summary).toContain('a.yml');
     expect(summary).toContain('b.yml');
@@ -463,11 +483,16 @@ describe('createCommentClient, against the GitHub emulator', () => {
   });
 
   it('gives up a call GitHub does not answer, after its timeout', async () => {
+    jest.useFakeTimers(FAKE_CLOCK);
     const comments = await client('ghs_writer');
     github.hang({ path: COMMENTS });
     const started = performance.now();
-    const error = await rejection(comments.listComments(PR));
-    expect(performance.now() - started).toBeLessThan(2000);
+    const rejected = rejection(comments.listComments(PR));
+    await until(() => github.requests.some((r) => r.hung));
+    await jest.advanceTimersByTimeAsync(300);
+    const error = await rejected;
+    // At its timeout, on the clock the test moves.
+    expect(performance.now() - started).toBe(300);
     expect(error).toBeInstanceOf(GitHubTimeoutError);
     expect((error as Error).message).toBe(
       'GitHub did not answer within 0.3 s (listing the comments of pull request #7)',
@@ -482,8 +507,11 @@ describe('createCommentClient, against the GitHub emulator', () => {
     github.hang({ path: COMMENTS });
     const controller = new AbortController();
     const reason = new Error('budget spent');
-    setTimeout(() => controller.abort(reason), 50);
-    expect(await rejection(comments.listComments(PR, controller.signal))).toBe(reason);
+    const listing = rejection(comments.listComments(PR, controller.signal));
+    // Aborted once the emulator holds the request.
+    await until(() => github.requests.some((r) => r.hung));
+    controller.abort(reason);
+    expect(await listing).toBe(reason);
     // A call on a signal that was aborted already is not sent.
     expect(await rejection(comments.createComment(PR, 'x', controller.signal))).toBe(reason);
     expect(github.requests).toHaveLength(1);
@@ -534,6 +562,7 @@ describe('createCommentClient, against the GitHub emulator', () => {
   });
 
   it('keeps comments within their budget when GitHub hangs', async () => {
+    jest.useFakeTimers(FAKE_CLOCK);
     github = await startGitHubEmulator();
     github.hang({ path: COMMENTS, count: Infinity });
     const warnings: string[] = [];
@@ -546,8 +575,21 @@ describe('createCommentClient, against the GitHub emulator', () => {
       { budgetMs: 300 },
     );
     const started = performance.now();
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.write(`${name}.yml`, name);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const publishing = (async () => {
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await sink.write(`${name}.yml`, name);
+    })();
+    // Each listing hangs until the test moves the clock: two time out after 120 ms, and
+    // the budget's last 60 ms end the third.
+    for (const [hung, ms] of [
+      [1, 120],
+      [2, 120],
+      [3, 60],
+    ] as const) {
+      await until(() => github.requests.filter((r) => r.hung).length === hung);
+      await jest.advanceTimersByTimeAsync(ms);
+    }
+    await publishing;
+    expect(performance.now() - started).toBe(300);
     expect(warnings).toEqual([
       'GitHub did not answer within 0.1 s (listing the comments of pull request #7): the pull-request comment for a.yml was not written; the next status change tries again. The job summary has the results.',
       'Stopped writing pull-request comments: their GitHub calls took 0.3 s in this run, the most a run gives them. The job summary has the results.',

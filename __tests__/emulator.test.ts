@@ -686,6 +686,29 @@ describe('faults', () => {
   });
 });
 
+describe('waiting for a request', () => {
+  beforeEach(() => start());
+
+  it('hands a test a request recorded already, or the next that matches once it is answered', async () => {
+    await client.send(unversioned('w'));
+    const created = await emulator.when((r) => r.operation === 'CreateModelPackage');
+    expect(created).toBe(emulator.requests[0]);
+
+    let seen: unknown;
+    const described = emulator.when((r) => r.operation === 'DescribeModelPackage');
+    void described.then((request) => (seen = request));
+    await client.send(new ListModelPackagesCommand({}));
+    expect(seen).toBeUndefined();
+    // Resolved after the answer was sent: the clock moved by the test affects later requests only.
+    const answer = describePackage('w');
+    const request = await described;
+    clock += 60 * 60_000;
+    await expect(answer).resolves.toMatchObject({ ModelPackageStatus: 'Pending' });
+    expect(request).toBe(emulator.requests[2]);
+    await expect(describePackage('w')).resolves.toMatchObject({ ModelPackageStatus: 'Completed' });
+  });
+});
+
 describe('protocol', () => {
   beforeEach(() => start());
 

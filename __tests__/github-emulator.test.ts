@@ -9,6 +9,7 @@ import {
   type GitHubUser,
 } from './harness/github-emulator.js';
 import { NO_ID_TOKEN } from './harness/memory-runner.js';
+import { until } from './harness/until.js';
 import { actionsCore } from '../src/runner/actions-core.js';
 
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -657,18 +658,21 @@ describe('test controls', () => {
   it('leaves matching requests unanswered until the client gives up, and answers the others', async () => {
     const github = octokit('ghs_writer');
     emulator.hang({ method: 'get', path: /\/comments$/, count: 2 });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const started = Date.now();
-      const error = await rejection(
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const controller = new AbortController();
+      const failing = rejection(
         github.rest.issues.listComments({
           owner,
           repo,
           issue_number,
-          request: { signal: AbortSignal.timeout(200) },
+          request: { signal: controller.signal },
         }),
       );
+      // The client gives up 200 ms after the emulator got its request, with no answer.
+      await until(() => emulator.requests.length === attempt);
+      setTimeout(() => controller.abort(), 200);
+      const error = await failing;
       expect(error.status).toBe(500); // Octokit's status for a request that got no answer
-      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     }
     const created = await github.rest.issues.createComment({
       owner,
@@ -700,7 +704,7 @@ describe('test controls', () => {
           ),
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => emulator.requests.length === 3);
     expect(emulator.requests.map((request) => request.hung)).toEqual([true, true, true]);
     await emulator.close();
     expect(await pending).toEqual(['failed', 'failed', 'failed']);

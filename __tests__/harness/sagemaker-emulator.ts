@@ -104,6 +104,11 @@ export interface SageMakerEmulator extends StorageSeeding {
   url: string;
   /** Every request, in order, faulted ones included. */
   requests: RecordedRequest[];
+  /**
+   * The first request, recorded already or still to come, that `match`es; the promise
+   * settles once the emulator has answered it, before it reads the next request.
+   */
+  when(match: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Queue faults: the next `count` requests (optionally only of `operation`) get `fault`. */
   inject(fault: Fault, options?: { count?: number; operation?: string }): void;
   /** Outcome for packages created from now on whose ModelPackageName or group matches `name`. */
@@ -175,6 +180,11 @@ interface Backend {
   tokens: Map<string, { fingerprint: string; arn: string }>;
   faults: QueuedFault[];
   requests: RecordedRequest[];
+  /** Tests waiting for a request (`when`). */
+  waiters: {
+    match: (request: RecordedRequest) => boolean;
+    resolve: (r: RecordedRequest) => void;
+  }[];
   sts: StsOptions;
   /** Issued credentials by access key id, with their secret parts. */
   credentials: Map<string, IssuedCredentials & { sessionToken: string; secret: string }>;
@@ -1235,6 +1245,15 @@ function recordedStsBody(params: URLSearchParams): Json {
   return { ...rest, WebIdentityTokenClaims: token ? (jwtClaims(token) ?? null) : null };
 }
 
+/** Records a request, and hands it to the tests that wait for one like it. */
+function recordRequest(b: Backend, record: RecordedRequest): void {
+  b.requests.push(record);
+  for (const waiter of b.waiters.filter((w) => w.match(record))) {
+    b.waiters.splice(b.waiters.indexOf(waiter), 1);
+    waiter.resolve(record);
+  }
+}
+
 async function handleSts(
   b: Backend,
   request: IncomingMessage,
@@ -1249,7 +1268,7 @@ async function handleSts(
     headers: { ...request.headers },
     at: b.now(),
   };
-  b.requests.push(record);
+  recordRequest(b, record);
   const fault = takeFault(b, operation);
   if (fault?.kind === 'drop-connection') {
     request.socket.destroy();
@@ -1413,7 +1432,7 @@ async function handle(
     at: b.now(),
     accessKeyId: signingKey(request),
   };
-  b.requests.push(record);
+  recordRequest(b, record);
   const fault = takeFault(b, operation);
   if (fault?.kind === 'drop-connection') {
     request.socket.destroy();
@@ -1440,7 +1459,7 @@ async function handleStorage(
 ): Promise<void> {
   const text = await readBody(request);
   storage.handle(request, response, text, (operation, body) =>
-    b.requests.push({
+    recordRequest(b, {
       operation,
       body,
       headers: { ...request.headers },
@@ -1469,6 +1488,7 @@ function createBackend(options: EmulatorOptions): Backend {
     tokens: new Map(),
     faults: [],
     requests: [],
+    waiters: [],
     sts: options.sts ?? {},
     credentials: new Map(),
   };
@@ -1496,6 +1516,11 @@ export async function startSageMakerEmulator(
   return {
     url: `http://127.0.0.1:${port}`,
     requests: b.requests,
+    when: (match) => {
+      const recorded = b.requests.find(match);
+      if (recorded) return Promise.resolve(recorded);
+      return new Promise((resolve) => b.waiters.push({ match, resolve }));
+    },
     setBucketRegion: storage.setBucketRegion,
     putObject: storage.putObject,
     putImage: storage.putImage,

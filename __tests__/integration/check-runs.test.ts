@@ -3,75 +3,25 @@
  * API emulator, on a pull request whose head commit differs from the merge commit the
  * workflow checked out.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
-import { runAction } from '../harness/dist-action.js';
-import {
-  startGitHubEmulator,
-  type GitHubEmulator,
-  type RecordedGitHubRequest,
-} from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
+import type { RecordedGitHubRequest } from '../harness/github-emulator.js';
+import { heldValidation, integration, TWO_PACKAGES } from '../harness/integration.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, RUN_URL } from '../harness/run-context.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
 const CHURN = 'SageMaker validation: churn-predictor';
 const FRAUD = 'SageMaker validation: fraud-detector (b/model-package.yml)';
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-checks-'));
-  for (const [dir, text] of [
-    ['a', MARKETPLACE],
-    ['b', VERSIONED + VALIDATION],
-    ['broken', 'ModelPackageName: bad_name\n'],
-  ] as const) {
-    writeManifest(workspace, dir, text);
-  }
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+const t = integration(TWO_PACKAGES, {
+  manifests: { broken: 'ModelPackageName: bad_name\n' },
+  sagemaker: { pendingMs: 3000, inProgressMs: 3000 },
+  event: pullRequestEvent(PR),
 });
 
-async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {}) {
-  sagemaker = await startSageMakerEmulator({ pendingMs: 3000, inProgressMs: 3000, ...options });
-  github = await startGitHubEmulator();
-}
-
-function act(inputs: Record<string, string> = {}) {
-  seedWorkspace(sagemaker, workspace);
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: 'a/model-package.yml\nb/model-package.yml',
-      region: 'us-east-1',
-      'github-token': 'ghs_writer',
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ENDPOINT_URL: sagemaker.url,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      GITHUB_API_URL: github.url,
-    },
-    event: pullRequestEvent(PR),
-  });
-}
-
+const act = (inputs: Record<string, string> = {}) => t.run({ inputs });
 const checkRunRequests = () =>
-  github.requests.filter((r) => r.path.includes('/check-runs') && r.status < 300);
-const checkRuns = () => github.checkRuns('octo-org', 'models');
+  t.github.requests.filter((r) => r.path.includes('/check-runs') && r.status < 300);
+const checkRuns = () => t.github.checkRuns('octo-org', 'models');
 type Body = {
   name?: string;
   status?: string;
@@ -82,8 +32,8 @@ const bodyOf = (r: RecordedGitHubRequest) => r.body as Body;
 
 describe('check runs', () => {
   it('in progress while validating, updated on changes only, concluded on the head commit; a reused package is created concluded', async () => {
-    await start();
-    sagemaker.setOutcome('fraud-detector', {
+    await t.start();
+    t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
@@ -124,7 +74,7 @@ describe('check runs', () => {
       expect(writes.length).toBeLessThanOrEqual(4);
       writes.slice(1).forEach((body, i) => expect(body).not.toBe(writes[i]));
     }
-    const polls = sagemaker.counts().DescribeModelPackage ?? 0;
+    const polls = t.sagemaker.counts().DescribeModelPackage ?? 0;
     expect(requests.filter((r) => r.method === 'PATCH').length).toBeLessThan(polls);
 
     // The next run reuses both packages, which have finished: created already concluded.
@@ -138,7 +88,7 @@ describe('check runs', () => {
   }, 90_000);
 
   it('wait: false leaves the check run in progress, saying a later run concludes it', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
     expect(run.code).toBe(0);
     expect(checkRunRequests().map((r) => r.method)).toEqual(['POST']);
@@ -151,7 +101,7 @@ describe('check runs', () => {
   }, 60_000);
 
   it('the timeout leaves the check run in progress too', async () => {
-    await start({ pendingMs: 60_000, inProgressMs: 60_000 });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act({ manifest: 'a/model-package.yml', 'wait-timeout-minutes': '0.05' });
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     const [check] = checkRuns();
@@ -161,12 +111,12 @@ describe('check runs', () => {
   }, 60_000);
 
   it('a matrix over one manifest: a comment and a check run per label', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     for (const label of ['cpu', 'gpu', 'cpu']) {
       const run = await act({ manifest: 'a/model-package.yml', wait: 'false', label });
       expect(run.code).toBe(0);
     }
-    const comments = github.comments('octo-org', 'models', PR);
+    const comments = t.github.comments('octo-org', 'models', PR);
     expect(comments.map((c) => c.body.split('\n', 1)[0])).toEqual([
       commentMarker('a/model-package.yml', 'cpu'),
       commentMarker('a/model-package.yml', 'gpu'),
@@ -179,15 +129,15 @@ describe('check runs', () => {
     ]);
     // GitHub shows the latest check run of each name: one per job.
     const latest = await fetch(
-      `${github.url}/repos/octo-org/models/commits/${PR_HEAD_SHA}/check-runs`,
+      `${t.github.url}/repos/octo-org/models/commits/${PR_HEAD_SHA}/check-runs`,
       { headers: { authorization: 'token ghs_writer' } },
     ).then((r) => r.json() as Promise<{ total_count: number }>);
     expect(latest.total_count).toBe(2);
   }, 60_000);
 
   it('a token without checks: write: one warning, the same exit code, comments still written', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
-    sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: 'broken' });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    t.sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: 'broken' });
     const run = await act({ 'github-token': 'ghs_nochecks' });
     const without = await act({ 'github-token': 'ghs_nochecks', 'check-run': 'false' });
     expect(run.code).toBe(1);
@@ -199,22 +149,22 @@ describe('check runs', () => {
     expect(warnings[0]!.message).toContain("'checks: write'");
     expect(without.annotations.filter((a) => a.level === 'warning')).toEqual([]);
     // One refused attempt, then no more calls for the run.
-    const attempts = github.requests.filter((r) => r.path.includes('/check-runs'));
+    const attempts = t.github.requests.filter((r) => r.path.includes('/check-runs'));
     expect(attempts.map((r) => [r.method, r.status])).toEqual([['POST', 403]]);
     expect(checkRuns()).toEqual([]);
-    expect(github.comments('octo-org', 'models', PR)).toHaveLength(2);
+    expect(t.github.comments('octo-org', 'models', PR)).toHaveLength(2);
   }, 60_000);
 
   it('a dry run creates no check run', async () => {
-    await start();
+    await t.start();
     const run = await act({ 'dry-run': 'true' });
     expect(run.code).toBe(0);
-    expect(github.requests.filter((r) => r.path.includes('/check-runs'))).toEqual([]);
-    expect(github.comments('octo-org', 'models', PR)).toHaveLength(2);
+    expect(t.github.requests.filter((r) => r.path.includes('/check-runs'))).toEqual([]);
+    expect(t.github.comments('octo-org', 'models', PR)).toHaveLength(2);
   }, 60_000);
 
   it('an invalid manifest: a failed check run named after its package, without an external_id', async () => {
-    await start();
+    await t.start();
     const run = await act({ manifest: 'broken/model-package.yml\na/model-package.yml' });
     expect(run.code).toBe(1);
     expect(
@@ -223,6 +173,6 @@ describe('check runs', () => {
       ['SageMaker validation: bad_name', 'completed', 'failure', null, 'Invalid manifest'],
       [CHURN, 'completed', 'failure', null, 'Failed'],
     ]);
-    expect(sagemaker.requests).toEqual([]);
+    expect(t.sagemaker.requests).toEqual([]);
   }, 60_000);
 });

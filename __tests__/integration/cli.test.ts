@@ -3,37 +3,30 @@
  * pre-commit hook runs it: its output, its exit codes, and that it makes no network call
  * and bundles no AWS SDK.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import {
   accessSync,
   constants,
-  cpSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../harness/dist-action.js';
+import { integration } from '../harness/integration.js';
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
 
-let cwd: string;
-let connections: string;
-let guard: string;
-
-beforeAll(() => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'smp-cli-dist-'));
-  cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
-  connections = path.join(cwd, 'connections.log');
-  guard = path.join(cwd, 'no-network.mjs');
+/** The command's working directory: a repository with the examples. */
+const t = integration({ copy: ['examples'] });
+const cwd = t.workspace;
+const connections = path.join(cwd, 'connections.log');
+const guard = path.join(cwd, 'no-network.mjs');
+t.files('', {
   // Records and refuses every connection and name lookup the process attempts.
-  writeFileSync(
-    guard,
-    `import net from 'node:net';
+  'no-network.mjs': `import net from 'node:net';
 import dns from 'node:dns';
 import { appendFileSync } from 'node:fs';
 const refuse = (what) => { appendFileSync(${JSON.stringify(connections)}, what + '\\n'); throw new Error('network call: ' + what); };
@@ -41,10 +34,7 @@ net.Socket.prototype.connect = function (...args) { refuse('connect ' + JSON.str
 dns.lookup = (host) => refuse('lookup ' + host);
 dns.promises.lookup = async (host) => refuse('lookup ' + host);
 `,
-  );
 });
-
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI, dir = cwd) {
   writeFileSync(connections, '');

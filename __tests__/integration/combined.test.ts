@@ -2,95 +2,52 @@
  * `comment: combined`, the `report` output and the problems' links to their file, end to
  * end: the built action against the SageMaker emulator and the GitHub API emulator.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { OUTPUT_BYTES } from '../../src/limits.js';
 import { combinedMarker, commentMarker } from '../../src/report/comment-marker.js';
-import { runAction } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { OCTOCAT, startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
-import { PR_HEAD_SHA } from '../harness/run-context.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { OCTOCAT } from '../harness/github-emulator.js';
+import { integration, TWO_PACKAGES } from '../harness/integration.js';
+import { MARKETPLACE } from '../harness/manifests.js';
+import { PR_HEAD_SHA, pullRequestEvent } from '../harness/run-context.js';
 
 const PR = 7;
-const EVENT = {
-  name: 'pull_request',
-  payload: { number: PR, pull_request: { number: PR, head: { sha: PR_HEAD_SHA } } },
-};
 /** A directory name a contributor could push: markdown, a mention, a reference, HTML, `)#?`. */
 const HOSTILE_DIR = '[x](https:evil.example) a) @octocat #1 <b>b</b> ?q=1#L9 `c`';
 const BLOB = `https://github.com/octo-org/models/blob/${PR_HEAD_SHA}`;
 
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-combined-'));
-  for (const [dir, text] of [
-    ['a', MARKETPLACE],
-    ['b', VERSIONED + VALIDATION],
-    [path.join('h', HOSTILE_DIR), `${MARKETPLACE}Unknown: 1\n`],
-  ] as const) {
-    writeManifest(workspace, dir, text);
-  }
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+const t = integration(TWO_PACKAGES, {
+  manifests: { [path.join('h', HOSTILE_DIR)]: `${MARKETPLACE}Unknown: 1\n` },
+  sagemaker: { pendingMs: 2000, inProgressMs: 2000 },
+  inputs: {
+    'check-run': 'false',
+    comment: 'combined',
+  },
+  event: pullRequestEvent(PR),
 });
 
-async function start() {
-  sagemaker = await startSageMakerEmulator({ pendingMs: 2000, inProgressMs: 2000 });
-  github = await startGitHubEmulator();
-}
-
-function act(inputs: Record<string, string> = {}) {
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: 'a/model-package.yml\nb/model-package.yml',
-      region: 'us-east-1',
-      'github-token': 'ghs_writer',
-      'check-run': 'false',
-      comment: 'combined',
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      GITHUB_API_URL: github.url,
-    },
-    event: EVENT,
-  });
-}
-
-const comments = () => github.comments('octo-org', 'models', PR);
+const act = (inputs: Record<string, string> = {}) => t.run({ inputs });
+const comments = () => t.github.comments('octo-org', 'models', PR);
 const writes = (method: string) =>
-  github.requests.filter((r) => r.method === method && r.status < 300).length;
+  t.github.requests.filter((r) => r.method === method && r.status < 300).length;
 
 describe('comment: combined', () => {
   it('keeps one comment for the run, edited on status changes and by the next run', async () => {
-    await start();
-    sagemaker.setOutcome('fraud-detector', {
+    await t.start();
+    t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
     // A person's comment that starts with the same marker text, and an 'update' comment.
-    const theirs = github.addComment(
+    const theirs = t.github.addComment(
       'octo-org',
       'models',
       PR,
       `${combinedMarker()}\nmine`,
       OCTOCAT,
     );
-    const perManifest = github.addComment(
+    const perManifest = t.github.addComment(
       'octo-org',
       'models',
       PR,
@@ -104,7 +61,7 @@ describe('comment: combined', () => {
     expect(ours.body.split('\n', 1)[0]).toBe(combinedMarker());
     expect(comments()[0]!.body).toBe(theirs.body);
     expect(comments()[1]!.body).toBe(perManifest.body);
-    expect(github.requests.some((r) => r.foreignAuthor)).toBe(false);
+    expect(t.github.requests.some((r) => r.foreignAuthor)).toBe(false);
     expect(run.outputs['comment-url']).toBe(ours.html_url);
 
     const rendered = renderGfm(ours.body);
@@ -143,7 +100,7 @@ describe('comment: combined', () => {
   }, 90_000);
 
   it('renders hostile manifest paths inert, with problems linked to their file at the head commit', async () => {
-    await start();
+    await t.start();
     const run = await act({ manifest: 'a/model-package.yml\nh/**/model-package.yml' });
     expect(run.code).toBe(1);
     expect(run.outputs['failure-reason']).toBe('invalid-manifest');

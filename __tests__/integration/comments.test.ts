@@ -2,107 +2,48 @@
  * Pull-request comments and the job summary, end to end: the built action against the
  * SageMaker emulator and the GitHub API emulator.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
-import { runAction } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import {
-  APP_BOT,
-  GITHUB_ACTIONS_BOT,
-  OCTOCAT,
-  startGitHubEmulator,
-  type GitHubEmulator,
-  type GitHubEmulatorOptions,
-} from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
+import { APP_BOT, GITHUB_ACTIONS_BOT, OCTOCAT } from '../harness/github-emulator.js';
+import { integration, TWO_PACKAGES } from '../harness/integration.js';
+import { MARKETPLACE } from '../harness/manifests.js';
 import { RUN_ENV } from '../harness/run-context.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-comments-'));
-  for (const [dir, text] of [
-    ['a', MARKETPLACE],
-    ['b', VERSIONED + VALIDATION],
-  ] as const) {
-    writeManifest(workspace, dir, text);
-  }
-  mkdirSync(path.join(workspace, 'many'));
-  for (let i = 1; i <= 8; i++) {
-    writeFileSync(
-      path.join(workspace, 'many', `model-${i}.yml`),
-      MARKETPLACE.replace('churn-predictor', `churn-predictor-${i}`),
-    );
-  }
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
-});
-
-async function start(
-  options: Parameters<typeof startSageMakerEmulator>[0] = {},
-  githubOptions: GitHubEmulatorOptions = {},
-) {
-  sagemaker = await startSageMakerEmulator({ pendingMs: 3000, inProgressMs: 3000, ...options });
-  github = await startGitHubEmulator(githubOptions);
-}
-
-function act(
-  inputs: Record<string, string> = {},
-  event: { name: string; payload: object } = {
-    name: 'pull_request',
-    payload: { number: PR, pull_request: { number: PR } },
+const t = integration(TWO_PACKAGES, {
+  files: Object.fromEntries(
+    Array.from({ length: 8 }, (_, i) => [
+      `many/model-${i + 1}.yml`,
+      MARKETPLACE.replace('churn-predictor', `churn-predictor-${i + 1}`),
+    ]),
+  ),
+  sagemaker: { pendingMs: 3000, inProgressMs: 3000 },
+  inputs: {
+    // Check runs have their own tests (check-runs.test.ts).
+    'check-run': 'false',
   },
-) {
-  seedWorkspace(sagemaker, workspace);
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: 'a/model-package.yml\nb/model-package.yml',
-      region: 'us-east-1',
-      'github-token': 'ghs_writer',
-      // Check runs have their own tests (check-runs.test.ts).
-      'check-run': 'false',
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ENDPOINT_URL: sagemaker.url,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      GITHUB_API_URL: github.url,
-    },
-    event,
-  });
-}
+  event: { name: 'pull_request', payload: { number: PR, pull_request: { number: PR } } },
+});
 
-const comments = () => github.comments('octo-org', 'models', PR);
+const act = (inputs: Record<string, string> = {}, event?: { name: string; payload: object }) =>
+  t.run({ inputs, ...(event ? { event } : {}) });
+const comments = () => t.github.comments('octo-org', 'models', PR);
 const warningsOf = (run: { annotations: { level: string; message: string }[] }) =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 const writes = (method: string) =>
-  github.requests.filter((r) => r.method === method && r.status < 300).length;
+  t.github.requests.filter((r) => r.method === method && r.status < 300).length;
 
 describe('on a pull request', () => {
   it('keeps one comment per manifest, edited as the status changes, and again on the next run', async () => {
-    await start();
-    sagemaker.setOutcome('fraud-detector', {
+    await t.start();
+    t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
     // 40 comments by others come before the action's.
     for (let i = 0; i < 40; i++) {
-      github.addComment('octo-org', 'models', PR, `earlier comment ${i}`, OCTOCAT);
+      t.github.addComment('octo-org', 'models', PR, `earlier comment ${i}`, OCTOCAT);
     }
     const run = await act();
     expect(run.code).toBe(1);
@@ -137,31 +78,33 @@ describe('on a pull request', () => {
 
     // 110 more comments by others: the next run searches every page.
     for (let i = 0; i < 110; i++) {
-      github.addComment('octo-org', 'models', PR, `later comment ${i}`, OCTOCAT);
+      t.github.addComment('octo-org', 'models', PR, `later comment ${i}`, OCTOCAT);
     }
     const again = await act();
     expect(again.code).toBe(1);
     expect(writes('POST')).toBe(2);
     const ours = comments().filter((c) => c.body.includes('sagemaker-model-package-action'));
     expect(ours.map((c) => c.id)).toEqual([a!.id, b!.id]);
-    const lists = github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'));
+    const lists = t.github.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith('/comments'),
+    );
     expect(lists.map((r) => r.query.page ?? '1').slice(-2)).toEqual(['1', '2']);
     expect(ours[0]!.body).toContain('reused the package of an earlier run');
   }, 90_000);
 
   it("never edits another author's comment that carries the marker", async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const quoted = `> ${commentMarker('a/model-package.yml')}\nWhy did this fail?`;
-    const theirs = github.addComment('octo-org', 'models', PR, quoted, OCTOCAT);
+    const theirs = t.github.addComment('octo-org', 'models', PR, quoted, OCTOCAT);
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
     expect(run.code).toBe(0);
     expect(comments().find((c) => c.id === theirs.id)!.body).toBe(quoted);
     expect(comments()).toHaveLength(2);
-    expect(github.requests.some((r) => r.foreignAuthor)).toBe(false);
+    expect(t.github.requests.some((r) => r.foreignAuthor)).toBe(false);
   }, 60_000);
 
   it('with a read-only token: the same result, one warning, the summary complete', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const run = await act({ 'github-token': 'ghs_reader', wait: 'false' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'comment-url': '' });
@@ -174,7 +117,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it('on a pull request from a fork: one warning that says so', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const run = await act(
       { 'github-token': 'ghs_reader', wait: 'false' },
       {
@@ -193,41 +136,44 @@ describe('on a pull request', () => {
     expect(warningsOf(run)).toEqual([
       'Could not write pull-request comments: the pull request comes from the fork contributor/models, and GitHub gives the workflows of such pull requests a read-only token (HTTP 403: Resource not accessible by integration). Comments need `pull-requests: write`. The job summary has the results.',
     ]);
-    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(t.github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(run.summary).toContain('### ⏳ churn-predictor');
     expect(run.summary).toContain('### ⏳ fraud-detector');
   }, 60_000);
 
   it('when the pull request does not exist: one warning that says so', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 }, { issues: ['octo-org/models#8'] });
+    await t.start({
+      sagemaker: { pendingMs: 100, inProgressMs: 100 },
+      github: { issues: ['octo-org/models#8'] },
+    });
     const run = await act({ wait: 'false' });
     expect(run.code).toBe(0);
     expect(warningsOf(run)).toEqual([
       'Could not write pull-request comments: pull request #7 of octo-org/models was not found, or the token cannot see it (HTTP 404: Not Found). The job summary has the results.',
     ]);
     // Nothing after the 404: GET /user and the listing of the first comment only.
-    expect(github.requests).toHaveLength(2);
+    expect(t.github.requests).toHaveLength(2);
     expect(run.summary).toContain('### ⏳ churn-predictor');
     expect(run.summary).toContain('### ⏳ fraud-detector');
   }, 60_000);
 
   it('when the rate limit is spent: one warning with its reset time, no call until then', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
-    const resetAt = github.exhaustRateLimit();
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    const resetAt = t.github.exhaustRateLimit();
     const run = await act({ wait: 'false' });
     expect(run.code).toBe(0);
     const at = new Date(resetAt).toISOString().slice(0, 19).replace('T', ' ');
     expect(warningsOf(run)).toEqual([
       `Could not write pull-request comments: GitHub's API rate limit was reached; it resets at ${at} UTC. Comments wait until then (HTTP 403: API rate limit exceeded for installation ID 52013742. If you reach out to GitHub Support for help, please include the request ID.). The job summary has the results.`,
     ]);
-    expect(github.requests).toHaveLength(2);
+    expect(t.github.requests).toHaveLength(2);
     expect(run.summary).toContain('### ⏳ churn-predictor');
     expect(run.summary).toContain('### ⏳ fraud-detector');
   }, 60_000);
 
   it('when GitHub never answers the listing: a dry run ends within the budget, with a complete summary', async () => {
-    await start();
-    github.hang({ method: 'GET', path: /\/issues\/7\/comments$/, count: Infinity });
+    await t.start();
+    t.github.hang({ method: 'GET', path: /\/issues\/7\/comments$/, count: Infinity });
     const started = Date.now();
     const run = await act({ manifest: 'many/*.yml', 'dry-run': 'true' });
     const took = Date.now() - started;
@@ -238,19 +184,19 @@ describe('on a pull request', () => {
       'GitHub did not answer within 10 s (listing the comments of pull request #7): the pull-request comment for many/model-1.yml was not written; the next status change tries again. The job summary has the results.',
       'Stopped writing pull-request comments: their GitHub calls took 60 s in this run, the most a run gives them. The job summary has the results.',
     ]);
-    expect(github.requests.filter((r) => r.hung)).toHaveLength(6);
+    expect(t.github.requests.filter((r) => r.hung)).toHaveLength(6);
     expect(comments()).toHaveLength(0);
     for (let i = 1; i <= 8; i++) expect(run.summary).toContain(`### 🔍 churn-predictor-${i}\n`);
     expect(run.outputs.status).toBe('DryRun');
   }, 120_000);
 
   it("with a GitHub App's token: finds the App's own comment and edits it", async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const marker = commentMarker('a/model-package.yml');
-    const ours = github.addComment('octo-org', 'models', PR, `${marker}\nearlier run`, APP_BOT);
-    const person = github.addComment('octo-org', 'models', PR, `${marker}\ncopied`, OCTOCAT);
+    const ours = t.github.addComment('octo-org', 'models', PR, `${marker}\nearlier run`, APP_BOT);
+    const person = t.github.addComment('octo-org', 'models', PR, `${marker}\ncopied`, OCTOCAT);
     const other = `Deployment report\n${marker}`;
-    const theirs = github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
+    const theirs = t.github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
     const run = await act({
       manifest: 'a/model-package.yml',
       'github-token': 'ghs_app',
@@ -264,28 +210,28 @@ describe('on a pull request', () => {
     expect(after[0]!.body).toContain('### ⏳ churn-predictor');
     expect(after[1]!.body).toBe(`${marker}\ncopied`);
     expect(after[2]!.body).toBe(other);
-    expect(github.requests.some((r) => r.foreignAuthor)).toBe(false);
+    expect(t.github.requests.some((r) => r.foreignAuthor)).toBe(false);
     expect(run.outputs['comment-url']).toBe(ours.html_url);
   }, 60_000);
 
   it("with GITHUB_TOKEN: leaves alone another workflow's comment that quotes the marker", async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const other = `Deployment report\n${commentMarker('a/model-package.yml')}`;
-    const theirs = github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
+    const theirs = t.github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
     expect(run.code).toBe(0);
     const after = comments();
     expect(after).toHaveLength(2);
     expect(after[0]).toEqual(theirs);
     expect(after[1]!.body.startsWith(commentMarker('a/model-package.yml'))).toBe(true);
-    const edits = github.requests.filter((r) => r.method === 'PATCH');
+    const edits = t.github.requests.filter((r) => r.method === 'PATCH');
     expect(edits.filter((r) => r.path.endsWith(`/comments/${theirs.id}`))).toEqual([]);
   }, 60_000);
 
   it('keeps a hostile, huge failure reason from breaking the comment or the summary', async () => {
-    await start({ pendingMs: 100, inProgressMs: 100 });
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const hostile = `<img src=x onerror=alert(1)> @octo-org/admins | cell | ${'x'.repeat(100_000)}`;
-    sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: hostile });
+    t.sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: hostile });
     const run = await act({ manifest: 'b/model-package.yml' });
     expect(run.code).toBe(1);
     const [comment] = comments();
@@ -307,7 +253,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it('comments on a dry run too', async () => {
-    await start();
+    await t.start();
     const run = await act({ 'dry-run': 'true' });
     expect(run.code).toBe(0);
     expect(comments().map((c) => c.body.split('\n\n')[1])).toEqual([
@@ -321,14 +267,14 @@ describe('on other events', () => {
   it.each(['push', 'workflow_dispatch'])(
     '%s: no comment, the check runs on the pushed commit, a complete summary',
     async (name) => {
-      await start({ pendingMs: 100, inProgressMs: 100 });
+      await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
       const run = await act({ wait: 'false', 'check-run': 'true' }, { name, payload: {} });
       expect(run.code).toBe(0);
-      expect(github.requests.map((r) => [r.method, r.path])).toEqual([
+      expect(t.github.requests.map((r) => [r.method, r.path])).toEqual([
         ['POST', '/repos/octo-org/models/check-runs'],
         ['POST', '/repos/octo-org/models/check-runs'],
       ]);
-      expect(github.checkRuns('octo-org', 'models', RUN_ENV.GITHUB_SHA)).toHaveLength(2);
+      expect(t.github.checkRuns('octo-org', 'models', RUN_ENV.GITHUB_SHA)).toHaveLength(2);
       expect(run.summary).toContain('### ⏳ churn-predictor');
       expect(run.summary).toContain(
         '[Workflow run](https://github.com/octo-org/models/actions/runs/1000)',

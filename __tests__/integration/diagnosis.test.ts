@@ -3,72 +3,61 @@
  * which runs the validation's transform job (with a name unrelated to the package) among
  * hundreds of other jobs and serves its CloudWatch logs, and the GitHub API emulator.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, runAction, type ActionRun } from '../harness/dist-action.js';
+import { ROOT, type ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { heldValidation, integration } from '../harness/integration.js';
 import { PR_HEAD_SHA, pullRequestEvent } from '../harness/run-context.js';
 import { VALIDATION, VERSIONED } from '../harness/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import {
   DEFAULT_JOB_FAILURE,
   type TransformJobsOptions,
 } from '../harness/transform-jobs-emulator.js';
 
 const PR = 9;
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-diagnosis-'));
-  mkdirSync(path.join(workspace, 'm'));
-  writeFileSync(path.join(workspace, 'm', 'model-package.yml'), VERSIONED + VALIDATION);
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+const t = integration({
+  manifests: { m: VERSIONED + VALIDATION },
+  github: {},
+  inputs: {
+    manifest: 'm/model-package.yml',
+    region: 'us-east-1',
+    'github-token': 'ghs_writer',
+    'check-run': 'false',
+  },
+  event: { name: 'pull_request', payload: { number: PR, pull_request: { number: PR } } },
 });
 
-async function start(jobs: TransformJobsOptions, failed = true, inProgressMs = 1500) {
-  sagemaker = await startSageMakerEmulator({
-    pendingMs: 300,
-    inProgressMs,
-    transformJobs: jobs,
-  });
+let held: ReturnType<typeof heldValidation>;
+
+/** Validation moves on only when a test says so. */
+async function start(jobs: TransformJobsOptions, failed = true) {
+  held = heldValidation();
+  await t.start({ sagemaker: { ...held.options, transformJobs: jobs } });
   if (failed) {
-    sagemaker.setOutcome('fraud-detector', {
+    t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'Validation of the model package failed.',
     });
   }
-  github = await startGitHubEmulator();
 }
 
-function act(inputs: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: 'm/model-package.yml',
-      region: 'us-east-1',
-      'github-token': 'ghs_writer',
-      'check-run': 'false',
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: sagemaker.url,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      GITHUB_API_URL: github.url,
-    },
-    event: { name: 'pull_request', payload: { number: PR, pull_request: { number: PR } } },
-  });
+/**
+ * A run on the pull request. Once it waits, the validation ends between two polls; or,
+ * with `whileRunning`, runs until the run's output matches it, and then ends.
+ */
+async function act(whileRunning?: RegExp): Promise<ActionRun> {
+  const running = t.run();
+  await running.until(/Waiting for the validation/);
+  if (whileRunning) {
+    held.next();
+    await running.until(whileRunning);
+    held.next();
+  } else {
+    held.next(2);
+  }
+  return running;
 }
 
 interface Item {
@@ -89,11 +78,11 @@ function validation(run: ActionRun): Item[] {
   return result?.validation ?? [];
 }
 
-const validationJob = () => sagemaker.transformJobs.jobs.find((j) => j.validationOf)!;
+const validationJob = () => t.sagemaker.transformJobs.jobs.find((j) => j.validationOf)!;
 
 /** Requests of the diagnosis: transform jobs and CloudWatch Logs. */
 const diagnosisRequests = () =>
-  sagemaker.requests.filter((r) => /TransformJob|Logs_20140328/.test(r.operation));
+  t.sagemaker.requests.filter((r) => /TransformJob|Logs_20140328/.test(r.operation));
 
 /** Whether any module the run loaded holds the CloudWatch Logs client. */
 const loadedLogsClient = (run: ActionRun) =>
@@ -131,7 +120,7 @@ describe('a failed validation names its transform job', () => {
       SortOrder: 'Ascending',
     });
 
-    for (const body of [run.summary, github.comments('octo-org', 'models', PR)[0]!.body]) {
+    for (const body of [run.summary, t.github.comments('octo-org', 'models', PR)[0]!.body]) {
       const rendered = renderGfm(body);
       expect(rendered.links).toContain(d.links.job);
       expect(body).toContain(`<code>${job.name}</code>`);
@@ -144,20 +133,20 @@ describe('a failed validation names its transform job', () => {
   });
 
   it('links the job while the validation is still running', async () => {
-    // The first poll, after about 5 s, sees the validation running.
-    await start({ noiseJobs: 20 }, true, 7_000);
-    const run = await act();
+    // It runs until the run has linked its job.
+    await start({ noiseJobs: 20 });
+    const run = await act(/validation profile smoke runs as transform job/);
     const job = validationJob();
     expect(run.stdout).toContain(`validation profile smoke runs as transform job ${job.name}.`);
-    const inProgressLists = sagemaker.requests.filter(
+    const inProgressLists = t.sagemaker.requests.filter(
       (r) => r.operation === 'ListTransformJobs' && r.body.StatusEquals === 'InProgress',
     );
     expect(inProgressLists).toHaveLength(1);
   });
 
   it('a passing validation sends no diagnosis request and loads no CloudWatch Logs client', async () => {
-    await start({ noiseJobs: 5 }, false, 7_000);
-    const run = await act();
+    await start({ noiseJobs: 5 }, false);
+    const run = await act(/validation profile smoke runs as transform job/);
     expect(run.code).toBe(0);
     // Only the one lookup of the running job: no search among failed jobs, no log read.
     const lists = diagnosisRequests().filter((r) => r.operation === 'ListTransformJobs');
@@ -177,7 +166,7 @@ describe('missing permissions degrade to the generic links and a note', () => {
   ] as const) {
     it(`without ${permission}`, async () => {
       await start({ noiseJobs: 10 });
-      sagemaker.transformJobs.deny(operation);
+      t.sagemaker.transformJobs.deny(operation);
       const run = await act();
       expect(run.code).toBe(1);
       expect(run.outputs['failure-reason']).toBe('validation-failed');
@@ -226,7 +215,7 @@ describe('a hostile log', () => {
     expect(run.stdout).not.toMatch(/^::error::injected/m);
     expect(run.stdout).not.toMatch(/^::stop-commands::/m);
     expect(run.annotations.some((a) => a.message === 'injected')).toBe(false);
-    for (const body of [run.summary, github.comments('octo-org', 'models', PR)[0]!.body]) {
+    for (const body of [run.summary, t.github.comments('octo-org', 'models', PR)[0]!.body]) {
       const rendered = renderGfm(body);
       expect(rendered.mentions).toEqual([]);
       expect(rendered.references).toEqual([]);
@@ -242,45 +231,23 @@ describe('a hostile log', () => {
 describe('a scheduled sync', () => {
   it('diagnoses the failed validation it concludes, in the check run and the comment', async () => {
     await start({ noiseJobs: 100 });
-    github.addPullRequest('octo-org', 'models', PR, PR_HEAD_SHA);
-    const first = await runAction({
-      workspace,
-      inputs: {
-        manifest: 'm/model-package.yml',
-        region: 'us-east-1',
-        'github-token': 'ghs_writer',
-        wait: 'false',
-      },
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        GITHUB_API_URL: github.url,
-      },
+    t.github.addPullRequest('octo-org', 'models', PR, PR_HEAD_SHA);
+    const first = await t.run({
+      inputs: { wait: 'false', 'check-run': 'true' },
       event: pullRequestEvent(PR),
     });
     expect(first.code).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    const done = await runAction({
-      workspace,
-      inputs: { mode: 'sync', manifest: 'none.yml', 'github-token': 'ghs_writer' },
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: sagemaker.url,
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        GITHUB_API_URL: github.url,
-      },
+    held.next(2);
+    const done = await t.run({
+      inputs: { mode: 'sync', manifest: 'none.yml', 'check-run': 'true' },
       event: { name: 'schedule', payload: { repository: { default_branch: 'main' } } },
     });
     expect(done.code).toBe(0);
     const job = validationJob();
     expect(validation(done)[0]?.diagnosis?.jobName).toBe(job.name);
-    const [check] = github.checkRuns('octo-org', 'models', PR_HEAD_SHA);
+    const [check] = t.github.checkRuns('octo-org', 'models', PR_HEAD_SHA);
     expect(check!.conclusion).toBe('failure');
-    const comment = github.comments('octo-org', 'models', PR)[0]!.body!;
+    const comment = t.github.comments('octo-org', 'models', PR)[0]!.body!;
     for (const text of [check!.output.text, comment]) {
       expect(text).toContain(`<code>${job.name}</code>`);
       expect(text).toContain(DEFAULT_JOB_FAILURE);

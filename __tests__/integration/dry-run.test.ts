@@ -2,16 +2,10 @@
  * The built action, run as the runner runs it: dry runs of the examples and invalid
  * manifests, with no AWS credentials and an endpoint that counts any AWS request.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import { ROOT, runAction } from '../harness/dist-action.js';
+import { CREDENTIALS, integration } from '../harness/integration.js';
 import { RUN_ENV } from '../harness/run-context.js';
-import { startRequestCounter, type RequestCounter } from '../harness/request-counter.js';
-
-let aws: RequestCounter;
-let workspace: string;
 
 const INVALID = `ModelPackageName: churn_predictor
 ModelPackageDescription: Predicts churn.
@@ -24,28 +18,18 @@ InferenceSpecification:
   SupportedResponseMIMETypes: [textcsv]
 `;
 
-beforeAll(async () => {
-  aws = await startRequestCounter();
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-workspace-'));
-  cpSync(path.join(ROOT, 'examples'), path.join(workspace, 'examples'), { recursive: true });
-  mkdirSync(path.join(workspace, 'broken'));
-  writeFileSync(path.join(workspace, 'broken', 'model-package.yml'), INVALID);
+/** AWS requests go to an endpoint that counts them, to show that none is sent. */
+const t = integration({
+  copy: ['examples'],
+  manifests: { broken: INVALID },
+  aws: 'counter',
+  credentials: false,
 });
-
-afterAll(async () => {
-  await aws.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-/** Where AWS requests would go; the counter proves none is sent. */
-const endpoint = () => ({ AWS_ENDPOINT_URL_SAGEMAKER: aws.url, AWS_ENDPOINT_URL: aws.url });
 
 describe('a dry run of the examples', () => {
   it('passes with no AWS credentials, reports the requests, and never loads the AWS SDK', async () => {
-    const run = await runAction({
-      workspace,
+    const run = await t.run({
       inputs: { manifest: 'examples/*/model-package.yml', 'dry-run': 'true', region: 'us-east-1' },
-      env: endpoint(),
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -76,24 +60,17 @@ describe('a dry run of the examples', () => {
       '"GeneratedBy": "https://github.com/octo-org/models/actions/runs/1000"',
     );
 
-    expect(aws.count()).toBe(0);
+    expect(t.counter.count()).toBe(0);
     expect(run.loaded).toEqual(['dist/index.js']);
   });
 });
 
 describe('an invalid manifest', () => {
   it('fails with every problem as an annotation at its line, and sends nothing to AWS', async () => {
-    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const before = aws.count();
-    const run = await runAction({
-      workspace,
+    const before = t.counter.count();
+    const run = await t.run({
       inputs: { manifest: 'broken/model-package.yml', region: 'us-east-1' },
-      env: {
-        ...endpoint(),
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: secret,
-        AWS_SESSION_TOKEN: 'session-token-value',
-      },
+      credentials: CREDENTIALS,
     });
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('Failed');
@@ -119,18 +96,16 @@ describe('an invalid manifest', () => {
     expect(results[0].problems).toHaveLength(3);
     expect(run.summary).toContain('invalid manifest: 3 errors, nothing was sent to AWS');
 
-    expect(aws.count()).toBe(before);
+    expect(t.counter.count()).toBe(before);
     for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
-      expect(text).not.toContain(secret);
-      expect(text).not.toContain('session-token-value');
+      expect(text).not.toContain(CREDENTIALS.AWS_SECRET_ACCESS_KEY);
+      expect(text).not.toContain(CREDENTIALS.AWS_SESSION_TOKEN);
     }
   });
 
   it('fails a dry run the same way', async () => {
-    const run = await runAction({
-      workspace,
+    const run = await t.run({
       inputs: { manifest: 'broken/model-package.yml', 'dry-run': 'true', region: 'us-east-1' },
-      env: endpoint(),
     });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'invalid-manifest' });
@@ -140,9 +115,9 @@ describe('an invalid manifest', () => {
 
 describe('the manifest input', () => {
   it('refuses a path outside the workspace and names it, relative or absolute', async () => {
-    const elsewhere = path.join(path.dirname(workspace), 'elsewhere.yml');
+    const elsewhere = path.join(path.dirname(t.workspace), 'elsewhere.yml');
     for (const manifest of ['../elsewhere.yml', elsewhere]) {
-      const run = await runAction({ workspace, inputs: { manifest, 'dry-run': 'true' } });
+      const run = await t.run({ inputs: { manifest, 'dry-run': 'true' } });
       expect(run.code).toBe(1);
       expect(run.outputs['failure-reason']).toBe('invalid-manifest');
       expect(run.stdout).toContain(`::error::manifest '${manifest}' is outside the workspace`);
@@ -150,8 +125,7 @@ describe('the manifest input', () => {
   });
 
   it('names a pattern that matches nothing', async () => {
-    const run = await runAction({
-      workspace,
+    const run = await t.run({
       inputs: { manifest: 'models/**/*.yml', 'dry-run': 'true' },
     });
     expect(run.code).toBe(1);
@@ -164,8 +138,7 @@ describe('the manifest input', () => {
 
 describe('inputs', () => {
   it('a wrong input value fails the step with the input named', async () => {
-    const run = await runAction({
-      workspace,
+    const run = await t.run({
       inputs: { manifest: 'examples/*/model-package.yml', 'dry-run': 'maybe' },
     });
     expect(run.code).toBe(1);
@@ -174,8 +147,7 @@ describe('inputs', () => {
   });
 
   it('a dry run without a region warns that the region checks were skipped', async () => {
-    const run = await runAction({
-      workspace,
+    const run = await t.run({
       inputs: { manifest: 'examples/marketplace/model-package.yml', 'dry-run': 'true' },
     });
     expect(run.code).toBe(0);

@@ -3,30 +3,17 @@
  * bounded `results` output whatever the number of problems, and files that are not UTF-8
  * or nest too deep refused with an error at their position, not a stack trace.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { MAX_ANNOTATIONS } from '../../src/manifest/check.js';
 import { MAX_PROBLEMS } from '../../src/manifest/load.js';
-import { runAction } from '../harness/dist-action.js';
+import { integration } from '../harness/integration.js';
 import { VERSIONED } from '../harness/manifests.js';
 
-let workspace: string;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-hostile-'));
-});
-
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+const t = integration({ inputs: { 'dry-run': 'true', region: 'us-east-1' } });
 
 function dryRun(name: string, content: string | Uint8Array) {
-  mkdirSync(path.join(workspace, name));
-  writeFileSync(path.join(workspace, name, 'model-package.yml'), content);
-  return runAction({
-    workspace,
-    inputs: { manifest: `${name}/model-package.yml`, 'dry-run': 'true', region: 'us-east-1' },
-  });
+  t.files(name, { 'model-package.yml': content });
+  return t.run({ inputs: { manifest: `${name}/model-package.yml` } });
 }
 
 describe('a manifest with thousands of problems', () => {

@@ -4,42 +4,18 @@
  * credentials in expressions, globs that would walk everything, runner files that cannot
  * be written, and text too large for GitHub's limits.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { SUMMARY_BYTES } from '../../src/limits.js';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
+import type { ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
+import { integration } from '../harness/integration.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { pullRequestEvent } from '../harness/run-context.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedArtifacts } from '../harness/storage-emulator.js';
 
-let root: string;
-let github: GitHubEmulator | undefined;
-let sagemaker: SageMakerEmulator | undefined;
-
-beforeAll(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'smp-hostile-'));
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  await github?.close();
-  await sagemaker?.close();
-  github = sagemaker = undefined;
-});
-
-/** A fresh workspace with `files` (path → text). */
-function workspace(name: string, files: Record<string, string>): string {
-  const dir = path.join(root, name);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  return dir;
-}
+/** Each test has a workspace of its own: a folder of this one. */
+const t = integration();
 
 /** Lines of standard output that the runner would read as a workflow command. */
 function commandLines(run: ActionRun): string[] {
@@ -49,7 +25,7 @@ function commandLines(run: ActionRun): string[] {
 describe('workflow commands in names', () => {
   it('file names cannot forge annotations, stop commands or start a line', async () => {
     const forged = '::error title=Forged annotation,file=README.md,line=1::injected';
-    const dir = workspace('commands', {
+    const dir = t.files('commands', {
       [`${forged}/model-package.yml`]: MARKETPLACE,
       ['::stop-commands::pwn/model-package.yml']: MARKETPLACE.replace(
         'churn-predictor',
@@ -57,7 +33,7 @@ describe('workflow commands in names', () => {
       ),
       ['new\n::warning::line/model-package.yml']: MARKETPLACE,
     });
-    const run = await runAction({
+    const run = await t.run({
       workspace: dir,
       inputs: { manifest: '**/model-package.yml', 'dry-run': 'true', region: 'us-east-1' },
     });
@@ -78,12 +54,12 @@ describe('workflow commands in names', () => {
 
 describe('markdown in a manifest', () => {
   it('renders as text in the comment and the summary: no link, image or mention', async () => {
-    github = await startGitHubEmulator();
+    await t.start({ github: {} });
     const evil = '[pwn](https://evil.example) ![t](https://evil.example/t.png) @octocat #1';
-    const dir = workspace('markdown', {
+    const dir = t.files('markdown', {
       [`models/${evil.replace(/\//g, '_')}/model-package.yml`]: `${MARKETPLACE}'${evil}': 1\n`,
     });
-    const run = await runAction({
+    const run = await t.run({
       workspace: dir,
       inputs: {
         manifest: 'models/*/model-package.yml',
@@ -91,11 +67,10 @@ describe('markdown in a manifest', () => {
         region: 'us-east-1',
         'github-token': 'ghs_writer',
       },
-      env: { GITHUB_API_URL: github.url },
       event: pullRequestEvent(7),
     });
     expect(run.code).toBe(1);
-    const [comment] = github.comments('octo-org', 'models', 7);
+    const [comment] = t.github.comments('octo-org', 'models', 7);
     for (const body of [comment!.body, run.summary]) {
       const rendered = renderGfm(body);
       expect(rendered.links.filter((l) => !l.startsWith('https://github.com/octo-org/'))).toEqual(
@@ -112,13 +87,13 @@ describe('credentials in expressions', () => {
   it('refuses them by name and by value, and never prints the value', async () => {
     const secret = 'sk-proj-0123456789abcdefghijklmnopqrstuv';
     const url = 'postgres://admin:hunter2-secret@db.example.com/models';
-    const dir = workspace('credentials', {
+    const dir = t.files('credentials', {
       'model-package.yml': MARKETPLACE.replace(
         'Predicts churn.',
         '"${{ env.OPENAI_API_KEY }} ${{ env.DATABASE_URL }}"',
       ),
     });
-    const run = await runAction({
+    const run = await t.run({
       workspace: dir,
       inputs: { 'dry-run': 'true', region: 'us-east-1' },
       env: { OPENAI_API_KEY: secret, DATABASE_URL: url },
@@ -136,33 +111,33 @@ describe('credentials in expressions', () => {
 
 describe('globs', () => {
   it('refuse too many manifests before any GitHub or AWS call', async () => {
-    github = await startGitHubEmulator();
+    await t.start({ github: {} });
     const files = Object.fromEntries(
       Array.from({ length: 30 }, (_, i) => [`m${i}/config.yml`, 'a: 1\n']),
     );
-    const dir = workspace('many', files);
-    const run = await runAction({
+    const dir = t.files('many', files);
+    const run = await t.run({
       workspace: dir,
       inputs: { manifest: '**/*.yml', region: 'us-east-1', 'github-token': 'ghs_writer' },
-      env: { GITHUB_API_URL: github.url, AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:9' },
+      env: { AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:9' },
       event: pullRequestEvent(7),
     });
     expect(run.code).toBe(1);
     expect(run.outputs['failure-reason']).toBe('invalid-manifest');
     expect(run.stdout).toContain("matches more than 20 files (input 'max-manifests')");
-    expect(github.requests).toEqual([]);
+    expect(t.github.requests).toEqual([]);
     expect(run.annotations.length).toBe(1);
   });
 
   it('skip .git/ and node_modules/, and walk no link', async () => {
-    const dir = workspace('walk', {
+    const dir = t.files('walk', {
       'models/a/model-package.yml': MARKETPLACE,
       '.git/model-package.yml': 'not: a manifest',
       'node_modules/x/model-package.yml': 'not: a manifest',
     });
     symlinkSync('/', path.join(dir, 'root'));
     symlinkSync('.', path.join(dir, 'loop'));
-    const run = await runAction({
+    const run = await t.run({
       workspace: dir,
       inputs: { manifest: '**/model-package.yml', 'dry-run': 'true', region: 'us-east-1' },
     });
@@ -174,11 +149,11 @@ describe('globs', () => {
 
 describe('the runner and the environment', () => {
   it('an output file that cannot be written is one clear error, not a stack trace', async () => {
-    const dir = workspace('output', { 'model-package.yml': MARKETPLACE });
-    const run = await runAction({
+    const dir = t.files('output', { 'model-package.yml': MARKETPLACE });
+    const run = await t.run({
       workspace: dir,
       inputs: { 'dry-run': 'true', region: 'us-east-1' },
-      env: { GITHUB_OUTPUT: path.join(root, 'no-such-dir', 'output.txt') },
+      env: { GITHUB_OUTPUT: path.join(t.workspace, 'no-such-dir', 'output.txt') },
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("::error::Could not write the step's outputs (GITHUB_OUTPUT)");
@@ -186,8 +161,8 @@ describe('the runner and the environment', () => {
   });
 
   it('a bad AWS_REGION names the variable it came from', async () => {
-    const dir = workspace('region', { 'model-package.yml': MARKETPLACE });
-    const run = await runAction({
+    const dir = t.files('region', { 'model-package.yml': MARKETPLACE });
+    const run = await t.run({
       workspace: dir,
       inputs: { 'dry-run': 'true' },
       env: { AWS_REGION: 'us_east_1' },
@@ -202,22 +177,11 @@ describe('the runner and the environment', () => {
 
 describe("GitHub's limits", () => {
   it('a huge failure reason in Chinese keeps the summary under 1 MiB in bytes', async () => {
-    sagemaker = await startSageMakerEmulator({ pendingMs: 100, inProgressMs: 100 });
+    const { sagemaker } = await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
     const reason = '容器退出'.repeat(150_000);
     sagemaker.setOutcome('fraud-detector', { status: 'Failed', failureReason: reason });
-    const dir = workspace('limits', { 'model-package.yml': VERSIONED + VALIDATION });
-    seedArtifacts(sagemaker, VERSIONED + VALIDATION);
-    const run = await runAction({
-      workspace: dir,
-      inputs: { region: 'us-east-1' },
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-        AWS_ENDPOINT_URL: sagemaker.url,
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
+    const dir = t.files('limits', { 'model-package.yml': VERSIONED + VALIDATION });
+    const run = await t.run({ workspace: dir, inputs: { region: 'us-east-1' } });
     expect(run.code).toBe(1);
     expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(SUMMARY_BYTES + 1);
     expect(run.summary).toContain('*(cut; 600000 characters');

@@ -24,11 +24,10 @@ import { excerpt, toLines } from '../../src/diagnosis/log-excerpt.js';
 import { createLogsApi } from '../../src/diagnosis/logs-client.js';
 import type { SageMakerApi } from '../../src/sagemaker/api.js';
 import { createSageMakerApi } from '../../src/sagemaker/client.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { integration } from '../harness/integration.js';
 
-let moto: Moto;
+integration({ aws: 'moto', inProcess: {} });
 let api: SageMakerApi;
-const saved = { ...process.env };
 const started = new Date(Date.now() - 1_000);
 
 const definition = (input: string, output: string, instanceType = 'ml.m5.xlarge') => ({
@@ -40,13 +39,6 @@ const definition = (input: string, output: string, instanceType = 'ml.m5.xlarge'
 });
 
 beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SAGEMAKER: moto.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.url,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-  });
   api = createSageMakerApi('us-east-1');
   const sagemaker = new SageMakerClient({ region: 'us-east-1' });
   await sagemaker.send(
@@ -96,11 +88,7 @@ beforeAll(async () => {
   logs.destroy();
 }, 60_000);
 
-afterAll(async () => {
-  api?.destroy();
-  process.env = { ...saved };
-  await moto?.stop();
-});
+afterAll(() => api?.destroy());
 
 describe('the diagnosis against moto_server', () => {
   it('finds the job of the definition among similar ones, with the real SageMaker client', async () => {

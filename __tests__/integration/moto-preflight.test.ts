@@ -4,29 +4,25 @@
  * an image known only by its digest. Dry runs with credentials, so preflight runs and
  * nothing is created.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
+import type { ActionRun } from '../harness/dist-action.js';
+import { CREDENTIALS, integration } from '../harness/integration.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
-import { startMoto, type Moto } from '../harness/moto.js';
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
-
-let moto: Moto;
-let workspace: string;
+const t = integration({ aws: 'moto', inputs: { region: 'us-east-1', 'dry-run': 'true' } });
 let digest: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-moto-preflight-'));
-  const client = { endpoint: moto.url, credentials: CREDENTIALS, forcePathStyle: true };
+  const credentials = {
+    accessKeyId: CREDENTIALS.AWS_ACCESS_KEY_ID,
+    secretAccessKey: CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+  };
+  const client = { endpoint: t.moto.url, credentials, forcePathStyle: true };
   const s3 = new S3Client({ ...client, region: 'us-east-1' });
-  const ecr = new ECRClient({ endpoint: moto.url, credentials: CREDENTIALS, region: 'us-east-1' });
+  const ecr = new ECRClient({ endpoint: t.moto.url, credentials, region: 'us-east-1' });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: 'models' }));
     await new S3Client({ ...client, region: 'eu-west-1' }).send(
@@ -71,25 +67,8 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(async () => {
-  rmSync(workspace, { recursive: true, force: true });
-  await moto?.stop();
-});
-
-function act(name: string, text: string): Promise<ActionRun> {
-  mkdirSync(path.join(workspace, name), { recursive: true });
-  writeFileSync(path.join(workspace, name, 'model-package.yml'), text);
-  return runAction({
-    workspace,
-    inputs: { manifest: `${name}/model-package.yml`, region: 'us-east-1', 'dry-run': 'true' },
-    env: {
-      AWS_ENDPOINT_URL: moto.url,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-  });
-}
+const act = (name: string, text: string): Promise<ActionRun> =>
+  t.run({ inputs: { manifest: t.manifest(name, text) } });
 
 const found = (run: ActionRun, level: 'error' | 'warning') =>
   run.annotations

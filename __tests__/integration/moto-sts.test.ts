@@ -3,34 +3,17 @@
  * provider reaches it through AWS_ENDPOINT_URL_STS as the SDK reads it, with no AWS key
  * in the environment, and the SageMaker client calls moto with what it got.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { RenewableCredentials } from '../../src/sagemaker/api.js';
 import { createSageMakerApi } from '../../src/sagemaker/client.js';
 import { createStsApi } from '../../src/aws/sts.js';
 import { webIdentityCredentials } from '../../src/sagemaker/web-identity.js';
 import { memoryRunner } from '../harness/memory-runner.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { integration } from '../harness/integration.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/model-publisher';
-const saved = { ...process.env };
-let moto: Moto;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  for (const name of Object.keys(process.env)) {
-    if (name.startsWith('AWS_')) delete process.env[name];
-  }
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_STS: moto.url,
-    AWS_ENDPOINT_URL_SAGEMAKER: moto.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  process.env = { ...saved };
-  await moto?.stop();
-});
+// No AWS key in the environment: the credentials come from STS.
+integration({ aws: 'moto', inProcess: { credentials: false } });
 
 /** An unsigned JWT like the job's OIDC token. */
 function idToken(audience: string): string {

@@ -9,29 +9,17 @@ import { silentLog as log } from '../../src/runner/port.js';
 import type { SageMakerApi } from '../../src/sagemaker/api.js';
 import { createSageMakerApi } from '../../src/sagemaker/client.js';
 import { check, MARKETPLACE, VERSIONED } from '../harness/manifests.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { integration } from '../harness/integration.js';
 import { RUN_ENV, runContext } from '../harness/run-context.js';
 
-let moto: Moto;
+integration({ aws: 'moto', inProcess: {} });
 let api: SageMakerApi;
-const saved = { ...process.env };
 const run = runContext();
 
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SAGEMAKER: moto.url,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-  });
+beforeAll(() => {
   api = createSageMakerApi('us-east-1');
-}, 60_000);
-
-afterAll(async () => {
-  api?.destroy();
-  process.env = { ...saved };
-  await moto?.stop();
 });
+afterAll(() => api?.destroy());
 
 const request = (text: string) => check(text).request!;
 

@@ -4,54 +4,24 @@
  * missing, refused permissions as warnings, dry runs with and without credentials, and
  * hostile names kept inert.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
+import { CREDENTIALS, integration } from '../harness/integration.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
+import type { SageMakerEmulator } from '../harness/sagemaker-emulator.js';
 import { seedArtifacts } from '../harness/storage-emulator.js';
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-  AWS_SECRET_ACCESS_KEY: SECRET,
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-let workspace: string;
-let emulator: SageMakerEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-preflight-'));
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await emulator?.close();
+const SECRET = CREDENTIALS.AWS_SECRET_ACCESS_KEY;
+// Each test seeds what it wants preflight to find.
+const t = integration({
+  sagemaker: { pendingMs: 200, inProgressMs: 400 },
+  seed: false,
+  inputs: { region: 'us-east-1' },
 });
 
-async function start() {
-  emulator = await startSageMakerEmulator({ pendingMs: 200, inProgressMs: 400 });
-  return emulator;
-}
-
-function manifest(name: string, text: string): string {
-  return writeManifest(workspace, name, text);
-}
-
-function act(
-  file: string,
-  inputs: Record<string, string> = {},
-  env: Record<string, string> = CREDENTIALS,
-) {
-  return runAction({
-    workspace,
-    inputs: { manifest: file, region: 'us-east-1', ...inputs },
-    env: { AWS_ENDPOINT_URL: emulator.url, AWS_ENDPOINT_URL_SAGEMAKER: emulator.url, ...env },
-  });
-}
+const act = (file: string, inputs: Record<string, string> = {}) =>
+  t.run({ inputs: { manifest: file, ...inputs } });
 
 const created = (e: SageMakerEmulator) =>
   e.requests.filter(
@@ -67,9 +37,9 @@ function problems(run: ActionRun) {
 
 describe('preflight before publishing', () => {
   it('creates the package when everything the manifest names exists', async () => {
-    await start();
+    const { sagemaker: emulator } = await t.start();
     seedArtifacts(emulator, MARKETPLACE);
-    const run = await act(manifest('ok', MARKETPLACE), { wait: 'false' });
+    const run = await act(t.manifest('ok', MARKETPLACE), { wait: 'false' });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.annotations).toEqual([]);
@@ -84,13 +54,13 @@ describe('preflight before publishing', () => {
   });
 
   it('annotates what is missing at its line and column, and creates nothing for any manifest', async () => {
-    await start();
+    const { sagemaker: emulator } = await t.start();
     const good = VERSIONED.replace('fraud-detector', 'other-group') + VALIDATION;
     seedArtifacts(emulator, good);
     // MARKETPLACE: its image is there under another tag, its model artifact is not; its
     // validation input and output are those of the other manifest.
     emulator.putImage('123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.3.0');
-    const run = await act(`${manifest('missing', MARKETPLACE)}\n${manifest('fine', good)}`);
+    const run = await act(`${t.manifest('missing', MARKETPLACE)}\n${t.manifest('fine', good)}`);
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'preflight-failed' });
     expect(created(emulator)).toEqual([]);
@@ -109,11 +79,11 @@ describe('preflight before publishing', () => {
   });
 
   it('warns once per permission the role lacks, and goes on to create', async () => {
-    await start();
+    const { sagemaker: emulator } = await t.start();
     seedArtifacts(emulator, MARKETPLACE);
     emulator.deny('HeadObject');
     emulator.deny('DescribeImages');
-    const run = await act(manifest('denied', MARKETPLACE), { wait: 'false' });
+    const run = await act(t.manifest('denied', MARKETPLACE), { wait: 'false' });
     expect(run.code).toBe(0);
     const warnings = run.annotations.filter((a) => a.level === 'warning');
     expect(
@@ -126,12 +96,12 @@ describe('preflight before publishing', () => {
   });
 
   it('warns about a bucket in another region, and refuses it for a Marketplace package', async () => {
-    await start();
+    const { sagemaker: emulator } = await t.start();
     const versioned = VERSIONED + VALIDATION;
     seedArtifacts(emulator, versioned);
     seedArtifacts(emulator, MARKETPLACE);
     emulator.setBucketRegion('models', 'eu-west-1');
-    const warned = await act(manifest('far', versioned), { wait: 'false' });
+    const warned = await act(t.manifest('far', versioned), { wait: 'false' });
     expect(warned.code).toBe(0);
     expect(
       warned.annotations.filter((a) => a.level === 'warning').map((a) => a.message),
@@ -140,7 +110,7 @@ describe('preflight before publishing', () => {
         "the bucket 'models' is in eu-west-1, not in the package's region us-east-1",
       ),
     );
-    const refused = await act(manifest('far-marketplace', MARKETPLACE), { wait: 'false' });
+    const refused = await act(t.manifest('far-marketplace', MARKETPLACE), { wait: 'false' });
     expect(refused.outputs['failure-reason']).toBe('preflight-failed');
     expect(
       refused.annotations
@@ -150,13 +120,13 @@ describe('preflight before publishing', () => {
   });
 
   it('keeps hostile names inert in the log and escaped in the summary', async () => {
-    await start();
+    const { sagemaker: emulator } = await t.start();
     const hostile = MARKETPLACE.replace(
       's3://models/churn/model.tar.gz',
       's3://models/%0A::error::owned/[x](https://evil.example)/@octo-org/admins <img src=x>.tar.gz',
     );
     seedArtifacts(emulator, MARKETPLACE);
-    const run = await act(manifest('hostile', hostile), { wait: 'false' });
+    const run = await act(t.manifest('hostile', hostile), { wait: 'false' });
     expect(run.outputs['failure-reason']).toBe('preflight-failed');
     for (const line of run.stdout.split('\n')) {
       if (line.startsWith('::'))
@@ -176,16 +146,19 @@ describe('preflight before publishing', () => {
 
 describe('preflight in a dry run', () => {
   it('runs with credentials, and fails on what is missing without creating anything', async () => {
-    await start();
-    const run = await act(manifest('dry', VERSIONED + VALIDATION), { 'dry-run': 'true' });
+    const { sagemaker: emulator } = await t.start();
+    const run = await act(t.manifest('dry', VERSIONED + VALIDATION), { 'dry-run': 'true' });
     expect(run.outputs).toMatchObject({ 'failure-reason': 'preflight-failed' });
     expect(run.annotations.filter((a) => a.level === 'error').length).toBeGreaterThan(0);
     expect(created(emulator)).toEqual([]);
   });
 
   it('is skipped without credentials: no AWS call, no AWS module loaded', async () => {
-    await start();
-    const run = await act(manifest('dry-free', VERSIONED + VALIDATION), { 'dry-run': 'true' }, {});
+    const { sagemaker: emulator } = await t.start();
+    const run = await t.run({
+      inputs: { manifest: t.manifest('dry-free', VERSIONED + VALIDATION), 'dry-run': 'true' },
+      credentials: false,
+    });
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('DryRun');
     expect(run.stdout).toContain('Preflight skipped: a dry run without AWS credentials');

@@ -3,59 +3,24 @@
  * project's SageMaker emulator over real HTTP: validation played forward in time,
  * outcomes per package, and faults on demand.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { ACTION_KEY_PREFIX } from '../../src/action-entries.js';
 import { manifestSchema } from '../../src/manifest/schema.js';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
+import type { ActionRun } from '../harness/dist-action.js';
+import { CREDENTIALS, heldValidation, integration } from '../harness/integration.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const SESSION = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN';
-
-let workspace: string;
-let emulator: SageMakerEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-publish-'));
+const t = integration({
+  sagemaker: { pendingMs: 300, inProgressMs: 1200 },
+  inputs: { region: 'us-east-1' },
 });
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await emulator?.close();
-});
-
-async function start(options: Parameters<typeof startSageMakerEmulator>[0] = {}) {
-  emulator = await startSageMakerEmulator({ pendingMs: 300, inProgressMs: 1200, ...options });
-  return emulator;
-}
-
-function manifest(name: string, text: string): string {
-  return writeManifest(workspace, name, text);
-}
 
 function act(
   file: string,
   inputs: Record<string, string> = {},
-  extra: Partial<Parameters<typeof runAction>[0]> = {},
+  extra: Parameters<typeof t.run>[0] = {},
 ) {
-  seedWorkspace(emulator, workspace);
-  return runAction({
-    workspace,
-    inputs: { manifest: file, region: 'us-east-1', ...inputs },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-      AWS_ENDPOINT_URL: emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: SECRET,
-      AWS_SESSION_TOKEN: SESSION,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    ...extra,
-  });
+  return t.run({ inputs: { manifest: file, ...inputs }, ...extra });
 }
 
 function results(run: ActionRun) {
@@ -64,9 +29,7 @@ function results(run: ActionRun) {
 
 function expectNoSecrets(run: ActionRun) {
   for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
-    expect(text).not.toContain(SECRET);
-    expect(text).not.toContain(SESSION);
-    expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    for (const secret of Object.values(CREDENTIALS)) expect(text).not.toContain(secret);
   }
 }
 
@@ -100,7 +63,7 @@ function splitActionEntries(request: Record<string, unknown>) {
  * the action's own entries, within the API's limit of 50.
  */
 function expectValidCreateRequests() {
-  for (const request of emulator.requests.filter((r) => r.operation === 'CreateModelPackage')) {
+  for (const request of t.sagemaker.requests.filter((r) => r.operation === 'CreateModelPackage')) {
     const { ClientToken, ...rest } = request.body as { ClientToken?: unknown };
     expect(ClientToken).toMatch(/^[a-zA-Z0-9-]{1,36}$/);
     const { manifest, added } = splitActionEntries(rest);
@@ -120,9 +83,16 @@ function expectValidCreateRequests() {
 
 describe('an unversioned Marketplace package', () => {
   it('is created once, waited for to Completed, and reused by the next run', async () => {
-    await start({ pendingMs: 3000, inProgressMs: 3000 });
-    const file = manifest('marketplace', MARKETPLACE);
-    const run = await act(file);
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
+    const file = t.manifest('marketplace', MARKETPLACE);
+    // Each phase lasts until the run has seen it.
+    const running = act(file);
+    await running.until(/Waiting for the validation/);
+    validation.next();
+    await running.until(/churn-predictor: Pending → InProgress/);
+    validation.next();
+    const run = await running;
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'Completed',
@@ -139,11 +109,11 @@ describe('an unversioned Marketplace package', () => {
     expect(run.stdout).toMatch(/churn-predictor: Pending → InProgress/);
     expect(run.stdout).toMatch(/churn-predictor: InProgress → Completed/);
     expect(run.summary).toContain('✅ churn-predictor');
-    expect(emulator.counts().CreateModelPackage).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(1);
 
     const again = await act(file);
     expect(again.code).toBe(0);
-    expect(emulator.counts().CreateModelPackage).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(1);
     expect(again.outputs['model-package-arn']).toBe(run.outputs['model-package-arn']);
     expect(results(again)[0]).toMatchObject({ reused: true, status: 'Completed' });
 
@@ -153,64 +123,70 @@ describe('an unversioned Marketplace package', () => {
   }, 60_000);
 
   it('refuses a changed definition under a name that is taken', async () => {
-    await start();
-    expect((await act(manifest('taken', MARKETPLACE), { wait: 'false' })).code).toBe(0);
-    const changed = await act(manifest('taken', MARKETPLACE.replace('Predicts churn.', 'Better.')));
+    await t.start();
+    expect((await act(t.manifest('taken', MARKETPLACE), { wait: 'false' })).code).toBe(0);
+    const changed = await act(
+      t.manifest('taken', MARKETPLACE.replace('Predicts churn.', 'Better.')),
+    );
     expect(changed.code).toBe(1);
     expect(changed.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'create-failed' });
     expect(changed.stdout).toContain(
       'model packages are immutable and their names unique: give this manifest a new `ModelPackageName`',
     );
-    expect(emulator.counts().CreateModelPackage).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(1);
   }, 60_000);
 });
 
 describe('a versioned package', () => {
   it('creates the group and version 1, reuses it, and makes version 2 for a changed image', async () => {
-    await start();
-    const file = manifest('registry', VERSIONED);
+    await t.start();
+    const file = t.manifest('registry', VERSIONED);
     const first = await act(file);
     expect(first.code).toBe(0);
     expect(first.outputs).toMatchObject({ status: 'Completed', 'model-package-version': '1' });
-    expect(emulator.counts().CreateModelPackageGroup).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackageGroup).toBe(1);
 
     const again = await act(file);
     expect(again.outputs['model-package-version']).toBe('1');
     expect(results(again)[0]).toMatchObject({ reused: true });
 
-    const changed = await act(manifest('registry', VERSIONED.replace('${{ github.sha }}', 'v2')));
+    const changed = await act(t.manifest('registry', VERSIONED.replace('${{ github.sha }}', 'v2')));
     expect(changed.outputs).toMatchObject({ status: 'Completed', 'model-package-version': '2' });
     expect(changed.outputs['model-package-arn']).toMatch(/model-package\/fraud-detector\/2$/);
-    expect(emulator.counts().CreateModelPackage).toBe(2);
-    expect(emulator.counts().CreateModelPackageGroup).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(2);
+    expect(t.sagemaker.counts().CreateModelPackageGroup).toBe(1);
     expectValidCreateRequests();
   }, 60_000);
 
   it('approves a version only after its validation completed', async () => {
-    await start();
-    const run = await act(manifest('approve', VERSIONED), { 'approve-on-success': 'true' });
+    await t.start();
+    const run = await act(t.manifest('approve', VERSIONED), { 'approve-on-success': 'true' });
     expect(run.code).toBe(0);
     // The emulator, like the service, refuses to approve a version still validating.
-    const updates = emulator.requests.filter((r) => r.operation === 'UpdateModelPackage');
+    const updates = t.sagemaker.requests.filter((r) => r.operation === 'UpdateModelPackage');
     expect(updates.map((r) => r.body)).toMatchObject([{ ModelApprovalStatus: 'Approved' }]);
     expect(results(run)[0]).toMatchObject({ status: 'Completed' });
     expect(run.stdout).toContain('fraud-detector version 1: approved.');
 
-    const without = await act(manifest('approve', VERSIONED.replace('${{ github.sha }}', 'v2')));
+    const without = await act(t.manifest('approve', VERSIONED.replace('${{ github.sha }}', 'v2')));
     expect(without.code).toBe(0);
-    expect(emulator.requests.filter((r) => r.operation === 'UpdateModelPackage')).toHaveLength(1);
+    expect(t.sagemaker.requests.filter((r) => r.operation === 'UpdateModelPackage')).toHaveLength(
+      1,
+    );
   }, 60_000);
 });
 
 describe('a failed validation', () => {
   it('fails the step with the failure reason, or reports it without failing', async () => {
-    await start({
-      outcome: () => ({
-        status: 'Failed',
-        failureReason: 'ClientError: inference container exited with code 1',
-      }),
+    await t.start({
+      sagemaker: {
+        outcome: () => ({
+          status: 'Failed',
+          failureReason: 'ClientError: inference container exited with code 1',
+        }),
+      },
     });
-    const run = await act(manifest('failing', VERSIONED + VALIDATION));
+    const run = await act(t.manifest('failing', VERSIONED + VALIDATION));
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'validation-failed' });
     expect(JSON.stringify(results(run)[0]!.validation)).toContain(
@@ -227,7 +203,7 @@ describe('a failed validation', () => {
       }),
     );
 
-    const lenient = await act(manifest('failing', VERSIONED + VALIDATION), {
+    const lenient = await act(t.manifest('failing', VERSIONED + VALIDATION), {
       'fail-on-validation-failure': 'false',
     });
     expect(lenient.code).toBe(0);
@@ -240,46 +216,40 @@ describe('a failed validation', () => {
 
 describe('faults while waiting', () => {
   it('rides out throttling bursts, 500s and dropped connections', async () => {
-    await start({ pendingMs: 300, inProgressMs: 8000 });
-    const file = manifest('faults', VERSIONED);
+    await t.start({ sagemaker: { pendingMs: 300, inProgressMs: 8000 } });
+    const file = t.manifest('faults', VERSIONED);
     // The first description of the new package is throttled through all SDK retries.
-    emulator.inject({ kind: 'throttle' }, { count: 3, operation: 'DescribeModelPackage' });
+    t.sagemaker.inject({ kind: 'throttle' }, { count: 3, operation: 'DescribeModelPackage' });
     const running = act(file);
     // Faults start once the package exists, during the wait.
-    const created = Date.now();
-    while (!emulator.counts().CreateModelPackage && Date.now() - created < 20_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    emulator.inject({ kind: 'throttle' }, { count: 6 });
-    emulator.inject({ kind: 'internal-error' }, { count: 2 });
-    emulator.inject({ kind: 'drop-connection' }, { count: 2 });
+    await t.sagemaker.when((r) => r.operation === 'CreateModelPackage');
+    t.sagemaker.inject({ kind: 'throttle' }, { count: 6 });
+    t.sagemaker.inject({ kind: 'internal-error' }, { count: 2 });
+    t.sagemaker.inject({ kind: 'drop-connection' }, { count: 2 });
     const run = await running;
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('Completed');
     expect(run.annotations.some((a) => a.level === 'warning')).toBe(true);
   }, 90_000);
 
-  it('stops within 10 s naming the remedy when the credentials expire', async () => {
-    await start({ pendingMs: 300, inProgressMs: 60_000 });
-    const file = manifest('expired', VERSIONED);
-    const started = Date.now();
-    const running = act(file);
-    while (!emulator.counts().CreateModelPackage && Date.now() - started < 20_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const injectedAt = Date.now();
-    emulator.inject({ kind: 'expired-token' }, { count: 100 });
+  it('stops at the first refusal, naming the remedy, when the credentials expire', async () => {
+    await t.start({ sagemaker: heldValidation().options });
+    const running = act(t.manifest('expired', VERSIONED));
+    await t.sagemaker.when((r) => r.operation === 'CreateModelPackage');
+    const from = t.sagemaker.requests.length;
+    t.sagemaker.inject({ kind: 'expired-token' }, { count: 100 });
     const run = await running;
-    expect(Date.now() - injectedAt).toBeLessThan(10_000);
+    // The validation never ends: only the refusal ends the wait, and nothing is sent after it.
+    expect(t.sagemaker.requests.slice(from)).toHaveLength(1);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('role-duration-seconds');
     expect(run.outputs.status).toBe('InProgress');
   }, 60_000);
 
   it('exits within 5 s of SIGINT, reporting the run as cancelled', async () => {
-    await start({ pendingMs: 300, inProgressMs: 60_000 });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act(
-      manifest('cancel', VERSIONED),
+      t.manifest('cancel', VERSIONED),
       {},
       {
         interrupt: { when: /Created arn:/, signal: 'SIGINT' },
@@ -294,15 +264,16 @@ describe('faults while waiting', () => {
 
 describe('wait-timeout-minutes', () => {
   it('stops waiting at the timeout, reporting InProgress / timed-out', async () => {
-    await start({ pendingMs: 300, inProgressMs: 60_000 });
-    const started = Date.now();
-    const run = await act(manifest('timeout', VERSIONED), { 'wait-timeout-minutes': '0.05' });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // The validation never ends: only the timeout ends the wait.
+    await t.start({ sagemaker: heldValidation().options });
+    const run = await act(t.manifest('timeout', VERSIONED), { 'wait-timeout-minutes': '0.05' });
+    // The first poll would come after 4 s or more: the wait polls at the timeout (3 s), not after it.
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBeLessThanOrEqual(2);
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     expect(run.summary).toContain('still validating after 0.05 minutes');
 
-    const lenient = await act(manifest('timeout', VERSIONED), {
+    const lenient = await act(t.manifest('timeout', VERSIONED), {
       'wait-timeout-minutes': '0.05',
       'fail-on-validation-failure': 'false',
     });
@@ -313,21 +284,21 @@ describe('wait-timeout-minutes', () => {
 
 describe('wait: false', () => {
   it('returns right after creation, and a later run reports the current status', async () => {
-    // A validation of an hour, on a clock the test moves forward.
-    let skipped = 0;
-    await start({ pendingMs: 60_000, inProgressMs: 3_600_000, now: () => Date.now() + skipped });
-    const file = manifest('async', VERSIONED);
-    const started = Date.now();
+    // A validation that ends only when the test moves the emulator's clock on.
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
+    const file = t.manifest('async', VERSIONED);
     const first = await act(file, { wait: 'false' });
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(first.code).toBe(0);
     expect(first.outputs.status).toBe('InProgress');
     expect(first.stdout).not.toContain('→');
+    // Right after creation: no poll.
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBeUndefined();
 
-    skipped = 2 * 3_600_000;
+    validation.next(2);
     const later = await act(file, { wait: 'false' });
     expect(later.outputs.status).toBe('Completed');
     expect(results(later)[0]).toMatchObject({ reused: true });
-    expect(emulator.counts().CreateModelPackage).toBe(1);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(1);
   }, 60_000);
 });

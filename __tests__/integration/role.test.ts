@@ -4,80 +4,66 @@
  * SageMaker emulator's STS issues credentials that live a few seconds and refuses
  * SageMaker requests signed with expired ones. No AWS key is in the environment.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
-import { VERSIONED } from '../harness/manifests.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ActionRun } from '../harness/dist-action.js';
 import {
-  startSageMakerEmulator,
-  type EmulatorOptions,
-  type SageMakerEmulator,
-} from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
+  CREDENTIALS,
+  heldValidation,
+  integration,
+  type RunningAction,
+} from '../harness/integration.js';
+import { VERSIONED } from '../harness/manifests.js';
+import type { EmulatorOptions } from '../harness/sagemaker-emulator.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/model-publisher';
-
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-role-'));
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+// The runner's environment with no AWS key at all.
+const t = integration({
+  credentials: false,
+  inputs: { region: 'us-east-1' },
 });
 
 async function start(options: EmulatorOptions, idTokenLifetimeMs = 5 * 60_000) {
-  sagemaker = await startSageMakerEmulator(options);
-  github = await startGitHubEmulator({ idToken: { lifetimeMs: idTokenLifetimeMs } });
+  await t.start({ sagemaker: options, github: { idToken: { lifetimeMs: idTokenLifetimeMs } } });
 }
 
-function manifest(name: string): string {
-  mkdirSync(path.join(workspace, name), { recursive: true });
-  writeFileSync(path.join(workspace, name, 'model-package.yml'), VERSIONED);
-  return `${name}/model-package.yml`;
-}
+const manifest = (name: string) => t.manifest(name, VERSIONED);
 
-/** The runner's environment with no AWS key at all; the OIDC variables unless `idToken: false`. */
+/** A run with the job's OIDC variables, unless `idToken: false`. */
 function act(
   file: string,
   inputs: Record<string, string> = {},
-  options: { idToken?: boolean; role?: boolean } = {},
-): Promise<ActionRun> {
-  seedWorkspace(sagemaker, workspace);
-  return runAction({
-    workspace,
-    inputs: {
-      manifest: file,
-      region: 'us-east-1',
-      ...(options.role === false ? {} : { 'role-to-assume': ROLE }),
-      ...inputs,
-    },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-      AWS_ENDPOINT_URL: sagemaker.url,
-      AWS_ENDPOINT_URL_STS: sagemaker.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...(options.idToken === false ? {} : github.idTokenEnv),
-    },
+  options: { idToken?: boolean } = {},
+): RunningAction {
+  return t.run({
+    inputs: { manifest: file, 'role-to-assume': ROLE, ...inputs },
+    env: options.idToken === false ? {} : t.github.idTokenEnv,
   });
 }
 
+/**
+ * How many credentials living `lifetimeMs` requests sent at `times` need at the least:
+ * requests `lifetimeMs` or more apart cannot share a set.
+ */
+function lifetimesSpanned(times: number[], lifetimeMs: number): number {
+  let sets = 0;
+  let validUntil = -Infinity;
+  for (const at of [...times].sort((a, b) => a - b)) {
+    if (at < validUntil) continue;
+    sets++;
+    validUntil = at + lifetimeMs;
+  }
+  return sets;
+}
+
 const stsCalls = () =>
-  sagemaker.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+  t.sagemaker.requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
 const sagemakerCalls = () =>
-  sagemaker.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
+  t.sagemaker.requests.filter((r) => r.operation !== 'AssumeRoleWithWebIdentity');
 
 /** No secret anywhere but in the lines that ask the runner to mask it. */
 function expectNoSecrets(run: ActionRun) {
-  const secrets = [...sagemaker.secrets(), ...github.secrets()];
-  const accessKeys = sagemaker.issued().map((c) => c.accessKeyId);
+  const secrets = [...t.sagemaker.secrets(), ...t.github.secrets()];
+  const accessKeys = t.sagemaker.issued().map((c) => c.accessKeyId);
   expect(secrets.length).toBeGreaterThan(0);
   const shown = [
     run.stdout
@@ -94,15 +80,16 @@ function expectNoSecrets(run: ActionRun) {
     .split('\n')
     .filter((line) => line.startsWith('::add-mask::'))
     .map((line) => line.slice('::add-mask::'.length));
-  expect(masked).toEqual(expect.arrayContaining([...sagemaker.secrets(), ...accessKeys]));
+  expect(masked).toEqual(expect.arrayContaining([...t.sagemaker.secrets(), ...accessKeys]));
   expect(run.exported).toBe('');
 }
 
 describe('role-to-assume', () => {
   it('waits for a validation several times longer than the credentials live, renewing them', async () => {
     // Credentials of 4 s (shorter than asked, as for role chaining), OIDC tokens of 3 s, a
-    // validation of about 20 s.
-    await start({ pendingMs: 500, inProgressMs: 20_000, sts: { maxLifetimeMs: 4_000 } }, 3_000);
+    // validation of 20 s that runs from its creation: the run's first description says
+    // InProgress, and no poll can see another status before Completed.
+    await start({ pendingMs: 0, inProgressMs: 20_000, sts: { maxLifetimeMs: 4_000 } }, 3_000);
     const started = Date.now();
     const run = await act(manifest('long'), { 'role-duration-seconds': '900' });
     const elapsed = Date.now() - started;
@@ -112,19 +99,25 @@ describe('role-to-assume', () => {
     expect(elapsed).toBeGreaterThan(20_000);
 
     // No request was sent with expired credentials, and none was refused.
-    expect(sagemaker.requests.filter((r) => r.refused)).toEqual([]);
-    const issued = sagemaker.issued();
+    expect(t.sagemaker.requests.filter((r) => r.refused)).toEqual([]);
+    const issued = t.sagemaker.issued();
     for (const request of sagemakerCalls()) {
       const credentials = issued.find((c) => c.accessKeyId === request.accessKeyId);
       expect(credentials).toBeDefined();
       expect(request.at).toBeLessThan(credentials!.expiresAt);
     }
-    // Renewed many times, each with a new OIDC token; at least one set per credential lifetime.
+    // Renewed many times, each with a new OIDC token; at least one set per credential lifetime
+    // between the first and the last request, however the polls fell in those 20 s.
     const calls = stsCalls().length;
-    expect(calls).toBeGreaterThanOrEqual(Math.floor(20_000 / 4_000));
+    const lifetimes = lifetimesSpanned(
+      sagemakerCalls().map((r) => r.at),
+      4_000,
+    );
+    expect(lifetimes).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeGreaterThanOrEqual(lifetimes);
     expect(calls).toBeLessThanOrEqual(sagemakerCalls().length + 1);
-    expect(github.idTokens()).toHaveLength(calls);
-    expect(new Set(github.idTokens().map((t) => t.jti)).size).toBe(calls);
+    expect(t.github.idTokens()).toHaveLength(calls);
+    expect(new Set(t.github.idTokens().map((token) => token.jti)).size).toBe(calls);
     expect(stsCalls().map((r) => r.body.RoleSessionName)).toEqual(
       Array(calls).fill('sagemaker-model-package-1000-1'),
     );
@@ -138,18 +131,18 @@ describe('role-to-assume', () => {
   }, 90_000);
 
   it('renews credentials that AWS refuses before their time, once, and goes on waiting', async () => {
-    await start({ pendingMs: 300, inProgressMs: 12_000 });
-    const file = manifest('revoked');
-    const running = act(file);
-    const since = Date.now();
-    while (!sagemaker.counts().BatchDescribeModelPackage && Date.now() - since < 30_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    sagemaker.expireCredentials();
+    // The validation ends once the credentials were refused and renewed during the wait.
+    const held = heldValidation();
+    await start(held.options);
+    const running = act(manifest('revoked'));
+    await t.sagemaker.when((r) => r.operation === 'BatchDescribeModelPackage');
+    t.sagemaker.expireCredentials();
+    await running.until(/AWS refused the credentials of role-to-assume/);
+    held.next(2);
     const run = await running;
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('Completed');
-    expect(sagemaker.requests.filter((r) => r.refused).map((r) => r.refused)).toEqual([
+    expect(t.sagemaker.requests.filter((r) => r.refused).map((r) => r.refused)).toEqual([
       'ExpiredTokenException',
     ]);
     expect(stsCalls()).toHaveLength(2);
@@ -158,13 +151,10 @@ describe('role-to-assume', () => {
   }, 60_000);
 
   it('ends the wait when renewed credentials are refused too, naming what to check', async () => {
-    await start({ pendingMs: 300, inProgressMs: 60_000 });
+    await start(heldValidation().options);
     const running = act(manifest('refused'));
-    const since = Date.now();
-    while (!sagemaker.counts().CreateModelPackage && Date.now() - since < 30_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    sagemaker.inject(
+    await t.sagemaker.when((r) => r.operation === 'CreateModelPackage');
+    t.sagemaker.inject(
       { kind: 'expired-token' },
       { count: 100, operation: 'BatchDescribeModelPackage' },
     );
@@ -172,7 +162,7 @@ describe('role-to-assume', () => {
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'failure-reason': 'timed-out' });
     expect(run.stdout).toContain("The credentials of 'role-to-assume' had just been renewed");
-    expect(sagemaker.counts().BatchDescribeModelPackage).toBe(2);
+    expect(t.sagemaker.counts().BatchDescribeModelPackage).toBe(2);
     expect(stsCalls()).toHaveLength(2);
   }, 60_000);
 
@@ -186,7 +176,7 @@ describe('role-to-assume', () => {
     expect(errors[0]!.message).toContain("Give the job 'permissions: id-token: write'");
     expect(errors[0]!.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL');
     expect(run.summary).toContain('id-token: write');
-    expect(sagemaker.requests).toEqual([]);
+    expect(t.sagemaker.requests).toEqual([]);
   }, 60_000);
 
   it('a role that does not trust the job: invalid-input naming the trust policy, nothing created', async () => {
@@ -204,15 +194,9 @@ describe('role-to-assume', () => {
     await start({ pendingMs: 100, inProgressMs: 100 });
     const file = manifest('loads');
     const withRole = await act(file, { wait: 'false' });
-    const without = await runAction({
-      workspace,
-      inputs: { manifest: file, region: 'us-east-1', wait: 'false' },
-      env: {
-        AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+    const without = await t.run({
+      inputs: { manifest: file, wait: 'false' },
+      credentials: CREDENTIALS,
     });
     expect(withRole.code).toBe(0);
     expect(without.code).toBe(0);

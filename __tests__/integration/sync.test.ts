@@ -4,49 +4,32 @@
  * its comments saying the packages validate; a scheduled sync concludes them once
  * validation ended, and writes nothing while it goes on.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
-import { runAction } from '../harness/dist-action.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../harness/github-emulator.js';
-import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
+import { heldValidation, integration } from '../harness/integration.js';
+import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_URL } from '../harness/run-context.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
 
 const PR = 7;
 const OWNER = 'octo-org';
 const REPO = 'models';
 const CHURN = 'SageMaker validation: churn-predictor';
 const FRAUD = 'SageMaker validation: fraud-detector (b/model-package.yml)';
-const VALIDATING_MS = 1500;
-let workspace: string;
-let sagemaker: SageMakerEmulator;
-let github: GitHubEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-sync-'));
-  for (const [dir, text] of [
-    ['a', MARKETPLACE],
-    ['b', VERSIONED + VALIDATION],
-  ] as const) {
-    writeManifest(workspace, dir, text);
-  }
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await sagemaker?.close();
-  await github?.close();
+const t = integration({
+  manifests: { a: MARKETPLACE, b: VERSIONED + VALIDATION },
+  github: {},
+  inputs: { 'github-token': 'ghs_writer' },
 });
 
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
 
+/** Validation moves on only when a test says so. */
+let held: ReturnType<typeof heldValidation>;
+
 async function start() {
-  sagemaker = await startSageMakerEmulator({ pendingMs: 300, inProgressMs: VALIDATING_MS });
-  github = await startGitHubEmulator();
-  github.addPullRequest(OWNER, REPO, PR, PR_HEAD_SHA);
+  held = heldValidation();
+  const { github } = await t.start({ sagemaker: held.options });
+  t.github.addPullRequest(OWNER, REPO, PR, PR_HEAD_SHA);
   github.setBranch(
     OWNER,
     REPO,
@@ -55,53 +38,31 @@ async function start() {
   );
 }
 
-const env = () => ({
-  AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.url,
-  AWS_ENDPOINT_URL: sagemaker.url,
-  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'secret',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  GITHUB_API_URL: github.url,
-});
-
 /** The pull request's run that does not wait. */
-function publish() {
-  seedWorkspace(sagemaker, workspace);
-  return runAction({
-    workspace,
+const publish = () =>
+  t.run({
     inputs: {
       manifest: 'a/model-package.yml\nb/model-package.yml',
       region: 'us-east-1',
-      'github-token': 'ghs_writer',
       wait: 'false',
     },
-    env: env(),
     event: pullRequestEvent(PR),
   });
-}
 
 /** A scheduled sync; its manifest input, which it ignores, names nothing that exists. */
-function sync(payload: object = {}) {
-  return runAction({
-    workspace,
-    inputs: {
-      mode: 'sync',
-      manifest: 'does/not/exist.yml',
-      'github-token': 'ghs_writer',
-    },
-    env: env(),
+const sync = (payload: object = {}) =>
+  t.run({
+    inputs: { mode: 'sync', manifest: 'does/not/exist.yml' },
     event: { name: 'schedule', payload },
   });
-}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const comments = () => github.comments(OWNER, REPO, PR);
-const runs = () => github.checkRuns(OWNER, REPO, PR_HEAD_SHA);
+const comments = () => t.github.comments(OWNER, REPO, PR);
+const runs = () => t.github.checkRuns(OWNER, REPO, PR_HEAD_SHA);
 
 describe('mode: sync', () => {
   it('changes nothing while the packages validate, then concludes the check runs and updates the comments', async () => {
     await start();
-    sagemaker.setOutcome('fraud-detector', {
+    t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
@@ -119,26 +80,27 @@ describe('mode: sync', () => {
     const published = (JSON.parse(first.outputs.results!) as { arn: string }[]).map((r) => r.arn);
 
     // Still validating: nothing is written.
-    const writesBefore = github.writes();
+    held.next();
+    const writesBefore = t.github.writes();
     const idle = await sync();
     expect(idle.code).toBe(0);
-    expect(github.writes()).toBe(writesBefore);
+    expect(t.github.writes()).toBe(writesBefore);
     expect(idle.outputs.status).toBe('InProgress');
     expect(
       (JSON.parse(idle.outputs.results!) as { arn: string }[]).map((r) => r.arn).sort(),
     ).toEqual([...published].sort());
     expect(idle.summary).toContain('0 concluded, 2 still validating');
-    expect(sagemaker.counts().CreateModelPackage).toBe(2);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(2);
     // One batch call for the version, one describe for the unversioned package; GET /repos
     // for the default branch the schedule event does not name.
-    expect(github.requests.filter((r) => r.path === `/repos/${OWNER}/${REPO}`)).toHaveLength(1);
+    expect(t.github.requests.filter((r) => r.path === `/repos/${OWNER}/${REPO}`)).toHaveLength(1);
 
-    await sleep(300 + VALIDATING_MS + 500);
-    const calls = sagemaker.requests.length;
+    held.next();
+    const calls = t.sagemaker.requests.length;
     const done = await sync({ repository: { default_branch: 'main' } });
     expect(done.code).toBe(0);
-    expect(sagemaker.counts().CreateModelPackage).toBe(2);
-    expect(sagemaker.requests.length).toBeGreaterThan(calls);
+    expect(t.sagemaker.counts().CreateModelPackage).toBe(2);
+    expect(t.sagemaker.requests.length).toBeGreaterThan(calls);
     expect(done.outputs.status).toBe('Failed');
     expect(done.outputs['failure-reason']).toBe('validation-failed');
     expect(done.summary).toContain('2 concluded, 0 still validating');
@@ -168,24 +130,26 @@ describe('mode: sync', () => {
     expect(b!.body).toContain('ClientError: the container answered 500 to /invocations');
 
     // Concluded check runs are no longer looked at.
-    const writes = github.writes();
+    const writes = t.github.writes();
     const again = await sync();
     expect(again.outputs.status).toBe('Completed');
     expect(JSON.parse(again.outputs.results!)).toEqual([]);
-    expect(github.writes()).toBe(writes);
+    expect(t.github.writes()).toBe(writes);
   });
 
   it('fails only when it cannot read GitHub, and refuses a mode it does not know', async () => {
     await start();
-    github.fail(500, { count: 10, method: 'GET', path: /\/(pulls|commits|repos\/[^/]+\/[^/]+)$/ });
+    t.github.fail(500, {
+      count: 10,
+      method: 'GET',
+      path: /\/(pulls|commits|repos\/[^/]+\/[^/]+)$/,
+    });
     const broken = await sync();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('sync could not read GitHub');
 
-    const wrong = await runAction({
-      workspace,
-      inputs: { mode: 'verify-all', 'github-token': 'ghs_writer' },
-      env: env(),
+    const wrong = await t.run({
+      inputs: { mode: 'verify-all' },
       event: { name: 'schedule', payload: {} },
     });
     expect(wrong.code).toBe(1);

@@ -3,50 +3,30 @@
  * release workflow finds the package a publish run made from the same manifest, and
  * fails with not-found or not-approved when it should, without writing to SageMaker.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../harness/dist-action.js';
-import { VALIDATION, VERSIONED, writeManifest } from '../harness/manifests.js';
-import { startSageMakerEmulator, type SageMakerEmulator } from '../harness/sagemaker-emulator.js';
-import { seedWorkspace } from '../harness/storage-emulator.js';
+import type { ActionRun } from '../harness/dist-action.js';
+import { heldValidation, integration, type RunningAction } from '../harness/integration.js';
+import { VALIDATION, VERSIONED } from '../harness/manifests.js';
 
 const WRITES = ['CreateModelPackage', 'CreateModelPackageGroup', 'UpdateModelPackage'];
 const FRAUD = VERSIONED + VALIDATION;
+const t = integration({ inputs: { region: 'us-east-1' } });
 
-let workspace: string;
-let emulator: SageMakerEmulator;
-
-beforeAll(() => {
-  workspace = mkdtempSync(path.join(tmpdir(), 'smp-verify-'));
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  await emulator?.close();
-});
-
-function manifest(name: string, text: string): string {
-  return writeManifest(workspace, name, text);
-}
-
-/** Runs the built action; returns the run and the SageMaker operations it sent. */
-async function act(file: string, inputs: Record<string, string> = {}) {
-  const from = emulator.requests.length;
-  seedWorkspace(emulator, workspace);
-  const run = await runAction({
-    workspace,
-    inputs: { manifest: file, region: 'us-east-1', ...inputs },
-    env: {
-      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-      AWS_ENDPOINT_URL: emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-  });
-  return { run, operations: emulator.requests.slice(from).map((r) => r.operation) };
+/**
+ * Runs the built action, doing `meanwhile` while it runs; returns the run and the SageMaker
+ * operations it sent.
+ */
+async function act(
+  file: string,
+  inputs: Record<string, string> = {},
+  meanwhile?: (running: RunningAction) => Promise<void>,
+) {
+  const from = t.sagemaker.requests.length;
+  const running = t.run({ inputs: { manifest: file, ...inputs } });
+  await meanwhile?.(running);
+  const run = await running;
+  return { run, operations: t.sagemaker.requests.slice(from).map((r) => r.operation) };
 }
 
 const result = (run: ActionRun) =>
@@ -54,14 +34,19 @@ const result = (run: ActionRun) =>
 
 describe('mode: verify', () => {
   it('after publish, finds the same package without creating anything', async () => {
-    emulator = await startSageMakerEmulator({ pendingMs: 300, inProgressMs: 1200 });
-    const file = manifest('same', FRAUD);
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
+    const file = t.manifest('same', FRAUD);
     const published = await act(file, { wait: 'false' });
     expect(published.run.code).toBe(0);
     expect(published.operations).toContain('CreateModelPackage');
 
-    // Still validating: verify waits for it.
-    const { run, operations } = await act(file, { mode: 'verify' });
+    // Still validating when verify finds it: verify waits for the end.
+    validation.next();
+    const { run, operations } = await act(file, { mode: 'verify' }, async (running) => {
+      await running.until(/Waiting for the validation/);
+      validation.next();
+    });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'Completed',
@@ -76,9 +61,9 @@ describe('mode: verify', () => {
   }, 60_000);
 
   it('a changed manifest: not-found, naming the member that differs', async () => {
-    emulator = await startSageMakerEmulator({ pendingMs: 100, inProgressMs: 200 });
-    expect((await act(manifest('changed', FRAUD), { wait: 'false' })).run.code).toBe(0);
-    const changed = manifest('changed', FRAUD.replace('${{ github.sha }}', 'retrained'));
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 200 } });
+    expect((await act(t.manifest('changed', FRAUD), { wait: 'false' })).run.code).toBe(0);
+    const changed = t.manifest('changed', FRAUD.replace('${{ github.sha }}', 'retrained'));
     const { run, operations } = await act(changed, { mode: 'verify' });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'Failed', 'failure-reason': 'not-found' });
@@ -97,8 +82,8 @@ describe('mode: verify', () => {
   }, 60_000);
 
   it('require-approval: not-approved until the version is approved, then Completed', async () => {
-    emulator = await startSageMakerEmulator({ pendingMs: 100, inProgressMs: 200 });
-    const file = manifest('approval', FRAUD);
+    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 200 } });
+    const file = t.manifest('approval', FRAUD);
     const published = await act(file);
     expect(published.run.outputs.status).toBe('Completed');
 
@@ -117,7 +102,7 @@ describe('mode: verify', () => {
     expect(pending.operations.filter((o) => WRITES.includes(o))).toEqual([]);
 
     const client = new SageMakerClient({
-      endpoint: emulator.url,
+      endpoint: t.sagemaker.url,
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     });
