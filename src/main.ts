@@ -17,7 +17,7 @@ import { modeOf, type ModeSteps } from './modes.js';
 import { outputsOf } from './outputs.js';
 import { withProvenance } from './package/provenance.js';
 import type { WaitOptions } from './package/wait.js';
-import { runPreflight, type Preflighted, type StageInput } from './preflight/stage.js';
+import { runPreflight, type Preflighted } from './preflight/stage.js';
 import type { CheckRunClient } from './report/github-checks.js';
 import type { CommentClient } from './report/github-comments.js';
 import { withLinks } from './report/links.js';
@@ -234,9 +234,17 @@ async function dryRun(
   checked: readonly CheckedManifest[],
 ): Promise<Outcome> {
   deps.runner.info(`Dry run: ${plural(checked.length, 'valid manifest')}; nothing is created.`);
-  const pre = await runPreflight(
-    stageOf(deps, settings, mode, checked, aws, () => assume(deps, settings, aws)),
-  );
+  const { runner, env, signal } = deps;
+  const pre = await runPreflight({
+    checked,
+    mode,
+    settings,
+    runner,
+    env,
+    signal,
+    aws,
+    assume: () => assume(deps, settings, aws),
+  });
   const plan = new Map(
     checked.map((m) => [m.file, withProvenance(m.request!, deps.workflow)] as const),
   );
@@ -260,9 +268,16 @@ async function onAws(
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   const signal = deps.signal ?? cancel!.signal;
   try {
+    const { runner, env } = deps;
     const pre = await runPreflight({
-      ...stageOf(deps, settings, mode, checked, aws, async () => assumed),
+      checked,
+      mode,
+      settings,
+      runner,
+      env,
       signal,
+      aws,
+      assume: async () => assumed,
     });
     if (pre.failure) return preflightFailed(pre, settings);
     const { followPackages } = await import('./package/follow.js');
@@ -313,27 +328,6 @@ async function sync(
   } finally {
     released(deps, aws);
   }
-}
-
-function stageOf(
-  deps: Dependencies,
-  settings: Settings,
-  mode: ModeSteps,
-  checked: readonly CheckedManifest[],
-  aws: AwsClients,
-  assumeForDryRun: StageInput['assume'],
-): StageInput {
-  return {
-    checked,
-    when: mode.preflight,
-    region: settings.region,
-    hasRole: Boolean(settings.role),
-    runner: deps.runner,
-    env: deps.env,
-    signal: deps.signal,
-    aws,
-    assume: assumeForDryRun,
-  };
 }
 
 function resultOf(

@@ -5,6 +5,7 @@
  */
 import { plural } from '../text.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { Settings } from '../inputs.js';
 import type { ModeSteps } from '../modes.js';
 import type { CheckedManifest } from '../manifest/load.js';
 import type { Outcome, StepFailure } from '../results.js';
@@ -21,9 +22,8 @@ export interface Preflighted {
 export interface StageInput {
   checked: readonly CheckedManifest[];
   /** When preflight runs (modes.ts). */
-  when: ModeSteps['preflight'];
-  region: string | undefined;
-  hasRole: boolean;
+  mode: Pick<ModeSteps, 'preflight'>;
+  settings: Pick<Settings, 'region' | 'role'>;
   runner: Runner;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -40,19 +40,20 @@ export interface StageInput {
  * fails for want of credentials). A failure when it found anything missing.
  */
 export async function runPreflight(input: StageInput): Promise<Preflighted> {
-  const { checked, runner, when } = input;
+  const { checked, runner } = input;
+  const when = input.mode.preflight;
   if (when === 'none') return { checked };
   if (when === 'before-creating') return preflightWith(input, input.aws);
   const skipped = (why: string) => {
     runner.info(`Preflight skipped: ${why}.`);
     return { checked };
   };
-  if (!credentialsAvailable(input.env, input.hasRole)) {
+  if (!credentialsAvailable(input.env, Boolean(input.settings.role))) {
     return skipped(
       'a dry run without AWS credentials (role-to-assume, or credentials in the environment) makes no AWS call',
     );
   }
-  if (!input.region) return skipped('no region');
+  if (!input.settings.region) return skipped('no region');
   const assumed = await input.assume();
   if ('outcome' in assumed) return skipped(assumed.outcome.failure?.message ?? 'no credentials');
   try {
@@ -64,7 +65,7 @@ export async function runPreflight(input: StageInput): Promise<Preflighted> {
 
 async function preflightWith(input: StageInput, aws: AwsClients): Promise<Preflighted> {
   const { checked, runner } = input;
-  const region = input.region!;
+  const region = input.settings.region!;
   const [{ preflight }, api] = await Promise.all([import('./run.js'), aws.preflight(region)]);
   const found = await runner.group('Preflight: the S3 objects, images and algorithms', () =>
     preflight({ manifests: checked, region, log: runner, signal: input.signal, api }),
