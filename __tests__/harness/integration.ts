@@ -11,7 +11,7 @@
  * - or, for tests that call the code in this process, that environment in process.env for
  *   the file.
  */
-import { afterAll, afterEach, beforeAll } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, jest } from '@jest/globals';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,6 +155,9 @@ function merge(setups: IntegrationSetup[]): IntegrationSetup {
  */
 export function integration(...setups: IntegrationSetup[]): Integration {
   const setup = merge(setups);
+  // A test runs the built action, often more than once, and waits on its polls: on a
+  // loaded machine that takes more than jest's 30 s.
+  jest.setTimeout(90_000);
   const workspace = mkdtempSync(path.join(tmpdir(), 'smp-integration-'));
   let sagemaker: SageMakerEmulator | undefined;
   let github: GitHubEmulator | undefined;
