@@ -310,10 +310,26 @@ export const TWO_PACKAGES: IntegrationSetup = {
  */
 export function heldValidation(phaseMs = 1_000) {
   let now = Date.now();
+  const next = (phases = 1) => {
+    now += phases * phaseMs;
+  };
   return {
     options: { now: () => now, pendingMs: phaseMs, inProgressMs: phaseMs } as EmulatorOptions,
-    next(phases = 1) {
-      now += phases * phaseMs;
+    next,
+    /**
+     * Plays validation through while `running` waits, so that it sees every phase: to
+     * InProgress once it waits, and to the end once it has logged each of `packages` (as
+     * its log names them) going from Pending to InProgress.
+     */
+    async playThrough(running: RunningAction, packages: string[]): Promise<ActionRun> {
+      await running.until(/Waiting for the validation/);
+      next();
+      for (const name of packages) {
+        const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        await running.until(new RegExp(`${escaped}: Pending → InProgress`));
+      }
+      next();
+      return running;
     },
   };
 }
