@@ -288,11 +288,12 @@ export function integration(...setups: IntegrationSetup[]): Integration {
 
 /**
  * The set-up of the tests of reports on a pull request: an unversioned Marketplace package
- * (a/) and a version with a validation profile (b/), published together with a token that
- * may write comments and check runs.
+ * (a/) and a version with a validation profile (b/), published together to the SageMaker
+ * emulator with a token that may write comments and check runs to the GitHub emulator.
  */
 export const TWO_PACKAGES: IntegrationSetup = {
   manifests: { a: MARKETPLACE, b: VERSIONED + VALIDATION },
+  sagemaker: {},
   github: {},
   inputs: {
     manifest: 'a/model-package.yml\nb/model-package.yml',

@@ -14,7 +14,6 @@ const CHURN = 'SageMaker validation: churn-predictor';
 const FRAUD = 'SageMaker validation: fraud-detector (b/model-package.yml)';
 const t = integration(TWO_PACKAGES, {
   manifests: { broken: 'ModelPackageName: bad_name\n' },
-  sagemaker: {},
   event: pullRequestEvent(PR),
 });
 

@@ -19,7 +19,6 @@ const BLOB = `https://github.com/octo-org/models/blob/${PR_HEAD_SHA}`;
 
 const t = integration(TWO_PACKAGES, {
   manifests: { [path.join('h', HOSTILE_DIR)]: `${MARKETPLACE}Unknown: 1\n` },
-  sagemaker: {},
   inputs: {
     'check-run': 'false',
     comment: 'combined',

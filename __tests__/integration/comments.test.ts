@@ -18,7 +18,6 @@ const t = integration(TWO_PACKAGES, {
       MARKETPLACE.replace('churn-predictor', `churn-predictor-${i + 1}`),
     ]),
   ),
-  sagemaker: {},
   inputs: {
     // Check runs have their own tests (check-runs.test.ts).
     'check-run': 'false',
