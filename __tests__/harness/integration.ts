@@ -10,6 +10,8 @@
  *   keys unless the run says otherwise;
  * - or, for tests that call the code in this process, that environment in process.env for
  *   the file.
+ * `heldValidation()` puts the SageMaker emulator's validation on a clock the test moves,
+ * for tests that look at what a run saw while it waited.
  */
 import { afterAll, afterEach, beforeAll, jest } from '@jest/globals';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
