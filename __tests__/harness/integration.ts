@@ -10,8 +10,10 @@
  *   keys unless the run says otherwise;
  * - or, for tests that call the code in this process, that environment in process.env for
  *   the file.
+ * `heldValidation()` puts the SageMaker emulator's validation on a clock the test moves,
+ * for tests that look at what a run saw while it waited.
  */
-import { afterAll, afterEach, beforeAll } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, jest } from '@jest/globals';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,6 +157,9 @@ function merge(setups: IntegrationSetup[]): IntegrationSetup {
  */
 export function integration(...setups: IntegrationSetup[]): Integration {
   const setup = merge(setups);
+  // A test runs the built action, often more than once, and waits on its polls: on a
+  // loaded machine that takes more than jest's 30 s.
+  jest.setTimeout(90_000);
   const workspace = mkdtempSync(path.join(tmpdir(), 'smp-integration-'));
   let sagemaker: SageMakerEmulator | undefined;
   let github: GitHubEmulator | undefined;
@@ -285,11 +290,12 @@ export function integration(...setups: IntegrationSetup[]): Integration {
 
 /**
  * The set-up of the tests of reports on a pull request: an unversioned Marketplace package
- * (a/) and a version with a validation profile (b/), published together with a token that
- * may write comments and check runs.
+ * (a/) and a version with a validation profile (b/), published together to the SageMaker
+ * emulator with a token that may write comments and check runs to the GitHub emulator.
  */
 export const TWO_PACKAGES: IntegrationSetup = {
   manifests: { a: MARKETPLACE, b: VERSIONED + VALIDATION },
+  sagemaker: {},
   github: {},
   inputs: {
     manifest: 'a/model-package.yml\nb/model-package.yml',
@@ -307,10 +313,26 @@ export const TWO_PACKAGES: IntegrationSetup = {
  */
 export function heldValidation(phaseMs = 1_000) {
   let now = Date.now();
+  const next = (phases = 1) => {
+    now += phases * phaseMs;
+  };
   return {
     options: { now: () => now, pendingMs: phaseMs, inProgressMs: phaseMs } as EmulatorOptions,
-    next(phases = 1) {
-      now += phases * phaseMs;
+    next,
+    /**
+     * Plays validation through while `running` waits, so that it sees every phase: to
+     * InProgress once it waits, and to the end once it has logged each of `packages` (as
+     * its log names them) going from Pending to InProgress.
+     */
+    async playThrough(running: RunningAction, packages: string[]): Promise<ActionRun> {
+      await running.until(/Waiting for the validation/);
+      next();
+      for (const name of packages) {
+        const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        await running.until(new RegExp(`${escaped}: Pending → InProgress`));
+      }
+      next();
+      return running;
     },
   };
 }

@@ -14,7 +14,6 @@ const CHURN = 'SageMaker validation: churn-predictor';
 const FRAUD = 'SageMaker validation: fraud-detector (b/model-package.yml)';
 const t = integration(TWO_PACKAGES, {
   manifests: { broken: 'ModelPackageName: bad_name\n' },
-  sagemaker: { pendingMs: 3000, inProgressMs: 3000 },
   event: pullRequestEvent(PR),
 });
 
@@ -32,12 +31,16 @@ const bodyOf = (r: RecordedGitHubRequest) => r.body as Body;
 
 describe('check runs', () => {
   it('in progress while validating, updated on changes only, concluded on the head commit; a reused package is created concluded', async () => {
-    await t.start();
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
     });
-    const run = await act();
+    const run = await validation.playThrough(act(), [
+      'churn-predictor',
+      'fraud-detector (b/model-package.yml)',
+    ]);
     expect(run.code).toBe(1);
 
     const runs = checkRuns();
@@ -88,7 +91,7 @@ describe('check runs', () => {
   }, 90_000);
 
   it('wait: false leaves the check run in progress, saying a later run concludes it', async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
     expect(run.code).toBe(0);
     expect(checkRunRequests().map((r) => r.method)).toEqual(['POST']);
@@ -111,7 +114,7 @@ describe('check runs', () => {
   }, 60_000);
 
   it('a matrix over one manifest: a comment and a check run per label', async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     for (const label of ['cpu', 'gpu', 'cpu']) {
       const run = await act({ manifest: 'a/model-package.yml', wait: 'false', label });
       expect(run.code).toBe(0);

@@ -8,7 +8,7 @@ import { OUTPUT_BYTES } from '../../src/limits.js';
 import { combinedMarker, commentMarker } from '../../src/report/comment-marker.js';
 import { renderGfm } from '../harness/gfm.js';
 import { OCTOCAT } from '../harness/github-emulator.js';
-import { integration, TWO_PACKAGES } from '../harness/integration.js';
+import { heldValidation, integration, TWO_PACKAGES } from '../harness/integration.js';
 import { MARKETPLACE } from '../harness/manifests.js';
 import { PR_HEAD_SHA, pullRequestEvent } from '../harness/run-context.js';
 
@@ -19,7 +19,6 @@ const BLOB = `https://github.com/octo-org/models/blob/${PR_HEAD_SHA}`;
 
 const t = integration(TWO_PACKAGES, {
   manifests: { [path.join('h', HOSTILE_DIR)]: `${MARKETPLACE}Unknown: 1\n` },
-  sagemaker: { pendingMs: 2000, inProgressMs: 2000 },
   inputs: {
     'check-run': 'false',
     comment: 'combined',
@@ -34,7 +33,8 @@ const writes = (method: string) =>
 
 describe('comment: combined', () => {
   it('keeps one comment for the run, edited on status changes and by the next run', async () => {
-    await t.start();
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
@@ -53,7 +53,10 @@ describe('comment: combined', () => {
       PR,
       `${commentMarker('a/model-package.yml')}\nfrom an earlier update run`,
     );
-    const run = await act();
+    const run = await validation.playThrough(act(), [
+      'churn-predictor',
+      'fraud-detector (b/model-package.yml)',
+    ]);
     expect(run.code).toBe(1);
 
     expect(comments()).toHaveLength(3);

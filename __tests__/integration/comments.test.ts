@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/comment-marker.js';
 import { renderGfm } from '../harness/gfm.js';
 import { APP_BOT, GITHUB_ACTIONS_BOT, OCTOCAT } from '../harness/github-emulator.js';
-import { integration, TWO_PACKAGES } from '../harness/integration.js';
+import { heldValidation, integration, TWO_PACKAGES } from '../harness/integration.js';
 import { MARKETPLACE } from '../harness/manifests.js';
 import { RUN_ENV } from '../harness/run-context.js';
 
@@ -18,7 +18,6 @@ const t = integration(TWO_PACKAGES, {
       MARKETPLACE.replace('churn-predictor', `churn-predictor-${i + 1}`),
     ]),
   ),
-  sagemaker: { pendingMs: 3000, inProgressMs: 3000 },
   inputs: {
     // Check runs have their own tests (check-runs.test.ts).
     'check-run': 'false',
@@ -36,7 +35,8 @@ const writes = (method: string) =>
 
 describe('on a pull request', () => {
   it('keeps one comment per manifest, edited as the status changes, and again on the next run', async () => {
-    await t.start();
+    const validation = heldValidation();
+    await t.start({ sagemaker: validation.options });
     t.sagemaker.setOutcome('fraud-detector', {
       status: 'Failed',
       failureReason: 'ClientError: the container answered 500 to /invocations',
@@ -45,7 +45,10 @@ describe('on a pull request', () => {
     for (let i = 0; i < 40; i++) {
       t.github.addComment('octo-org', 'models', PR, `earlier comment ${i}`, OCTOCAT);
     }
-    const run = await act();
+    const run = await validation.playThrough(act(), [
+      'churn-predictor',
+      'fraud-detector (b/model-package.yml)',
+    ]);
     expect(run.code).toBe(1);
 
     const [a, b] = comments().slice(40);
@@ -93,7 +96,7 @@ describe('on a pull request', () => {
   }, 90_000);
 
   it("never edits another author's comment that carries the marker", async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const quoted = `> ${commentMarker('a/model-package.yml')}\nWhy did this fail?`;
     const theirs = t.github.addComment('octo-org', 'models', PR, quoted, OCTOCAT);
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
@@ -104,7 +107,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it('with a read-only token: the same result, one warning, the summary complete', async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act({ 'github-token': 'ghs_reader', wait: 'false' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'InProgress', 'comment-url': '' });
@@ -117,7 +120,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it('on a pull request from a fork: one warning that says so', async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const run = await act(
       { 'github-token': 'ghs_reader', wait: 'false' },
       {
@@ -143,7 +146,7 @@ describe('on a pull request', () => {
 
   it('when the pull request does not exist: one warning that says so', async () => {
     await t.start({
-      sagemaker: { pendingMs: 100, inProgressMs: 100 },
+      sagemaker: heldValidation().options,
       github: { issues: ['octo-org/models#8'] },
     });
     const run = await act({ wait: 'false' });
@@ -158,7 +161,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it('when the rate limit is spent: one warning with its reset time, no call until then', async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const resetAt = t.github.exhaustRateLimit();
     const run = await act({ wait: 'false' });
     expect(run.code).toBe(0);
@@ -191,7 +194,7 @@ describe('on a pull request', () => {
   }, 120_000);
 
   it("with a GitHub App's token: finds the App's own comment and edits it", async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const marker = commentMarker('a/model-package.yml');
     const ours = t.github.addComment('octo-org', 'models', PR, `${marker}\nearlier run`, APP_BOT);
     const person = t.github.addComment('octo-org', 'models', PR, `${marker}\ncopied`, OCTOCAT);
@@ -215,7 +218,7 @@ describe('on a pull request', () => {
   }, 60_000);
 
   it("with GITHUB_TOKEN: leaves alone another workflow's comment that quotes the marker", async () => {
-    await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+    await t.start({ sagemaker: heldValidation().options });
     const other = `Deployment report\n${commentMarker('a/model-package.yml')}`;
     const theirs = t.github.addComment('octo-org', 'models', PR, other, GITHUB_ACTIONS_BOT);
     const run = await act({ manifest: 'a/model-package.yml', wait: 'false' });
@@ -267,7 +270,7 @@ describe('on other events', () => {
   it.each(['push', 'workflow_dispatch'])(
     '%s: no comment, the check runs on the pushed commit, a complete summary',
     async (name) => {
-      await t.start({ sagemaker: { pendingMs: 100, inProgressMs: 100 } });
+      await t.start({ sagemaker: heldValidation().options });
       const run = await act({ wait: 'false', 'check-run': 'true' }, { name, payload: {} });
       expect(run.code).toBe(0);
       expect(t.github.requests.map((r) => [r.method, r.path])).toEqual([

@@ -87,12 +87,7 @@ describe('an unversioned Marketplace package', () => {
     await t.start({ sagemaker: validation.options });
     const file = t.manifest('marketplace', MARKETPLACE);
     // Each phase lasts until the run has seen it.
-    const running = act(file);
-    await running.until(/Waiting for the validation/);
-    validation.next();
-    await running.until(/churn-predictor: Pending → InProgress/);
-    validation.next();
-    const run = await running;
+    const run = await validation.playThrough(act(file), ['churn-predictor']);
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'Completed',
