@@ -234,14 +234,11 @@ async function dryRun(
   checked: readonly CheckedManifest[],
 ): Promise<Outcome> {
   deps.runner.info(`Dry run: ${plural(checked.length, 'valid manifest')}; nothing is created.`);
-  const { runner, env, signal } = deps;
   const pre = await runPreflight({
+    ...deps,
     checked,
     mode,
     settings,
-    runner,
-    env,
-    signal,
     aws,
     assume: () => assume(deps, settings, aws),
   });
@@ -268,15 +265,13 @@ async function onAws(
   const cancel = deps.signal ? undefined : onCancel(deps.runner);
   const signal = deps.signal ?? cancel!.signal;
   try {
-    const { runner, env } = deps;
     const pre = await runPreflight({
+      ...deps,
       checked,
       mode,
       settings,
-      runner,
-      env,
-      signal,
       aws,
+      signal,
       assume: async () => assumed,
     });
     if (pre.failure) return preflightFailed(pre, settings);
