@@ -85,6 +85,16 @@ export const REASONS: Record<FailureReason, ReasonWording> = {
     headline: (why) => `not approved: ${why('the version is not Approved')}`,
     counted: { words: 'not approved (require-approval)' },
   },
+  'not-in-stage': {
+    title: 'Not in the required stage',
+    headline: (why) => `not in the required stage: ${why('the package is in another stage')}`,
+    counted: { words: 'not in the required stage (require-stage)' },
+  },
+  'stage-failed': {
+    title: 'Validated, stage not set',
+    headline: (why) => `validation completed, but stage-on-success failed: ${why('refused')}`,
+    counted: { words: 'not moved to their stage' },
+  },
   'internal-error': {
     title: 'Internal error',
     headline: (why) =>

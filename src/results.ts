@@ -3,6 +3,7 @@ import type { Problem, ProblemCounts } from './manifest/problems.js';
 import type { ModelPackageManifest } from './manifest/schema.js';
 import type { PackageLinks } from './report/links.js';
 import type { ReportTarget } from './report/reporter.js';
+import type { LifeCycle, PackagePlan } from './plan/types.js';
 
 /** A package's status, and the run's (the `status` output). */
 export type PackageStatus = 'Completed' | 'Failed' | 'InProgress' | 'DryRun';
@@ -20,6 +21,8 @@ export type FailureReason =
   | 'not-found'
   | 'not-approved'
   | 'approval-failed'
+  | 'not-in-stage'
+  | 'stage-failed'
   | 'internal-error';
 
 /** A validation profile or an image scan. */
@@ -81,6 +84,12 @@ export interface PackageResult {
   failureReason: FailureReason | null;
   /** The identical package an earlier run made was reused: nothing was created. */
   reused: boolean;
+  /** The package's `ModelApprovalStatus` (versions), as SageMaker last described it. */
+  approvalStatus: string | null;
+  /** The package's `ModelLifeCycle`, as SageMaker last described it. */
+  lifeCycle: LifeCycle | null;
+  /** What the manifest changes against the live version (SPEC §6), when it was planned. */
+  plan?: PackagePlan;
   /** verify: the package was found, not created; set only by verify runs. */
   verified?: boolean;
   /** When SageMaker created the package (ISO 8601). */
@@ -128,6 +137,8 @@ export function emptyResult(manifest: string, status: PackageStatus): PackageRes
     status,
     failureReason: null,
     reused: false,
+    approvalStatus: null,
+    lifeCycle: null,
     createdAt: null,
     validatedAt: null,
     error: null,
