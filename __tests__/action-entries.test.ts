@@ -5,6 +5,7 @@
  * action's entries added; one entry more is refused by the check, as SageMaker refuses
  * the request it would make.
  */
+import { DEFAULT_COMPARE_TO } from '../src/plan/live.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   ACTION_ENTRIES,
@@ -48,7 +49,14 @@ afterAll(async () => {
 });
 
 const create = (request: ModelPackageManifest) =>
-  createOrReuse(request, { api, workflow: runContext(), createGroup: true, log: silentLog });
+  createOrReuse(request, {
+    api,
+    workflow: runContext(),
+    createGroup: true,
+    compareTo: DEFAULT_COMPARE_TO,
+    manifestKey: 'manifest-key',
+    log: silentLog,
+  });
 
 /** Where the action adds its entries, and a manifest with `n` entries of its own there. */
 const KINDS = [
@@ -84,9 +92,12 @@ const KINDS = [
   },
 ] as const;
 
+/** What a manifest may have: SageMaker's 50, less the action's own. */
+const ROOM = 50 - ACTION_ENTRIES;
+
 describe.each(KINDS)('$kind', ({ member, manifest, oneMore, entries }) => {
-  it('takes 49 entries of the manifest: created with the action’s, 50 in all', async () => {
-    const checked = check(manifest(49));
+  it(`takes ${ROOM} entries of the manifest: created with the action’s, 50 in all`, async () => {
+    const checked = check(manifest(ROOM));
     expect(checked.problems).toEqual([]);
     const { arn, reused } = await create(checked.request!);
     expect(reused).toBe(false);
@@ -97,14 +108,14 @@ describe.each(KINDS)('$kind', ({ member, manifest, oneMore, entries }) => {
     expect(found[FINGERPRINT_KEY]).toBe(fingerprint(checked.request!));
   });
 
-  it('refuses 50, which SageMaker would refuse with the action’s entries', async () => {
-    const over = errors(check(manifest(50)).problems);
+  it(`refuses ${ROOM + 1}, which SageMaker would refuse with the action’s entries`, async () => {
+    const over = errors(check(manifest(ROOM + 1)).problems);
     expect(over).toEqual([expect.objectContaining({ member })]);
     expect(over[0]!.message).toContain(
-      `the action adds ${ACTION_ENTRIES} ${ACTION_ENTRIES === 1 ? 'entry' : 'entries'} of its own (${ACTION_ENTRIES_DESCRIPTION}): a manifest may have at most 49 entries here; remove 1`,
+      `the action adds ${ACTION_ENTRIES} ${ACTION_ENTRIES === 1 ? 'entry' : 'entries'} of its own (${ACTION_ENTRIES_DESCRIPTION}): a manifest may have at most ${ROOM} entries here; remove 1`,
     );
     // The same request past the check, under another name: SageMaker's limit refuses it.
-    const request = oneMore(check(manifest(49, 'over-the-limit')).request!);
+    const request = oneMore(check(manifest(ROOM, 'over-the-limit')).request!);
     const refused = await create(request).then(
       () => undefined,
       (e: unknown) => e,
@@ -121,7 +132,7 @@ describe.each(KINDS)('$kind', ({ member, manifest, oneMore, entries }) => {
 
 describe("the action's entries", () => {
   it('are the same as tags and as customer metadata properties, each under the prefix', () => {
-    const source = { fingerprint: 'sha256:abc' };
+    const source = { fingerprint: 'sha256:abc', manifest: 'manifest-key' };
     const properties = actionEntries(source);
     expect(Object.keys(properties)).toHaveLength(ACTION_ENTRIES);
     expect(actionTags(source)).toEqual(

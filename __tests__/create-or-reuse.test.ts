@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { MANIFEST_KEY } from '../src/action-entries.js';
+import { DEFAULT_COMPARE_TO } from '../src/plan/live.js';
 import {
   canonicalJson,
   clientToken,
@@ -59,9 +61,17 @@ describe('createOrReuse', () => {
   it('records the fingerprint and provenance, leaving the manifest out of the provenance', async () => {
     const { api, created } = fakeApi();
     const request = check(VERSIONED).request!;
-    await createOrReuse(request, { api, workflow: run, createGroup: true, log });
+    await createOrReuse(request, {
+      api,
+      workflow: run,
+      createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
+      log,
+    });
     expect(created[0]!.CustomerMetadataProperties).toEqual({
       [FINGERPRINT_KEY]: fingerprint(request),
+      [MANIFEST_KEY]: 'manifest-key',
     });
     expect(created[0]!.MetadataProperties).toMatchObject({ CommitId: 'abc' });
 
@@ -71,6 +81,8 @@ describe('createOrReuse', () => {
       api,
       workflow: otherCommit,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     expect(again).toMatchObject({ reused: true, arn: expect.stringMatching(/fraud-detector\/1$/) });
@@ -87,6 +99,8 @@ describe('createOrReuse', () => {
       api,
       workflow: run,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     expect(published.reused).toBe(false);
@@ -105,7 +119,14 @@ describe('createOrReuse', () => {
         throw error('ValidationException', 'ModelPackage already exists: arn:x');
       },
     });
-    const published = await createOrReuse(request, { api, workflow: run, createGroup: true, log });
+    const published = await createOrReuse(request, {
+      api,
+      workflow: run,
+      createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
+      log,
+    });
     expect(published).toMatchObject({ reused: true, arn: 'arn:x' });
   });
 
@@ -115,10 +136,19 @@ describe('createOrReuse', () => {
       api,
       workflow: run,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     const changed = check(MARKETPLACE.replace('churn:1.4.0', 'churn:1.4.1')).request!;
-    const refused = createOrReuse(changed, { api, workflow: run, createGroup: true, log });
+    const refused = createOrReuse(changed, {
+      api,
+      workflow: run,
+      createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
+      log,
+    });
     await expect(refused).rejects.toThrow(CreateError);
     await expect(refused).rejects.toThrow(
       "model package 'churn-predictor' already exists in us-east-1 with a different definition " +
@@ -147,6 +177,8 @@ describe('createOrReuse', () => {
         api: failing.api,
         workflow: run,
         createGroup: true,
+        compareTo: DEFAULT_COMPARE_TO,
+        manifestKey: 'manifest-key',
         log,
       }),
     ).rejects.toThrow(new CreateError('ResourceLimitExceeded: too many model packages'));
@@ -164,6 +196,8 @@ describe('createOrReuse', () => {
         api: expired.api,
         workflow: run,
         createGroup: true,
+        compareTo: DEFAULT_COMPARE_TO,
+        manifestKey: 'manifest-key',
         log,
       }),
     ).rejects.toBeInstanceOf(CredentialsError);

@@ -1,5 +1,6 @@
 /** The AWS stage: new results at every step, the caller's never changed. */
 import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_COMPARE_TO } from '../src/plan/live.js';
 import { followPackages } from '../src/package/follow.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
 import { silentLog } from '../src/runner/port.js';
@@ -20,7 +21,14 @@ describe('followPackages', () => {
       steps: { title: 'Creating', obtain: 'create-or-reuse', waits: true, after: [] },
       manifests: [{ file: 'fraud.yml', request }],
       results: start,
-      settings: { waitTimeoutMinutes: 10, createGroup: true, failOnValidationFailure: true },
+      settings: {
+        waitTimeoutMinutes: 10,
+        createGroup: true,
+        failOnValidationFailure: true,
+        compareTo: DEFAULT_COMPARE_TO,
+        requireStage: undefined,
+        stageOnSuccess: undefined,
+      },
       region: 'us-east-1',
       workflow: runContext(),
       log: silentLog,

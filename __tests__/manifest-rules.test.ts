@@ -453,29 +453,31 @@ describe("room for the action's own entries", () => {
   const properties = (n: number) => Array.from({ length: n }, (_, i) => `  key${i}: v\n`).join('');
   const withTags = (n: number) => MARKETPLACE.replace('  - {Key: team, Value: ml}\n', tags(n));
 
-  it('an unversioned package may have 49 tags, not 50: the action adds 1', () => {
-    expect(check(withTags(49)).problems).toEqual([]);
-    const e = onlyError(withTags(50));
+  it('an unversioned package may have 48 tags, not 49: the action adds 2', () => {
+    expect(check(withTags(48)).problems).toEqual([]);
+    const e = onlyError(withTags(49));
     expect(e).toMatchObject({ line: 24, column: 1, member: 'Tags' });
     expect(e.message).toBe(
-      'Tags has 50 entries, but SageMaker allows 50 and the action adds 1 entry of its own (its fingerprint): a manifest may have at most 49 entries here; remove 1',
+      'Tags has 49 entries, but SageMaker allows 50 and the action adds 2 entries of its own (its fingerprint and its manifest): a manifest may have at most 48 entries here; remove 1',
     );
   });
 
   it('more tags than the API allows is one error, that says the same', () => {
     const e = onlyError(withTags(55));
     expect(e).toMatchObject({ line: 24, member: 'Tags' });
-    expect(e.message).toContain('at most 49 entries here; remove 6');
+    expect(e.message).toContain('at most 48 entries here; remove 7');
   });
 
-  it('a version may have 49 customer metadata properties, not 50', () => {
-    expect(check(`${VERSIONED}CustomerMetadataProperties:\n${properties(49)}`).problems).toEqual(
+  it('a version may have 48 customer metadata properties, not 49', () => {
+    expect(check(`${VERSIONED}CustomerMetadataProperties:\n${properties(48)}`).problems).toEqual(
       [],
     );
-    const e = onlyError(`${VERSIONED}CustomerMetadataProperties:\n${properties(50)}`);
+    const e = onlyError(`${VERSIONED}CustomerMetadataProperties:\n${properties(49)}`);
     expect(e).toMatchObject({ line: 9, column: 1, member: 'CustomerMetadataProperties' });
-    expect(e.message).toContain('the action adds 1 entry of its own (its fingerprint)');
-    expect(e.message).toContain('at most 49 entries here; remove 1');
+    expect(e.message).toContain(
+      'the action adds 2 entries of its own (its fingerprint and its manifest)',
+    );
+    expect(e.message).toContain('at most 48 entries here; remove 1');
   });
 
   it('an unversioned package keeps all 50 customer metadata properties: the action tags it', () => {

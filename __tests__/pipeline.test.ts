@@ -162,7 +162,7 @@ describe('the pipeline in process', () => {
     expect(preflight.calls).toEqual([]);
   });
 
-  it('role-to-assume is not used by a dry run without preflight, nor by one of verify', async () => {
+  it('a dry run without preflight, or one of verify, asks for the OIDC token once, for its plan', async () => {
     for (const inputs of [{ preflight: 'false' }, { mode: 'verify' }] as Record<string, string>[]) {
       const { runner, preflight } = await act({
         manifest: 'fraud/model-package.yml',
@@ -171,7 +171,12 @@ describe('the pipeline in process', () => {
         ...inputs,
       });
       expect(runner.outputs.status).toBe('DryRun');
-      expect(runner.idTokenRequests).toEqual([]);
+      expect(runner.idTokenRequests).toEqual(['sts.amazonaws.com']);
+      expect(runner.lines('info')).toContainEqual(
+        expect.stringMatching(
+          /^No plan against the live version: role-to-assume needs the job's OIDC token/,
+        ),
+      );
       expect(preflight.calls).toEqual([]);
     }
   });

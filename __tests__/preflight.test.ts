@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { formatMemberPath } from '../src/manifest/problems.js';
 import { preflightRequests } from '../src/preflight/checks.js';
-import { credentialsAvailable } from '../src/preflight/credentials.js';
+import { credentialsAvailable } from '../src/aws/read-only.js';
 import { preflight } from '../src/preflight/run.js';
 import { collectTargets, parseEcrImage } from '../src/preflight/targets.js';
 import { fakePreflight } from './harness/fake-preflight.js';

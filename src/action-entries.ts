@@ -12,15 +12,25 @@ export const ACTION_KEY_PREFIX = 'sagemaker-model-package-action:';
 /** The customer metadata property (versions) or tag (unversioned packages) of the fingerprint. */
 export const FINGERPRINT_KEY = `${ACTION_KEY_PREFIX}fingerprint`;
 
+/**
+ * The tag (unversioned packages) or customer metadata property (versions) that names the
+ * manifest a package was made from, so that the plan finds the unversioned package this
+ * manifest made before in one search (package/fingerprint.ts `manifestKey`).
+ */
+export const MANIFEST_KEY = `${ACTION_KEY_PREFIX}manifest`;
+
 /** What the entries of a package are made of. */
 export interface ActionEntrySource {
   /** The package's fingerprint (package/fingerprint.ts). */
   fingerprint: string;
+  /** Its manifest's key: a digest of the repository and the manifest's path. */
+  manifest: string;
 }
 
 /** Each entry the action adds, by key: what it holds (for messages) and its value. */
 const ENTRIES: Record<string, { holds: string; value: (source: ActionEntrySource) => string }> = {
   [FINGERPRINT_KEY]: { holds: 'its fingerprint', value: (source) => source.fingerprint },
+  [MANIFEST_KEY]: { holds: 'its manifest', value: (source) => source.manifest },
 };
 
 /** The customer metadata properties the action adds to a version it creates. */

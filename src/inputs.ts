@@ -4,6 +4,7 @@
  * keeps the two equal.
  */
 import type { Runner } from './runner/port.js';
+import type { CompareTo } from './plan/live.js';
 
 export type CommentMode = 'update' | 'new' | 'combined' | 'off';
 
@@ -44,7 +45,26 @@ export interface Settings {
   label: string | undefined;
   /** The role the action assumes itself with the job's OIDC token; undefined: the SDK's chain. */
   role: RoleSettings | undefined;
+  /** The live version a plan compares with (SPEC §6). */
+  compareTo: CompareTo;
+  /** verify: the package must be in this lifecycle stage (and stage status, when given). */
+  requireStage: StageInput | undefined;
+  /** publish: a version whose validation completed moves to this stage. */
+  stageOnSuccess: Required<StageInput> | undefined;
 }
+
+/** `Stage` or `Stage/StageStatus`, as `require-stage` and `stage-on-success` spell it. */
+export interface StageInput {
+  stage: string;
+  stageStatus?: string;
+}
+
+/**
+ * The stage status `stage-on-success` sets when the input names only a stage:
+ * ModelLifeCycle needs both, and a version that reaches a stage waits for that stage's
+ * approval (the SageMaker developer guide's staging examples pair Staging with it).
+ */
+export const DEFAULT_STAGE_STATUS = 'PendingApproval';
 
 export interface RoleSettings {
   /** IAM role ARN. */
@@ -73,6 +93,9 @@ export const INPUTS = {
   'check-run': 'true',
   preflight: 'true',
   label: '',
+  'compare-to': 'approved',
+  'require-stage': '',
+  'stage-on-success': '',
   'role-to-assume': '',
   'role-session-name': '',
   'role-duration-seconds': '3600',
@@ -99,6 +122,36 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** STS's limits on DurationSeconds; a role's own maximum may be lower. */
 const DURATION = { min: 900, max: 43_200 } as const;
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'combined', 'off'];
+/** ModelLifeCycle's Stage and StageStatus (API reference). */
+const STAGE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const STAGE_NAME_TEXT = '1 to 63 letters, digits and inner hyphens';
+
+/** `Stage` or `Stage/StageStatus`; undefined when the input is empty. */
+function stageInput(runner: Runner, name: InputName): StageInput | undefined {
+  const value = valueOf(runner, name).trim();
+  if (!value) return undefined;
+  const [stage = '', stageStatus, ...rest] = value.split('/');
+  if (
+    rest.length ||
+    !STAGE_NAME.test(stage) ||
+    (stageStatus !== undefined && !STAGE_NAME.test(stageStatus))
+  ) {
+    throw new InputError(
+      `input '${name}' must be a stage, or a stage and its status as Stage/StageStatus (each ${STAGE_NAME_TEXT}, as ModelLifeCycle allows), not '${value}'`,
+    );
+  }
+  return stageStatus === undefined ? { stage } : { stage, stageStatus };
+}
+
+function compareToInput(runner: Runner): CompareTo {
+  const value = valueOf(runner, 'compare-to').trim();
+  if (value === 'approved' || value === 'latest') return { kind: value };
+  const stage = /^stage:(.*)$/.exec(value)?.[1];
+  if (stage !== undefined && STAGE_NAME.test(stage)) return { kind: 'stage', stage };
+  throw new InputError(
+    `input 'compare-to' must be approved, latest or stage:<Stage> (a stage of ${STAGE_NAME_TEXT}), not '${value}'`,
+  );
+}
 
 /** The input's value, or its default when the workflow does not give one. */
 function valueOf(runner: Runner, name: InputName): string {
@@ -215,7 +268,15 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     preflight: booleanInput(runner, 'preflight'),
     label: label || undefined,
     role,
+    compareTo: compareToInput(runner),
+    requireStage: stageInput(runner, 'require-stage'),
+    stageOnSuccess: stageOnSuccessOf(runner),
   };
+}
+
+function stageOnSuccessOf(runner: Runner): Required<StageInput> | undefined {
+  const target = stageInput(runner, 'stage-on-success');
+  return target && { stage: target.stage, stageStatus: target.stageStatus ?? DEFAULT_STAGE_STATUS };
 }
 
 /** A session name from the run: sagemaker-model-package-<run id>-<attempt>. */

@@ -6,6 +6,7 @@
  */
 import { context } from '@actions/github';
 import { awsClients, type AwsClients, type AwsServices } from './aws/clients.js';
+import { readOnlyAccess } from './aws/read-only.js';
 import { onCancel } from './cancellation.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
@@ -225,7 +226,10 @@ function notSent(
   };
 }
 
-/** A dry run: the requests that would be sent, after preflight when it can run. */
+/**
+ * A dry run: the requests that would be sent, after preflight, and each planned against
+ * the live version, when there are credentials for their read-only calls.
+ */
 async function dryRun(
   deps: Dependencies,
   settings: Settings,
@@ -234,19 +238,35 @@ async function dryRun(
   checked: readonly CheckedManifest[],
 ): Promise<Outcome> {
   deps.runner.info(`Dry run: ${plural(checked.length, 'valid manifest')}; nothing is created.`);
-  const pre = await runPreflight({
-    ...deps,
-    checked,
-    mode,
-    settings,
-    aws,
-    assume: () => assume(deps, settings, aws),
-  });
-  const plan = new Map(
-    checked.map((m) => [m.file, withProvenance(m.request!, deps.workflow)] as const),
-  );
-  if (pre.failure) return { ...preflightFailed(pre, settings), plan };
-  return { results: pre.checked.map((m) => resultOf(m, settings, 'DryRun')), plan };
+  // role-to-assume is assumed once, for preflight and the plan alike.
+  let access: ReturnType<typeof assume> | undefined;
+  const assumeOnce = () => (access ??= assume(deps, settings, aws));
+  try {
+    const pre = await runPreflight({ ...deps, checked, mode, settings, aws, assume: assumeOnce });
+    const plan = new Map(
+      checked.map((m) => [m.file, withProvenance(m.request!, deps.workflow)] as const),
+    );
+    if (pre.failure) return { ...preflightFailed(pre, settings), plan };
+    const results = pre.checked.map((m) => resultOf(m, settings, 'DryRun'));
+    if (mode.plan !== 'with-credentials') return { results, plan };
+    const access = await readOnlyAccess({ ...deps, settings, assume: assumeOnce });
+    if ('why' in access) {
+      deps.runner.info(`No plan against the live version: ${access.why}.`);
+      return { results, plan };
+    }
+    const { planReadOnly } = await import('./plan/read-only.js');
+    const planned = await planReadOnly({
+      ...deps,
+      access,
+      checked: pre.checked,
+      results,
+      compareTo: settings.compareTo,
+    });
+    return { results: planned, plan };
+  } finally {
+    const assumed = await access;
+    if (assumed && 'aws' in assumed) released(deps, assumed.aws);
+  }
 }
 
 /** Publish and verify: preflight, then the packages obtained and followed (package/follow.ts). */

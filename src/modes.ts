@@ -5,12 +5,15 @@
  * (inputs.ts).
  *
  * - publish: check the manifests, preflight, create or reuse each package, wait for
- *   validation, approve what completed (approve-on-success), report on this run's commit.
+ *   validation, approve what completed (approve-on-success) and move it to its stage
+ *   (stage-on-success), report on this run's commit. Each package is planned against the
+ *   live version as it is obtained.
  * - verify: check the manifests, find the package each manifest made (never write to
- *   SageMaker), wait if it is still validating, require approval (require-approval),
- *   report on this run's commit.
+ *   SageMaker), wait if it is still validating, require approval (require-approval) and a
+ *   stage (require-stage), report on this run's commit.
  * - dry run (publish or verify with dry-run): check the manifests, preflight when a
- *   publish has credentials (read-only), and report the requests; no check runs.
+ *   publish has credentials (read-only), plan with read-only calls when there are
+ *   credentials, and report the requests; no check runs.
  * - sync: read no manifest; collect the packages that earlier runs left validating (their
  *   check runs), describe them once, and report on those runs' check runs and comments.
  */
@@ -19,7 +22,7 @@ import type { Settings } from './inputs.js';
 export type ModeName = 'publish' | 'verify' | 'dry-run' | 'sync';
 
 /** A step after validation, run per package: each returns the package's new result. */
-export type AfterValidation = 'approve' | 'require-approval';
+export type AfterValidation = 'approve' | 'stage' | 'require-approval' | 'require-stage';
 
 export interface ModeSteps {
   name: ModeName;
@@ -37,6 +40,11 @@ export interface ModeSteps {
   /** Whether the run waits for validation to end. */
   waits: boolean;
   after: readonly AfterValidation[];
+  /**
+   * The plan against the live version (SPEC §6): made as the packages are obtained; in a
+   * dry run, with read-only calls when there are credentials; or none.
+   */
+  plan: 'when-obtaining' | 'with-credentials' | 'none';
   /** This run's own check runs and pull-request comments (a sync writes earlier runs'). */
   ownReports: { checkRuns: boolean; comments: boolean };
   /** Said once before the packages are obtained: inputs this mode ignores. */
@@ -54,6 +62,7 @@ export function modeOf(settings: Settings): ModeSteps {
       obtain: 'none',
       waits: false,
       after: [],
+      plan: 'none',
       ownReports: { checkRuns: false, comments: false },
       notes: [],
     };
@@ -69,6 +78,7 @@ export function modeOf(settings: Settings): ModeSteps {
       obtain: 'none',
       waits: false,
       after: [],
+      plan: 'with-credentials',
       ownReports: { checkRuns: false, comments: true },
       notes: [],
     };
@@ -81,11 +91,16 @@ export function modeOf(settings: Settings): ModeSteps {
       preflight: 'none',
       obtain: 'find',
       waits: settings.wait,
-      after: settings.requireApproval ? ['require-approval'] : [],
+      after: [
+        ...(settings.requireApproval ? (['require-approval'] as const) : []),
+        ...(settings.requireStage ? (['require-stage'] as const) : []),
+      ],
+      plan: 'when-obtaining',
       ownReports: own,
-      notes: settings.approveOnSuccess
-        ? ["approve-on-success is ignored with 'mode: verify', which never writes to SageMaker."]
-        : [],
+      notes: [
+        ...(settings.approveOnSuccess ? ['approve-on-success'] : []),
+        ...(settings.stageOnSuccess ? ['stage-on-success'] : []),
+      ].map((input) => `${input} is ignored with 'mode: verify', which never writes to SageMaker.`),
     };
   }
   return {
@@ -95,8 +110,14 @@ export function modeOf(settings: Settings): ModeSteps {
     preflight: settings.preflight ? 'before-creating' : 'none',
     obtain: 'create-or-reuse',
     waits: settings.wait,
-    after: settings.approveOnSuccess ? ['approve'] : [],
+    after: [
+      ...(settings.approveOnSuccess ? (['approve'] as const) : []),
+      ...(settings.stageOnSuccess ? (['stage'] as const) : []),
+    ],
+    plan: 'when-obtaining',
     ownReports: own,
-    notes: [],
+    notes: settings.requireStage
+      ? ["require-stage is checked by 'mode: verify'; a publish run ignores it."]
+      : [],
   };
 }

@@ -8,8 +8,11 @@ import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
   DescribeTransformJobResponse,
+  ModelPackage,
+  SearchExpression,
   Tag,
   TransformJobSummary,
+  UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerApi } from '../../src/sagemaker/api.js';
 
@@ -37,6 +40,8 @@ interface Stored {
   timeline: Timeline;
   tags: Tag[];
   approval?: string;
+  /** What UpdateModelPackage changed since creation. */
+  updated: Partial<CreateModelPackageInput>;
 }
 
 export interface FakeSageMaker {
@@ -54,6 +59,8 @@ export interface FakeSageMaker {
   describe(arn: string): DescribeModelPackageOutput;
   /** Sets a version's ModelApprovalStatus, as a person in the console would. */
   setApproval(arn: string, status: string): void;
+  /** Every UpdateModelPackage input. */
+  updates: UpdateModelPackageInput[];
   /** The account's transform jobs, as DescribeTransformJob answers them; tests add to it. */
   transformJobs: DescribeTransformJobResponse[];
 }
@@ -108,7 +115,7 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
     const profiles = p.input.ValidationSpecification?.ValidationProfiles ?? [];
     const done = status === 'Completed' || status === 'Failed';
     // DescribeModelPackage returns the members of the request that created the package.
-    const members: Partial<CreateModelPackageInput> = { ...p.input };
+    const members: Partial<CreateModelPackageInput> = { ...p.input, ...p.updated };
     for (const key of ['ClientToken', 'Tags', 'ModelApprovalStatus', 'ModelPackageName'] as const) {
       delete members[key];
     }
@@ -127,7 +134,7 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
         ...(p.input.CertifyForMarketplace ? { ImageScanStatuses: [item('image')] } : {}),
       },
       ModelApprovalStatus: p.approval as never,
-      CustomerMetadataProperties: p.input.CustomerMetadataProperties,
+      CustomerMetadataProperties: members.CustomerMetadataProperties,
       CertifyForMarketplace: p.input.CertifyForMarketplace,
       CreationTime: new Date(p.createdAt),
       LastModifiedTime: done ? new Date(clock.t) : new Date(p.createdAt),
@@ -144,11 +151,38 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       createdAt: clock.t,
       timeline,
       tags: input.Tags ?? [],
+      updated: {},
       approval: input.ModelPackageGroupName
         ? (input.ModelApprovalStatus ?? 'PendingManualApproval')
         : undefined,
     });
   };
+
+  const updates: UpdateModelPackageInput[] = [];
+  const summary = (p: Stored) => {
+    const d = describe(p.arn);
+    return {
+      ModelPackageArn: p.arn,
+      ModelPackageVersion: p.version,
+      ModelPackageGroupName: d.ModelPackageGroupName,
+      ModelApprovalStatus: d.ModelApprovalStatus,
+      ModelLifeCycle: d.ModelLifeCycle,
+      CreationTime: d.CreationTime,
+    } as never;
+  };
+  const newestFirst = (a: Stored, b: Stored) =>
+    b.createdAt - a.createdAt || (b.version ?? 0) - (a.version ?? 0);
+  /** Search filters: `Tags.<key>`, ModelPackageGroupName, ModelLifeCycle.Stage, Equals only. */
+  const matches = (p: Stored, expression: SearchExpression) =>
+    (expression.Filters ?? []).every(({ Name, Value }) => {
+      if (Name?.startsWith('Tags.')) {
+        return p.tags.some((t) => t.Key === Name.slice(5) && t.Value === Value);
+      }
+      const d = describe(p.arn) as unknown as Record<string, unknown>;
+      if (Name === 'ModelLifeCycle.Stage')
+        return d.ModelLifeCycle && (d.ModelLifeCycle as { Stage?: string }).Stage === Value;
+      return d[Name ?? ''] === Value;
+    });
 
   const api: SageMakerApi = {
     region,
@@ -209,19 +243,51 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       call('ListModelPackages');
       return [...packages.values()]
         .filter((p) => p.input.ModelPackageGroupName === group)
-        .sort((a, b) => b.createdAt - a.createdAt || (b.version ?? 0) - (a.version ?? 0))
+        .sort(newestFirst)
         .slice(0, limit)
-        .map((p) => ({ ModelPackageArn: p.arn, ModelPackageVersion: p.version }) as never);
+        .map(summary);
+    },
+    async listModelPackages(input) {
+      call('ListModelPackages');
+      return [...packages.values()]
+        .filter(
+          (p) =>
+            (!input.ModelPackageGroupName ||
+              p.input.ModelPackageGroupName === input.ModelPackageGroupName) &&
+            (!input.ModelApprovalStatus || p.approval === input.ModelApprovalStatus),
+        )
+        .sort(newestFirst)
+        .slice(0, input.MaxResults ?? 10)
+        .map(summary);
+    },
+    async searchModelPackages(expression, limit) {
+      call('Search');
+      return [...packages.values()]
+        .filter((p) => matches(p, expression))
+        .sort(newestFirst)
+        .slice(0, limit)
+        .map((p) => ({ ...describe(p.arn), Tags: p.tags }) as ModelPackage);
     },
     async updateModelPackage(input) {
       call('UpdateModelPackage');
+      updates.push(input);
       const p = packages.get(input.ModelPackageArn!)!;
-      if (statusOf(p) !== 'Completed') {
+      if (input.ModelApprovalStatus && statusOf(p) !== 'Completed') {
         throw Object.assign(new Error('the model package is still validating'), {
           name: 'ValidationException',
         });
       }
-      p.approval = input.ModelApprovalStatus;
+      if (input.ModelApprovalStatus) p.approval = input.ModelApprovalStatus;
+      const { ModelLifeCycle, ModelCard, SourceUri, CustomerMetadataProperties } = input;
+      if (ModelLifeCycle) p.updated.ModelLifeCycle = ModelLifeCycle;
+      if (ModelCard) p.updated.ModelCard = ModelCard;
+      if (SourceUri) p.updated.SourceUri = SourceUri;
+      if (CustomerMetadataProperties) {
+        p.updated.CustomerMetadataProperties = {
+          ...(p.updated.CustomerMetadataProperties ?? p.input.CustomerMetadataProperties),
+          ...CustomerMetadataProperties,
+        };
+      }
     },
     async describeAlgorithm(name) {
       call('DescribeAlgorithm');
@@ -273,5 +339,5 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       throw new Error('no CloudWatch Logs in the fake SageMaker');
     },
   };
-  return { api, aws, clock, calls, created, add, describe, setApproval, transformJobs };
+  return { api, aws, clock, calls, created, updates, add, describe, setApproval, transformJobs };
 }

@@ -3,6 +3,7 @@
  * the service, over HTTP: the client honours AWS_ENDPOINT_URL_SAGEMAKER as the SDK
  * does, and creating, versioning, describing and listing work end to end.
  */
+import { DEFAULT_COMPARE_TO } from '../../src/plan/live.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createOrReuse } from '../../src/package/create-or-reuse.js';
 import { silentLog as log } from '../../src/runner/port.js';
@@ -31,6 +32,8 @@ describe('against moto_server', () => {
       api,
       workflow: run,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     expect(first.reused).toBe(false);
@@ -55,6 +58,8 @@ describe('against moto_server', () => {
       api,
       workflow: run,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     expect(v1).toMatchObject({ reused: false, arn: expect.stringMatching(/fraud-detector\/1$/) });
@@ -64,12 +69,21 @@ describe('against moto_server', () => {
       api,
       workflow: run,
       createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
       log,
     });
     expect(again).toMatchObject({ reused: true, arn: v1.arn });
 
     const changed = request(VERSIONED.replace('${{ github.sha }}', 'v2'));
-    const v2 = await createOrReuse(changed, { api, workflow: run, createGroup: true, log });
+    const v2 = await createOrReuse(changed, {
+      api,
+      workflow: run,
+      createGroup: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      manifestKey: 'manifest-key',
+      log,
+    });
     expect(v2.reused).toBe(false);
     expect(v2.arn).not.toBe(v1.arn);
 
@@ -85,7 +99,14 @@ describe('against moto_server', () => {
   it('says when a group is missing and may not be created', async () => {
     const text = VERSIONED.replace('fraud-detector', 'no-such-group');
     await expect(
-      createOrReuse(request(text), { api, workflow: run, createGroup: false, log }),
+      createOrReuse(request(text), {
+        api,
+        workflow: run,
+        createGroup: false,
+        compareTo: DEFAULT_COMPARE_TO,
+        manifestKey: 'manifest-key',
+        log,
+      }),
     ).rejects.toThrow("model package group 'no-such-group' does not exist in us-east-1");
   });
 });

@@ -1,36 +1,40 @@
 /**
- * Create or version a package (SPEC §4): reuse the identical package a previous run
- * made, create the group of a versioned package when it is missing, and otherwise
- * create the package with its fingerprint and the run's provenance.
+ * Create or version a package (SPEC §4): plan it (plan/plan.ts), then reuse the package
+ * a previous run made from the same manifest, updating its metadata in place when only
+ * that differs; or create the group of a versioned package when it is missing, and the
+ * package with its fingerprint, its manifest's key and the run's provenance.
  */
 import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
+  UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
-import { actionEntries, actionTags } from '../action-entries.js';
+import { actionEntries, actionTags, type ActionEntrySource } from '../action-entries.js';
 import type { Log } from '../runner/port.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
+import { planManifest, type PlanOptions } from '../plan/plan.js';
+import type { MemberChange, PackagePlan } from '../plan/types.js';
 import { runKey, type WorkflowRun } from '../workflow-run.js';
-import type { SageMakerApi } from '../sagemaker/api.js';
 import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
-import { firstDifference } from './difference.js';
-import { clientToken, fingerprint, FINGERPRINT_KEY } from './fingerprint.js';
+import { clientToken, fingerprint } from './fingerprint.js';
+import { findExisting, type Search } from './find.js';
 import { withProvenance } from './provenance.js';
+import { differences } from '../plan/diff.js';
 
-export interface CreateOptions {
-  api: SageMakerApi;
+export interface CreateOptions extends PlanOptions {
   workflow: WorkflowRun;
   createGroup: boolean;
   log: Log;
-  signal?: AbortSignal;
 }
 
-/** The package of a manifest: the one this run created, or the identical one it found. */
+/** The package of a manifest: the one this run created, or the one it found and reused. */
 export interface Package {
   arn: string;
   reused: boolean;
   /** The package as it was found, when it was reused. */
   existing?: DescribeModelPackageOutput;
+  /** What the manifest changes against the live version, and what that cost. */
+  plan?: PackagePlan;
 }
 
 /** A package could not be created; the message says why and what to do. */
@@ -41,88 +45,94 @@ export class CreateError extends Error {
   }
 }
 
-/** How many of a group's newest versions are searched for an identical one. */
-export const VERSIONS_SEARCHED = 20;
-
 export async function createOrReuse(
   request: ModelPackageManifest,
   options: CreateOptions,
 ): Promise<Package> {
   try {
-    return request.ModelPackageGroupName
-      ? await createOrReuseVersion(request, request.ModelPackageGroupName, options)
-      : await createOrReuseUnversioned(request, request.ModelPackageName!, options);
+    const { search, plan } = await planManifest(request, options);
+    if ('found' in search) return await reuse(request, search.found, plan, options);
+    const entries = { fingerprint: fingerprint(request), manifest: options.manifestKey };
+    const arn = request.ModelPackageGroupName
+      ? await createVersion(request, request.ModelPackageGroupName, search, entries, options)
+      : await createUnversioned(request, request.ModelPackageName!, search, entries, options);
+    if (typeof arn !== 'string') return { ...arn, plan };
+    options.log.info(`Created ${arn}.`);
+    return { arn, reused: false, plan };
   } catch (e) {
     if (e instanceof CreateError || options.signal?.aborted) throw e;
     throw credentialsError(e) ?? new CreateError(describeError(e));
   }
 }
 
-/**
- * What a search for a manifest's package found: the package with the same fingerprint,
- * or why there is none, with the candidate it was compared with.
- */
-export type Search =
-  | { found: DescribeModelPackageOutput }
-  | { missing: 'group' }
-  | { missing: 'package' }
-  /** A versioned package: `candidate` is the group's newest version, when it has one. */
-  | { missing: 'fingerprint'; candidate?: DescribeModelPackageOutput };
-
-/**
- * The package a previous run made from the same request: a version with its fingerprint
- * among the newest of the group, or the unversioned package of its name with its
- * fingerprint tag. Read-only; publish and verify share it.
- */
-export async function findExisting(
-  request: ModelPackageManifest,
-  api: SageMakerApi,
-  signal?: AbortSignal,
-): Promise<Search> {
-  const print = fingerprint(request);
-  const group = request.ModelPackageGroupName;
-  if (group) {
-    if (!(await api.describeModelPackageGroup(group, { abortSignal: signal }))) {
-      return { missing: 'group' };
-    }
-    const versions = await api.newestVersions(group, VERSIONS_SEARCHED, { abortSignal: signal });
-    let candidate: DescribeModelPackageOutput | undefined;
-    for (const version of versions) {
-      const described = await api.describeModelPackage(version.ModelPackageArn!, {
-        abortSignal: signal,
-      });
-      if (described?.CustomerMetadataProperties?.[FINGERPRINT_KEY] === print) {
-        return { found: described };
-      }
-      candidate ??= described;
-    }
-    return { missing: 'fingerprint', candidate };
-  }
-  const existing = await api.describeModelPackage(request.ModelPackageName!, {
-    abortSignal: signal,
-  });
-  if (!existing) return { missing: 'package' };
-  const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
-  return tags.some((t) => t.Key === FINGERPRINT_KEY && t.Value === print)
-    ? { found: existing }
-    : { missing: 'fingerprint', candidate: existing };
+function what(found: DescribeModelPackageOutput): string {
+  return found.ModelPackageVersion !== undefined
+    ? `${found.ModelPackageGroupName}: version ${found.ModelPackageVersion}`
+    : `${found.ModelPackageName}`;
 }
 
-async function createOrReuseVersion(
+/** The package found; its metadata updated in place first when the plan says so. */
+async function reuse(
+  request: ModelPackageManifest,
+  found: DescribeModelPackageOutput,
+  plan: PackagePlan,
+  { api, log, signal }: CreateOptions,
+): Promise<Package> {
+  const arn = found.ModelPackageArn!;
+  if (plan.cost === 'in-place') {
+    await api.updateModelPackage(inPlaceUpdate(arn, request, plan.inPlace), {
+      abortSignal: signal,
+    });
+    log.info(
+      `${what(found)} has this manifest's definition; updated in place (${plan.inPlace.map((c) => c.path).join(', ')}): no new version, no validation.`,
+    );
+  } else {
+    log.info(`${what(found)} has this manifest's definition; reusing ${arn}.`);
+  }
+  for (const note of plan.notes) log.info(`${what(found)}: ${note}`);
+  return { arn, reused: true, existing: found, plan };
+}
+
+/**
+ * The UpdateModelPackage of a plan's metadata changes: the customer metadata properties
+ * that changed (only those: a property someone else set stays), the card's content (its
+ * status is a value at creation), the source URI.
+ */
+export function inPlaceUpdate(
+  arn: string,
+  request: ModelPackageManifest,
+  changes: readonly MemberChange[],
+): UpdateModelPackageInput {
+  const input: UpdateModelPackageInput = { ModelPackageArn: arn };
+  const PROPERTIES = 'CustomerMetadataProperties';
+  const keys = changes.filter((c) => c.path.startsWith(`${PROPERTIES}.`));
+  if (changes.some((c) => c.path === PROPERTIES)) {
+    input.CustomerMetadataProperties = { ...request.CustomerMetadataProperties };
+  } else if (keys.length) {
+    input.CustomerMetadataProperties = Object.fromEntries(
+      keys.map((c) => {
+        const key = c.path.slice(PROPERTIES.length + 1);
+        return [key, request.CustomerMetadataProperties![key]!];
+      }),
+    );
+  }
+  if (changes.some((c) => c.path === 'ModelCard')) {
+    input.ModelCard = request.ModelCard;
+  } else if (changes.some((c) => c.path.startsWith('ModelCard.'))) {
+    input.ModelCard = { ModelCardContent: request.ModelCard?.ModelCardContent };
+  }
+  if (changes.some((c) => c.path === 'SourceUri')) input.SourceUri = request.SourceUri;
+  return input;
+}
+
+async function createVersion(
   request: ModelPackageManifest,
   group: string,
+  search: Search,
+  entries: ActionEntrySource,
   { api, workflow: run, createGroup, log, signal }: CreateOptions,
-): Promise<Package> {
-  const print = fingerprint(request);
-  const search = await findExisting(request, api, signal);
-  if ('found' in search) {
-    const existing = search.found;
-    log.info(
-      `${group}: version ${existing.ModelPackageVersion} has the same definition; reusing ${existing.ModelPackageArn}.`,
-    );
-    return { arn: existing.ModelPackageArn!, reused: true, existing };
-  }
-  if (search.missing === 'group') {
+): Promise<string> {
+  if ('missing' in search && search.missing === 'group') {
     if (!createGroup) {
       throw new CreateError(
         `model package group '${group}' does not exist in ${api.region}; create it, or set 'create-group: true'`,
@@ -136,18 +146,15 @@ async function createOrReuseVersion(
       if (errorKind(e) !== 'exists') throw e;
     }
   }
-
   const input: CreateModelPackageInput = {
     ...(withProvenance(request, run) as CreateModelPackageInput),
     CustomerMetadataProperties: {
       ...request.CustomerMetadataProperties,
-      ...actionEntries({ fingerprint: print }),
+      ...actionEntries(entries),
     },
-    ClientToken: clientToken(print, runKey(run)),
+    ClientToken: clientToken(entries.fingerprint, runKey(run)),
   };
-  const arn = await api.createModelPackage(input, { abortSignal: signal });
-  log.info(`Created ${arn}.`);
-  return { arn, reused: false };
+  return api.createModelPackage(input, { abortSignal: signal });
 }
 
 /**
@@ -164,44 +171,47 @@ export function nameTakenMessage(name: string, region: string, differs?: string)
   );
 }
 
-async function createOrReuseUnversioned(
+/** The first member in which a package differs from the request, when one does. */
+export function firstDifference(
+  request: ModelPackageManifest,
+  description: DescribeModelPackageOutput,
+): string | undefined {
+  return differences(request, description).changes[0]?.path;
+}
+
+function nameTaken(request: ModelPackageManifest, search: Search, region: string): CreateError {
+  const differs =
+    'missing' in search && search.missing === 'fingerprint' && search.candidate
+      ? firstDifference(request, search.candidate)
+      : undefined;
+  return new CreateError(nameTakenMessage(request.ModelPackageName!, region, differs));
+}
+
+/** The package created, or, when another run created it since the search, that one reused. */
+async function createUnversioned(
   request: ModelPackageManifest,
   name: string,
-  { api, workflow: run, log, signal }: CreateOptions,
-): Promise<Package> {
-  const print = fingerprint(request);
-  const reuse = async (): Promise<Package | undefined> => {
-    const search = await findExisting(request, api, signal);
-    if ('found' in search) {
-      const existing = search.found;
-      log.info(`${name} exists with the same definition; reusing ${existing.ModelPackageArn}.`);
-      return { arn: existing.ModelPackageArn!, reused: true, existing };
-    }
-    if (search.missing === 'package') return undefined;
-    const differs =
-      search.missing === 'fingerprint' && search.candidate
-        ? firstDifference(request, search.candidate)
-        : undefined;
-    throw new CreateError(nameTakenMessage(name, api.region, differs));
-  };
-
-  const existing = await reuse();
-  if (existing) return existing;
+  search: Search,
+  entries: ActionEntrySource,
+  options: CreateOptions,
+): Promise<string | Package> {
+  const { api, workflow: run, log, signal } = options;
+  if (!('missing' in search && search.missing === 'package')) {
+    throw nameTaken(request, search, api.region);
+  }
   const input: CreateModelPackageInput = {
     ...(withProvenance(request, run) as CreateModelPackageInput),
-    Tags: [...(request.Tags ?? []), ...actionTags({ fingerprint: print })],
-    ClientToken: clientToken(print, runKey(run)),
+    Tags: [...(request.Tags ?? []), ...actionTags(entries)],
+    ClientToken: clientToken(entries.fingerprint, runKey(run)),
   };
   try {
-    const arn = await api.createModelPackage(input, { abortSignal: signal });
-    log.info(`Created ${arn}.`);
-    return { arn, reused: false };
+    return await api.createModelPackage(input, { abortSignal: signal });
   } catch (e) {
     // Another run may have created it since we looked.
-    if (errorKind(e) === 'exists') {
-      const raced = await reuse();
-      if (raced) return raced;
-    }
-    throw e;
+    if (errorKind(e) !== 'exists') throw e;
+    const raced = await findExisting(request, api, signal);
+    if (!('found' in raced)) throw nameTaken(request, raced, api.region);
+    log.info(`${name} was created by another run in the meantime; reusing it.`);
+    return { arn: raced.found.ModelPackageArn!, reused: true, existing: raced.found };
   }
 }

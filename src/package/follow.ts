@@ -19,6 +19,8 @@ import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
 import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { plural } from '../text.js';
 import { approveCompleted } from './approve.js';
+import { manifestKeyOf } from './fingerprint.js';
+import { moveToStage, requireStage } from './stage.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
 import { withDescription } from './status.js';
 import { requireApprovalWarnings, requireApproved, verifyOne } from './verify.js';
@@ -31,7 +33,15 @@ export interface FollowInput {
   manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
   /** One result per manifest, as the check left it. */
   results: readonly PackageResult[];
-  settings: Pick<Settings, 'waitTimeoutMinutes' | 'createGroup' | 'failOnValidationFailure'>;
+  settings: Pick<
+    Settings,
+    | 'waitTimeoutMinutes'
+    | 'createGroup'
+    | 'failOnValidationFailure'
+    | 'compareTo'
+    | 'requireStage'
+    | 'stageOnSuccess'
+  >;
   region: string;
   workflow: WorkflowRun;
   log: Log;
@@ -64,8 +74,17 @@ const OBTAIN: Record<
 > = {
   'create-or-reuse': createOne,
   find: (manifest, result, { api, input }) =>
-    verifyOne(manifest, result, { api, log: input.log, signal: input.signal }),
+    verifyOne(manifest, result, { ...planOptions(manifest, input), api, log: input.log }),
 };
+
+/** What planning one manifest needs (plan/plan.ts). */
+function planOptions(manifest: Manifest, input: FollowInput) {
+  return {
+    compareTo: input.settings.compareTo,
+    manifestKey: manifestKeyOf(input.workflow, manifest.file),
+    signal: input.signal,
+  };
+}
 
 /** Each step after validation, on one package's result. */
 const AFTER: Record<
@@ -74,9 +93,26 @@ const AFTER: Record<
 > = {
   approve: (result, { api, input }) =>
     approveCompleted(result, { api, run: input.workflow, log: input.log, signal: input.signal }),
+  stage: (result, { api, input }) =>
+    moveToStage(result, input.settings.stageOnSuccess!, requestOf(input, result), {
+      api,
+      run: input.workflow,
+      log: input.log,
+      signal: input.signal,
+    }),
   'require-approval': (result, { api, input }) =>
     requireApproved(result, { api, log: input.log, signal: input.signal }),
+  'require-stage': (result, { api, input }) =>
+    requireStage(result, input.settings.requireStage!, {
+      api,
+      log: input.log,
+      signal: input.signal,
+    }),
 };
+
+function requestOf(input: FollowInput, result: PackageResult): ModelPackageManifest | undefined {
+  return input.manifests.find((m) => m.file === result.manifest)?.request;
+}
 
 export async function followPackages(input: FollowInput): Promise<Outcome> {
   const { settings, steps, log, signal } = input;
@@ -184,13 +220,13 @@ async function createOne(
   const { log, signal } = input;
   try {
     const p = await createOrReuse(manifest.request, {
+      ...planOptions(manifest, input),
       api,
       workflow: input.workflow,
       createGroup: input.settings.createGroup,
       log,
-      signal,
     });
-    return { result: { ...result, arn: p.arn, reused: p.reused }, package: p };
+    return { result: { ...result, arn: p.arn, reused: p.reused, plan: p.plan }, package: p };
   } catch (e) {
     if (signal.aborted) throw e;
     const error = e instanceof Error ? e.message : String(e);

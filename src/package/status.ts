@@ -5,6 +5,7 @@
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { FailureReason, PackageResult, PackageStatus, StatusItem } from '../results.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
+import { lifeCycleOf } from '../plan/plan.js';
 
 /** BatchDescribeModelPackage's limit of ARNs per call. */
 export const BATCH_SIZE = 100;
@@ -103,6 +104,8 @@ export function withDescription(
     validation,
     imageScans,
     failureReason: status === 'Failed' ? failureReasonOf(validation, imageScans) : null,
+    approvalStatus: description.ModelApprovalStatus ?? result.approvalStatus,
+    lifeCycle: lifeCycleOf(description.ModelLifeCycle) ?? result.lifeCycle,
     createdAt: description.CreationTime?.toISOString() ?? result.createdAt,
     validatedAt:
       status === 'InProgress'

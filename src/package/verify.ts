@@ -10,8 +10,10 @@ import type { PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { credentialsError, describeError } from '../sagemaker/errors.js';
-import { findExisting, VERSIONS_SEARCHED, type Package, type Search } from './create-or-reuse.js';
-import { firstDifference } from './difference.js';
+import { firstDifference, type Package } from './create-or-reuse.js';
+import { VERSIONS_SEARCHED, type Search } from './find.js';
+import { planManifest, type PlanOptions } from '../plan/plan.js';
+import type { PackagePlan } from '../plan/types.js';
 
 interface VerifyOptions {
   api: SageMakerApi;
@@ -19,15 +21,19 @@ interface VerifyOptions {
   signal: AbortSignal;
 }
 
+type FindOptions = VerifyOptions & Omit<PlanOptions, 'api'>;
+
 /** Finds one manifest's package; a missing one is that manifest's failed result. */
 export async function verifyOne(
   manifest: { file: string; request: ModelPackageManifest },
   result: PackageResult,
-  { api, log, signal }: VerifyOptions,
+  options: FindOptions,
 ): Promise<{ result: PackageResult; package?: Package }> {
+  const { api, log, signal } = options;
   let search: Search;
+  let plan: PackagePlan;
   try {
-    search = await findExisting(manifest.request, api, signal);
+    ({ search, plan } = await planManifest(manifest.request, options));
   } catch (e) {
     if (signal.aborted) throw e;
     const denied = credentialsError(e);
@@ -40,12 +46,27 @@ export async function verifyOne(
       ? `version ${found.ModelPackageVersion} of ${found.ModelPackageGroupName ?? manifest.request.ModelPackageGroupName}`
       : `${manifest.request.ModelPackageName}`;
     log.info(`${manifest.file}: ${what} has this manifest's definition: ${found.ModelPackageArn}.`);
+    // verify never writes: metadata that differs is a note, never a failure.
+    if (plan.inPlace.length) {
+      log.notice(
+        `${manifest.file}: ${what} differs from the manifest in its metadata (${plan.inPlace.map((c) => c.path).join(', ')}); a publish run updates it in place.`,
+        { file: manifest.file, title: 'Model package metadata' },
+      );
+    }
+    const verified = { ...plan, cost: 'none' as const };
     return {
-      result: { ...result, arn: found.ModelPackageArn ?? null, reused: true, verified: true },
-      package: { arn: found.ModelPackageArn!, reused: true, existing: found },
+      result: {
+        ...result,
+        arn: found.ModelPackageArn ?? null,
+        reused: true,
+        verified: true,
+        plan: verified,
+      },
+      package: { arn: found.ModelPackageArn!, reused: true, existing: found, plan: verified },
     };
   }
-  return notFound(manifest.file, result, whyNotFound(manifest.request, search, api.region), log);
+  const error = whyNotFound(manifest.request, search, api.region);
+  return notFound(manifest.file, { ...result, plan }, error, log);
 }
 
 function notFound(file: string, result: PackageResult, error: string, log: Log) {

@@ -9,13 +9,17 @@ export type PlanCost = 'new-version' | 'in-place' | 'none';
 
 /** A package's `ModelLifeCycle`, as SageMaker describes it. */
 export interface LifeCycle {
+  /** `Stage`, such as `Production`. */
   stage: string;
+  /** `StageStatus`, such as `Approved`. */
   stageStatus: string;
+  /** `StageDescription`, when it has one. */
   stageDescription: string | null;
 }
 
 /** A package as a plan shows it: the live version, or the package of this manifest. */
 export interface PlannedPackage {
+  /** The package's ARN. */
   arn: string;
   /** Its version in the group; null for an unversioned package. */
   version: number | null;
@@ -23,6 +27,7 @@ export interface PlannedPackage {
   name: string | null;
   /** `ModelApprovalStatus`; null for an unversioned package. */
   approvalStatus: string | null;
+  /** `ModelLifeCycle`; null when it has no stage. */
   lifeCycle: LifeCycle | null;
   /** When SageMaker created it (ISO 8601). */
   createdAt: string | null;
@@ -37,8 +42,9 @@ export interface MemberChange {
    * `removed`: one only the other package has (`old`).
    */
   change: 'changed' | 'added' | 'removed';
-  /** The value, as text (JSON for what is not a string), long values shortened with a digest. */
+  /** The other package's value, as text (JSON for what is not a string), long values shortened with a digest. */
   old?: string;
+  /** The manifest's value, as `old` is written. */
   new?: string;
   /** Repository metadata (`ModelCard`, `CustomerMetadataProperties`, `SourceUri`): updated in place, never validated. */
   metadata: boolean;
@@ -55,6 +61,7 @@ export interface PackagePlan {
   changes: MemberChange[];
   /** How many more changes there are after `changes` (each list is bounded). */
   changesOmitted: number;
+  /** What the change costs: `new-version`, `in-place` or `none`. */
   cost: PlanCost;
   /**
    * The package this manifest made before, reused or updated in place; null when the

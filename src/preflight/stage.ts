@@ -10,7 +10,7 @@ import type { ModeSteps } from '../modes.js';
 import type { CheckedManifest } from '../manifest/load.js';
 import type { Outcome, StepFailure } from '../results.js';
 import type { Runner } from '../runner/port.js';
-import { credentialsAvailable } from './credentials.js';
+import { readOnlyAccess } from '../aws/read-only.js';
 
 export interface Preflighted {
   /** The manifests, with preflight's findings among their problems. */
@@ -29,7 +29,7 @@ export interface StageInput {
   signal?: AbortSignal;
   /** The run's AWS clients; with role-to-assume's credentials once assumed. */
   aws: AwsClients;
-  /** role-to-assume's credentials, for a dry run that has not assumed it yet. */
+  /** role-to-assume's credentials, for a dry run that has not assumed it yet (its caller releases them). */
   assume: () => Promise<{ aws: AwsClients } | { outcome: Outcome }>;
 }
 
@@ -48,19 +48,9 @@ export async function runPreflight(input: StageInput): Promise<Preflighted> {
     runner.info(`Preflight skipped: ${why}.`);
     return { checked };
   };
-  if (!credentialsAvailable(input.env, Boolean(input.settings.role))) {
-    return skipped(
-      'a dry run without AWS credentials (role-to-assume, or credentials in the environment) makes no AWS call',
-    );
-  }
-  if (!input.settings.region) return skipped('no region');
-  const assumed = await input.assume();
-  if ('outcome' in assumed) return skipped(assumed.outcome.failure?.message ?? 'no credentials');
-  try {
-    return await preflightWith(input, assumed.aws);
-  } finally {
-    assumed.aws.credentials?.destroy();
-  }
+  const access = await readOnlyAccess(input);
+  if ('why' in access) return skipped(access.why);
+  return preflightWith(input, access.aws);
 }
 
 async function preflightWith(input: StageInput, aws: AwsClients): Promise<Preflighted> {

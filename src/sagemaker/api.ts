@@ -10,9 +10,12 @@ import type {
   DescribeModelPackageGroupOutput,
   DescribeModelPackageOutput,
   DescribeTransformJobResponse,
+  ListModelPackagesInput,
   ListTransformJobsRequest,
   ListTransformJobsResponse,
+  ModelPackage,
   ModelPackageSummary,
+  SearchExpression,
   Tag,
   UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
@@ -48,6 +51,20 @@ export interface SageMakerApi {
     limit: number,
     options?: CallOptions,
   ): Promise<ModelPackageSummary[]>;
+  /** One page of ListModelPackages: the summaries, each with its approval status and stage. */
+  listModelPackages(
+    input: ListModelPackagesInput,
+    options?: CallOptions,
+  ): Promise<ModelPackageSummary[]>;
+  /**
+   * Search over model packages (`Resource: ModelPackage`), newest first: at most `limit`
+   * whole packages, with their tags.
+   */
+  searchModelPackages(
+    expression: SearchExpression,
+    limit: number,
+    options?: CallOptions,
+  ): Promise<ModelPackage[]>;
   updateModelPackage(input: UpdateModelPackageInput, options?: CallOptions): Promise<void>;
   /** Whether an algorithm (a name or an ARN) exists: DescribeAlgorithm, for preflight. */
   describeAlgorithm(nameOrArn: string, options?: CallOptions): Promise<boolean>;

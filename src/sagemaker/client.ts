@@ -12,7 +12,9 @@ import {
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   DescribeTransformJobCommand,
+  ListModelPackagesCommand,
   ListTransformJobsCommand,
+  SearchCommand,
   paginateListModelPackages,
   paginateListTags,
   SageMakerClient,
@@ -105,6 +107,23 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
         if (versions.length >= limit) break;
       }
       return versions.slice(0, limit);
+    },
+    async listModelPackages(input, options) {
+      const page = await client.send(new ListModelPackagesCommand(input), options);
+      return page.ModelPackageSummaryList ?? [];
+    },
+    async searchModelPackages(expression, limit, options) {
+      const page = await client.send(
+        new SearchCommand({
+          Resource: 'ModelPackage',
+          SearchExpression: expression,
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: limit,
+        }),
+        options,
+      );
+      return (page.Results ?? []).flatMap((r) => (r.ModelPackage ? [r.ModelPackage] : []));
     },
     async updateModelPackage(input, options) {
       await client.send(new UpdateModelPackageCommand(input), options);
