@@ -12,6 +12,7 @@ import {
   ListTagsCommand,
   SageMakerClient,
   UpdateModelPackageCommand,
+  type UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
 import {
   startSageMakerEmulator,
@@ -89,6 +90,11 @@ const version = (group: string, more: Partial<CreateModelPackageInput> = {}) =>
 
 const describePackage = (name: string) =>
   client.send(new DescribeModelPackageCommand({ ModelPackageName: name }));
+
+const update = (input: UpdateModelPackageInput) =>
+  client.send(new UpdateModelPackageCommand(input));
+
+const specification = (Name: string) => ({ Name, Containers: [{ Image: IMAGE }] });
 
 function rejection(name: string, status: number, message?: string | RegExp): object {
   return {
@@ -540,6 +546,50 @@ describe('ListModelPackages', () => {
       client.send(new ListModelPackagesCommand({ MaxResults: 101 })),
     ).rejects.toMatchObject(rejection('ValidationException', 400, /at 'maxResults'/));
   });
+
+  it('filters by approval status and creation time, and summarises each with its lifecycle', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'life' }));
+    const stage = { Stage: 'Development', StageStatus: 'InProgress', StageDescription: 'trained' };
+    await client.send(version('life', { ModelLifeCycle: stage }));
+    clock += 1000;
+    await client.send(version('life', { ModelApprovalStatus: 'Rejected' }));
+    clock += 1000;
+    await client.send(version('life', { ModelApprovalStatus: 'Rejected' }));
+
+    const rejected = await client.send(
+      new ListModelPackagesCommand({
+        ModelPackageType: 'Versioned',
+        ModelApprovalStatus: 'Rejected',
+      }),
+    );
+    expect(rejected.ModelPackageSummaryList?.map((s) => s.ModelPackageVersion)).toEqual([2, 3]);
+
+    // Both bounds are strict: only version 2 was created after START and before START + 2 s.
+    const window = await client.send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: 'life',
+        CreationTimeAfter: new Date(START),
+        CreationTimeBefore: new Date(START + 2000),
+      }),
+    );
+    expect(window.ModelPackageSummaryList?.map((s) => s.ModelPackageVersion)).toEqual([2]);
+
+    const all = await client.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'life' }));
+    expect(all.ModelPackageSummaryList?.[0]?.ModelLifeCycle).toEqual(stage);
+    expect(all.ModelPackageSummaryList?.[1]?.ModelLifeCycle).toBeUndefined();
+  });
+
+  it('refuses a NameContains outside [a-zA-Z0-9-]+', async () => {
+    await expect(
+      client.send(new ListModelPackagesCommand({ NameContains: 'churn model' })),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        "1 validation error detected: Value 'churn model' at 'nameContains' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9\\-]+",
+      ),
+    );
+  });
 });
 
 describe('UpdateModelPackage', () => {
@@ -581,6 +631,265 @@ describe('UpdateModelPackage', () => {
         new UpdateModelPackageCommand({ ModelPackageArn: `${PREFIX}model-package/none/1` }),
       ),
     ).rejects.toMatchObject(rejection('ValidationException', 400, /does not exist\.$/));
+  });
+
+  it('replaces the inference specification, source, card and lifecycle, and appends additional specifications', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'full' }));
+    await client.send(
+      version('full', {
+        AdditionalInferenceSpecifications: [specification('neo-1')],
+        SourceUri: 'https://github.com/octo/repo/commit/abc',
+        ModelCard: { ModelCardContent: '{"model_overview":{}}', ModelCardStatus: 'Draft' },
+        ModelLifeCycle: { Stage: 'Development', StageStatus: 'InProgress', StageDescription: 'ci' },
+      }),
+    );
+    const arn = `${PREFIX}model-package/full/1`;
+    const created = await describePackage(arn);
+    expect(created).toMatchObject({
+      SourceUri: 'https://github.com/octo/repo/commit/abc',
+      ModelCard: { ModelCardContent: '{"model_overview":{}}', ModelCardStatus: 'Draft' },
+      ModelLifeCycle: { Stage: 'Development', StageStatus: 'InProgress', StageDescription: 'ci' },
+    });
+
+    clock += 1000;
+    const retrained = { ...inference, Containers: [{ Image: `${IMAGE}-retrained` }] };
+    await update({
+      ModelPackageArn: arn,
+      InferenceSpecification: retrained,
+      AdditionalInferenceSpecificationsToAdd: [specification('neo-2'), specification('neo-3')],
+      SourceUri: 's3://models/churn/source.tar.gz',
+      ModelCard: { ModelCardStatus: 'PendingReview' },
+      ModelLifeCycle: { Stage: 'Staging', StageStatus: 'PendingApproval' },
+      ModelPackageRegistrationType: 'Registered',
+    });
+    const described = await describePackage(arn);
+    expect(described).toMatchObject({
+      InferenceSpecification: retrained,
+      SourceUri: 's3://models/churn/source.tar.gz',
+      ModelCard: { ModelCardContent: '{"model_overview":{}}', ModelCardStatus: 'PendingReview' },
+      ModelPackageRegistrationType: 'Registered',
+      CreationTime: new Date(START),
+      LastModifiedTime: new Date(START + 1000),
+    });
+    // The lifecycle is replaced as a whole: the old StageDescription is gone.
+    expect(described.ModelLifeCycle).toEqual({ Stage: 'Staging', StageStatus: 'PendingApproval' });
+    expect(described.AdditionalInferenceSpecifications?.map((s) => s.Name)).toEqual([
+      'neo-1',
+      'neo-2',
+      'neo-3',
+    ]);
+    const batch = await client.send(
+      new BatchDescribeModelPackageCommand({ ModelPackageArnList: [arn] }),
+    );
+    expect(batch.ModelPackageSummaries?.[arn]?.InferenceSpecification).toEqual(retrained);
+  });
+
+  it('refuses more than 15 additional specifications in all, and a name used twice', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'neo' }));
+    const ten = Array.from({ length: 10 }, (_, i) => specification(`a-${i + 1}`));
+    await client.send(version('neo', { AdditionalInferenceSpecifications: ten }));
+    const arn = `${PREFIX}model-package/neo/1`;
+    const five = Array.from({ length: 5 }, (_, i) => specification(`b-${i + 1}`));
+    await update({ ModelPackageArn: arn, AdditionalInferenceSpecificationsToAdd: five });
+    await expect(
+      update({
+        ModelPackageArn: arn,
+        AdditionalInferenceSpecificationsToAdd: [specification('c')],
+      }),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        `Model package ${arn} would have 16 AdditionalInferenceSpecifications; at most 15 are allowed.`,
+      ),
+    );
+    const sixteen = Array.from({ length: 16 }, (_, i) => specification(`d-${i + 1}`));
+    await expect(
+      update({ ModelPackageArn: arn, AdditionalInferenceSpecificationsToAdd: sixteen }),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        /at 'additionalInferenceSpecificationsToAdd' failed to satisfy constraint: Member must have size less than or equal to 15/,
+      ),
+    );
+
+    await client.send(version('neo'));
+    const second = `${PREFIX}model-package/neo/2`;
+    await update({ ModelPackageArn: second, AdditionalInferenceSpecificationsToAdd: [ten[0]!] });
+    await expect(
+      update({ ModelPackageArn: second, AdditionalInferenceSpecificationsToAdd: [ten[0]!] }),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        `AdditionalInferenceSpecifications of model package ${second} must have unique names; a-1 is used twice.`,
+      ),
+    );
+    expect((await describePackage(arn)).AdditionalInferenceSpecifications).toHaveLength(15);
+  });
+
+  it('refuses an unversioned package, whatever the update', async () => {
+    await client.send(unversioned('solo'));
+    const arn = `${PREFIX}model-package/solo`;
+    const inputs: UpdateModelPackageInput[] = [
+      { ModelPackageArn: arn, ModelLifeCycle: { Stage: 'QA', StageStatus: 'Approved' } },
+      { ModelPackageArn: arn, ModelApprovalStatus: 'Rejected' },
+      { ModelPackageArn: arn, CustomerMetadataProperties: { a: '1' } },
+    ];
+    for (const input of inputs) {
+      await expect(update(input)).rejects.toMatchObject(
+        rejection(
+          'ValidationException',
+          400,
+          `Model package ${arn} is unversioned; UpdateModelPackage updates versioned model packages only.`,
+        ),
+      );
+    }
+    expect((await describePackage(arn)).LastModifiedTime).toEqual(new Date(START));
+  });
+
+  it('refuses any ModelCard update once the card is Archived', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'card' }));
+    await client.send(
+      version('card', { ModelCard: { ModelCardContent: '{}', ModelCardStatus: 'Approved' } }),
+    );
+    const arn = `${PREFIX}model-package/card/1`;
+    await update({ ModelPackageArn: arn, ModelCard: { ModelCardStatus: 'Archived' } });
+    for (const ModelCard of [
+      { ModelCardContent: '{"intended_uses":{}}' },
+      { ModelCardStatus: 'Draft' as const },
+    ]) {
+      await expect(update({ ModelPackageArn: arn, ModelCard })).rejects.toMatchObject(
+        rejection('ValidationException', 400, 'Model Card is in Archived state'),
+      );
+    }
+    await update({
+      ModelPackageArn: arn,
+      ModelLifeCycle: { Stage: 'Retired', StageStatus: 'Done' },
+    });
+    expect((await describePackage(arn)).ModelCard).toEqual({
+      ModelCardContent: '{}',
+      ModelCardStatus: 'Archived',
+    });
+  });
+
+  it('replays a repeated ClientToken without applying it twice, and refuses it for another request', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'token' }));
+    await client.send(version('token'));
+    const arn = `${PREFIX}model-package/token/1`;
+    const add: UpdateModelPackageInput = {
+      ModelPackageArn: arn,
+      AdditionalInferenceSpecificationsToAdd: [specification('once')],
+      ClientToken: 'update-1',
+    };
+    await expect(update(add)).resolves.toMatchObject({ ModelPackageArn: arn });
+    await expect(update(add)).resolves.toMatchObject({ ModelPackageArn: arn });
+    expect((await describePackage(arn)).AdditionalInferenceSpecifications).toHaveLength(1);
+    await expect(update({ ...add, SourceUri: 's3://models/other' })).rejects.toMatchObject(
+      rejection('ConflictException', 400, /update-1/),
+    );
+    // CreateModelPackage's tokens are its own.
+    const created = await client.send(version('token', { ClientToken: 'update-1' }));
+    expect(created.ModelPackageArn).toBe(`${PREFIX}model-package/token/2`);
+  });
+
+  it('checks the members of CreateModelPackage and UpdateModelPackage as the service does', async () => {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'rules' }));
+    await client.send(version('rules'));
+    const arn = `${PREFIX}model-package/rules/1`;
+    const stage = (more: object) => ({ Stage: 'QA', StageStatus: 'Approved', ...more });
+    const cases: Array<[Partial<UpdateModelPackageInput>, string | RegExp]> = [
+      [
+        { ModelLifeCycle: stage({ Stage: '' }) },
+        /^2 validation errors detected: Value '' at 'modelLifeCycle\.stage' failed to satisfy constraint: Member must have length greater than or equal to 1; /,
+      ],
+      [
+        { ModelLifeCycle: stage({ Stage: 'in_review' }) },
+        "1 validation error detected: Value 'in_review' at 'modelLifeCycle.stage' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+      ],
+      [
+        { ModelLifeCycle: stage({ StageStatus: 'a'.repeat(64) }) },
+        /at 'modelLifeCycle\.stageStatus' failed to satisfy constraint: Member must have length less than or equal to 63/,
+      ],
+      [
+        { ModelLifeCycle: { Stage: 'QA' } as never },
+        "1 validation error detected: Value null at 'modelLifeCycle.stageStatus' failed to satisfy constraint: Member must not be null",
+      ],
+      [
+        { ModelLifeCycle: stage({ StageDescription: 'two\nlines' }) },
+        /at 'modelLifeCycle\.stageDescription' failed to satisfy constraint: Member must satisfy regular expression pattern: \.\{0,1024\}/,
+      ],
+      [
+        { ModelLifeCycle: stage({ StageDescription: 'd'.repeat(1025) }) },
+        /at 'modelLifeCycle\.stageDescription' failed to satisfy constraint: Member must have length less than or equal to 1024/,
+      ],
+      [
+        { ModelCard: { ModelCardStatus: 'Final' as never } },
+        "1 validation error detected: Value 'Final' at 'modelCard.modelCardStatus' failed to satisfy constraint: Member must satisfy enum value set: [Draft, PendingReview, Approved, Archived]",
+      ],
+      [
+        { ModelCard: { ModelCardContent: 'x'.repeat(100_001) } },
+        /at 'modelCard\.modelCardContent' failed to satisfy constraint: Member must have length less than or equal to 100000/,
+      ],
+      [
+        { SourceUri: 'https://example.com/model?version=2' },
+        /at 'sourceUri' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+      ],
+      [
+        { SourceUri: `s3://models/${'k'.repeat(1020)}` },
+        /at 'sourceUri' failed to satisfy constraint: Member must have length less than or equal to 1024/,
+      ],
+      [
+        { CustomerMetadataProperties: {} },
+        /at 'customerMetadataProperties' failed to satisfy constraint: Member must have size greater than or equal to 1/,
+      ],
+      [
+        { ModelPackageRegistrationType: 'Other' as never },
+        /at 'modelPackageRegistrationType' failed to satisfy constraint: Member must satisfy enum value set: \[Logged, Registered\]/,
+      ],
+      [
+        { ApprovalDescription: 'a'.repeat(1025) },
+        /at 'approvalDescription' failed to satisfy constraint: Member must have length less than or equal to 1024/,
+      ],
+      [
+        { ClientToken: 'not a token' },
+        /at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+      ],
+      [
+        { AdditionalInferenceSpecificationsToAdd: [{ Name: 'bad_name', Containers: [] }] },
+        /^2 validation errors detected: Value 'bad_name' at 'additionalInferenceSpecificationsToAdd\.1\.member\.name' .*; Value '\[\]' at 'additionalInferenceSpecificationsToAdd\.1\.member\.containers' failed to satisfy constraint: Member must have size greater than or equal to 1$/,
+      ],
+      [
+        { InferenceSpecification: { Containers: [] } },
+        /at 'inferenceSpecification\.containers' failed to satisfy constraint: Member must have size greater than or equal to 1/,
+      ],
+    ];
+    for (const [input, message] of cases) {
+      await expect(update({ ModelPackageArn: arn, ...input })).rejects.toMatchObject(
+        rejection('ValidationException', 400, message),
+      );
+    }
+    await expect(update({ ModelPackageArn: 'model-package/rules/1' })).rejects.toMatchObject(
+      rejection('ValidationException', 400, /at 'modelPackageArn'/),
+    );
+
+    // The same rules on CreateModelPackage.
+    for (const [input, message] of cases.slice(0, 12)) {
+      await expect(
+        client.send(version('rules', input as Partial<CreateModelPackageInput>)),
+      ).rejects.toMatchObject(rejection('ValidationException', 400, message));
+    }
+    await expect(
+      client.send(version('rules', { AdditionalInferenceSpecifications: [] })),
+    ).rejects.toMatchObject(
+      rejection(
+        'ValidationException',
+        400,
+        /at 'additionalInferenceSpecifications' failed to satisfy constraint: Member must have size greater than or equal to 1/,
+      ),
+    );
+    expect((await describePackage(arn)).LastModifiedTime).toEqual(new Date(START));
   });
 });
 
