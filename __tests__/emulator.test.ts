@@ -14,6 +14,7 @@ import {
   UpdateModelPackageCommand,
   type UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   startSageMakerEmulator,
   type EmulatorOptions,
@@ -890,6 +891,116 @@ describe('UpdateModelPackage', () => {
       ),
     );
     expect((await describePackage(arn)).LastModifiedTime).toEqual(new Date(START));
+  });
+});
+
+describe('IAM per lifecycle stage', () => {
+  const denied = (
+    operation: string,
+    resource: string,
+    user = 'arn:aws:sts::123456789012:assumed-role/ci/session',
+  ) =>
+    `User: ${user} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`;
+
+  it('refuses creating or updating a package into a denied stage, in IAM words', async () => {
+    await start({ deniedStages: ['Production'], pendingMs: 0, inProgressMs: 0 });
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'Gated' }));
+    const arn = `${PREFIX}model-package/gated/1`;
+    const production = { Stage: 'Production', StageStatus: 'Approved' };
+    await expect(
+      client.send(version('Gated', { ModelLifeCycle: production })),
+    ).rejects.toMatchObject(
+      rejection('AccessDeniedException', 400, denied('CreateModelPackage', arn)),
+    );
+    // The refused request made no version.
+    const created = await client.send(
+      version('Gated', { ModelLifeCycle: { Stage: 'Development', StageStatus: 'Approved' } }),
+    );
+    expect(created.ModelPackageArn).toBe(arn);
+
+    await expect(
+      update({ ModelPackageArn: arn, ModelLifeCycle: production }),
+    ).rejects.toMatchObject(
+      rejection('AccessDeniedException', 400, denied('UpdateModelPackage', arn)),
+    );
+    // Another stage, the stage in another case, and updates without ModelLifeCycle are allowed.
+    await update({
+      ModelPackageArn: arn,
+      ModelLifeCycle: { Stage: 'production', StageStatus: 'x' },
+    });
+    await update({
+      ModelPackageArn: arn,
+      ModelLifeCycle: { Stage: 'QA', StageStatus: 'Approved' },
+    });
+    await update({ ModelPackageArn: arn, ModelApprovalStatus: 'Approved' });
+    expect((await describePackage(arn)).ModelLifeCycle).toEqual({
+      Stage: 'QA',
+      StageStatus: 'Approved',
+    });
+
+    emulator.setDeniedStages([]);
+    await update({ ModelPackageArn: arn, ModelLifeCycle: production });
+    emulator.setDeniedStages(['QA']);
+    await expect(
+      update({ ModelPackageArn: arn, ModelLifeCycle: { Stage: 'QA', StageStatus: 'Approved' } }),
+    ).rejects.toMatchObject(
+      rejection('AccessDeniedException', 400, denied('UpdateModelPackage', arn)),
+    );
+    expect((await describePackage(arn)).ModelLifeCycle).toEqual(production);
+    expect(emulator.counts()).toMatchObject({ CreateModelPackage: 2, UpdateModelPackage: 6 });
+  });
+
+  it('names the role session of credentials that the emulated STS issued', async () => {
+    await start({ deniedStages: ['Production'] });
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const jwt = `${part({ typ: 'JWT', alg: 'none' })}.${part({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo-org/models:ref:refs/heads/main',
+      aud: 'sts.amazonaws.com',
+      iat: Math.floor(clock / 1000),
+      exp: Math.floor(clock / 1000) + 300,
+    })}.`;
+    const sts = new STSClient({ endpoint: emulator.url, region: 'us-east-1', maxAttempts: 1 });
+    const { Credentials } = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: 'arn:aws:iam::123456789012:role/ci/publisher',
+        RoleSessionName: 'run-42',
+        WebIdentityToken: jwt,
+        DurationSeconds: 900,
+      }),
+    );
+    sts.destroy();
+    const assumed = new SageMakerClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken!,
+      },
+      maxAttempts: 1,
+    });
+    try {
+      await expect(
+        assumed.send(
+          unversioned('gated', {
+            ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+          }),
+        ),
+      ).rejects.toMatchObject(
+        rejection(
+          'AccessDeniedException',
+          400,
+          denied(
+            'CreateModelPackage',
+            `${PREFIX}model-package/gated`,
+            'arn:aws:sts::123456789012:assumed-role/publisher/run-42',
+          ),
+        ),
+      );
+    } finally {
+      assumed.destroy();
+    }
   });
 });
 

@@ -5,7 +5,9 @@
  * forward in time (Pending, InProgress, then Completed or Failed) and injects faults.
  *
  * A package keeps what UpdateModelPackage changes (approval, metadata, ModelLifeCycle,
- * ModelCard, SourceUri, inference specifications).
+ * ModelCard, SourceUri, inference specifications). IAM can be told to refuse lifecycle
+ * stages (`deniedStages`), as a policy with the `sagemaker:ModelLifeCycle:stage` condition
+ * key does.
  *
  * It also answers STS AssumeRoleWithWebIdentity (the awsQuery protocol: a form body,
  * an XML answer) on the same URL, for AWS_ENDPOINT_URL_STS: it checks the OIDC token's
@@ -62,6 +64,12 @@ export interface EmulatorOptions {
   sts?: StsOptions;
   /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); without it, validations run no jobs. */
   transformJobs?: TransformJobsOptions;
+  /**
+   * Lifecycle stages the caller's IAM policy does not allow: a CreateModelPackage or
+   * UpdateModelPackage whose `ModelLifeCycle.Stage` is one of them (case-sensitive, as
+   * IAM's StringEquals) is refused with AccessDeniedException. Default: none.
+   */
+  deniedStages?: string[];
 }
 
 export interface StsOptions {
@@ -116,6 +124,8 @@ export interface SageMakerEmulator extends StorageSeeding {
   inject(fault: Fault, options?: { count?: number; operation?: string }): void;
   /** Outcome for packages created from now on whose ModelPackageName or group matches `name`. */
   setOutcome(name: string, outcome: ValidationOutcome): void;
+  /** Replaces the lifecycle stages IAM refuses (EmulatorOptions.deniedStages); `[]` allows every stage. */
+  setDeniedStages(stages: string[]): void;
   /** Requests per operation, e.g. { CreateModelPackage: 1, DescribeModelPackage: 12 }. */
   counts(): Record<string, number>;
   /** Every set of credentials STS issued, in order. */
@@ -184,6 +194,8 @@ interface Backend {
   packages: Map<string, StoredPackage>;
   /** `<operation> <ClientToken>` -> fingerprint of the request and the ARN it named. */
   tokens: Map<string, { fingerprint: string; arn: string }>;
+  /** Lifecycle stages IAM refuses. */
+  deniedStages: Set<string>;
   faults: QueuedFault[];
   requests: RecordedRequest[];
   /** Tests waiting for a request (`when`). */
@@ -717,6 +729,45 @@ function rememberToken(b: Backend, operation: string, body: Json, arn: string): 
   if (token) b.tokens.set(`${operation} ${token}`, { fingerprint: stableJson(body), arn });
 }
 
+/** The caller as IAM names it: the emulated STS's role session, or a CI role for other keys. */
+function callerArn(b: Backend, request: RecordedRequest): string {
+  const key = request.accessKeyId;
+  const issued = key === undefined ? undefined : b.credentials.get(key);
+  const role = issued ? ROLE_ARN.exec(issued.roleArn) : null;
+  return issued && role
+    ? `arn:aws:sts::${role[1]}:assumed-role/${role[2]}/${issued.sessionName}`
+    : `arn:aws:sts::${b.accountId}:assumed-role/ci/session`;
+}
+
+/**
+ * IAM with a policy that allows only some stages (condition key
+ * `sagemaker:ModelLifeCycle:stage`): a request setting a denied stage is refused in IAM's
+ * words for an action that no identity-based policy allows. HTTP 400, as SageMaker's
+ * AccessDeniedException. Requests without ModelLifeCycle are not affected.
+ */
+function checkStageAllowed(
+  b: Backend,
+  operation: string,
+  body: Json,
+  resource: string,
+  request: RecordedRequest,
+): void {
+  const stage = isRecord(body.ModelLifeCycle) ? asString(body.ModelLifeCycle.Stage) : undefined;
+  if (stage === undefined || !b.deniedStages.has(stage)) return;
+  throw new ServiceError(
+    'AccessDeniedException',
+    `User: ${callerArn(b, request)} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`,
+  );
+}
+
+/** The ARN a CreateModelPackage request would create (IAM's resource): the group's next version. */
+function createdArn(b: Backend, body: Json): string {
+  const groupRef = asString(body.ModelPackageGroupName);
+  if (groupRef === undefined) return packageArn(b, asString(body.ModelPackageName) ?? '');
+  const group = findGroup(b, groupRef);
+  return packageArn(b, `${group.name}/${group.lastVersion + 1}`);
+}
+
 /** Request members that UpdateModelPackage replaces, kept per package from CreateModelPackage on. */
 const UPDATED_MEMBERS = [
   'ModelPackageRegistrationType',
@@ -780,9 +831,12 @@ const stringMap = (value: unknown): Record<string, string> | undefined =>
       )
     : undefined;
 
-function createModelPackage(b: Backend, body: Json): Json {
+function createModelPackage(b: Backend, body: Json, request: RecordedRequest): Json {
   throwIfViolations(createPackageViolations(body));
   checkPackageKind(body);
+  if (isRecord(body.ModelLifeCycle)) {
+    checkStageAllowed(b, 'CreateModelPackage', body, createdArn(b, body), request);
+  }
   const replayed = replayedArn(b, 'CreateModelPackage', body);
   if (replayed) return { ModelPackageArn: replayed };
   const groupRef = asString(body.ModelPackageGroupName);
@@ -1181,12 +1235,14 @@ const updatedCard = (current: unknown, sent: unknown): unknown =>
   isRecord(sent) ? { ...(isRecord(current) ? current : {}), ...sent } : current;
 
 /**
- * Order of checks: the request's members, the package exists and is a version, a repeated
- * ClientToken, then the rules between the request and the package.
+ * Order of checks: the request's members, IAM (lifecycle stage), the package exists and is
+ * a version, a repeated ClientToken, then the rules between the request and the package.
  */
-function updateModelPackage(b: Backend, body: Json): Json {
+function updateModelPackage(b: Backend, body: Json, request: RecordedRequest): Json {
   throwIfViolations(updatePackageViolations(body));
-  const pkg = findPackage(b, asString(body.ModelPackageArn) ?? '');
+  const ref = asString(body.ModelPackageArn) ?? '';
+  checkStageAllowed(b, 'UpdateModelPackage', body, ref, request);
+  const pkg = findPackage(b, ref);
   checkVersioned(pkg);
   const replayed = replayedArn(b, 'UpdateModelPackage', body);
   if (replayed) return { ModelPackageArn: replayed };
@@ -1245,7 +1301,7 @@ function addTags(b: Backend, body: Json): Json {
   return { Tags: added };
 }
 
-type Handler = (b: Backend, body: Json) => Json;
+type Handler = (b: Backend, body: Json, request: RecordedRequest) => Json;
 
 const HANDLERS: Record<string, Handler> = {
   CreateModelPackage: createModelPackage,
@@ -1634,7 +1690,7 @@ function dispatch(
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
   try {
     if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
-    return handler(b, body);
+    return handler(b, body, record);
   } catch (error) {
     if (error instanceof ServiceFailure) {
       throw new ServiceError(error.code, error.message, error.status);
@@ -1713,6 +1769,7 @@ function createBackend(options: EmulatorOptions): Backend {
     groups: new Map(),
     packages: new Map(),
     tokens: new Map(),
+    deniedStages: new Set(options.deniedStages ?? []),
     faults: [],
     requests: [],
     waiters: [],
@@ -1758,6 +1815,9 @@ export async function startSageMakerEmulator(
     },
     setOutcome: (name, outcome) => {
       b.outcomes.set(name.toLowerCase(), outcome);
+    },
+    setDeniedStages: (stages) => {
+      b.deniedStages = new Set(stages);
     },
     counts: () => countByOperation(b.requests),
     issued: () =>
