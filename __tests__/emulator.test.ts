@@ -10,7 +10,10 @@ import {
   ListModelPackageGroupsCommand,
   ListModelPackagesCommand,
   ListTagsCommand,
+  type ModelPackage,
   SageMakerClient,
+  SearchCommand,
+  type SearchCommandInput,
   UpdateModelPackageCommand,
   type UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
@@ -1001,6 +1004,267 @@ describe('IAM per lifecycle stage', () => {
     } finally {
       assumed.destroy();
     }
+  });
+});
+
+describe('Search', () => {
+  beforeEach(() => start({ pendingMs: 0, inProgressMs: 0 }));
+
+  const search = (input: Partial<SearchCommandInput> = {}) =>
+    client.send(new SearchCommand({ Resource: 'ModelPackage', ...input }));
+
+  const where = (Name: string, Operator: string, Value?: string) =>
+    ({ Name, Operator, Value }) as NonNullable<
+      NonNullable<SearchCommandInput['SearchExpression']>['Filters']
+    >[number];
+
+  /** The packages found, as `group/version` or the name, in the order found. */
+  const found = (result: { Results?: { ModelPackage?: ModelPackage }[] }) =>
+    result.Results?.map((r) =>
+      r.ModelPackage?.ModelPackageArn?.replace(`${PREFIX}model-package/`, ''),
+    );
+
+  /** churn/1 (Development, approved last), churn/2 (Production, tagged env), churn/3, solo (tagged team). */
+  async function seed(): Promise<void> {
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'Churn' }));
+    await client.send(
+      version('Churn', { ModelLifeCycle: { Stage: 'Development', StageStatus: 'Approved' } }),
+    );
+    clock += 1000;
+    await client.send(
+      version('Churn', {
+        ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved', StageDescription: 'live' },
+      }),
+    );
+    clock += 1000;
+    await client.send(version('Churn'));
+    clock += 1000;
+    await client.send(unversioned('solo', { Tags: [{ Key: 'team', Value: 'ml' }] }));
+    clock += 1000;
+    await client.send(
+      new AddTagsCommand({
+        ResourceArn: `${PREFIX}model-package/churn/2`,
+        Tags: [{ Key: 'env', Value: 'prod' }],
+      }),
+    );
+    await update({
+      ModelPackageArn: `${PREFIX}model-package/churn/1`,
+      ModelApprovalStatus: 'Approved',
+    });
+  }
+
+  it('finds every package, last modified first, each as DescribeModelPackage describes it with its tags', async () => {
+    await seed();
+    const result = await search();
+    expect(found(result)).toEqual(['churn/1', 'solo', 'churn/3', 'churn/2']);
+    expect(result.NextToken).toBeUndefined();
+    expect(result.TotalHits).toEqual({ Value: 4, Relation: 'EqualTo' });
+    const described = await describePackage(`${PREFIX}model-package/churn/2`);
+    expect(result.Results?.[3]?.ModelPackage).toEqual({
+      ...described,
+      $metadata: undefined,
+      Tags: [{ Key: 'env', Value: 'prod' }],
+    });
+    expect(result.Results?.[3]?.ModelPackage?.ModelLifeCycle).toEqual({
+      Stage: 'Production',
+      StageStatus: 'Approved',
+      StageDescription: 'live',
+    });
+    expect(result.Results?.[1]?.ModelPackage).toMatchObject({
+      ModelPackageName: 'solo',
+      Tags: [{ Key: 'team', Value: 'ml' }],
+    });
+    expect(result.Results?.[2]?.ModelPackage?.Tags).toEqual([]);
+  });
+
+  it('filters on group, name, approval, lifecycle and tags', async () => {
+    await seed();
+    const cases: Array<[string, string, string | undefined, string[]]> = [
+      ['ModelPackageGroupName', 'Equals', 'Churn', ['churn/1', 'churn/3', 'churn/2']],
+      ['ModelPackageGroupName', 'NotEquals', 'Churn', ['solo']],
+      ['ModelPackageName', 'Equals', 'solo', ['solo']],
+      ['ModelApprovalStatus', 'Equals', 'Approved', ['churn/1']],
+      // A property a package does not have is not equal to any value.
+      ['ModelApprovalStatus', 'NotEquals', 'Approved', ['solo', 'churn/3', 'churn/2']],
+      ['ModelLifeCycle.Stage', 'Equals', 'Production', ['churn/2']],
+      ['ModelLifeCycle.Stage', 'NotEquals', 'Production', ['churn/1', 'solo', 'churn/3']],
+      ['ModelLifeCycle.StageStatus', 'Equals', 'Approved', ['churn/1', 'churn/2']],
+      ['ModelLifeCycle.Stage', 'Exists', undefined, ['churn/1', 'churn/2']],
+      ['ModelLifeCycle.Stage', 'NotExists', undefined, ['solo', 'churn/3']],
+      ['ModelLifeCycle.Stage', 'In', 'Development,QA', ['churn/1']],
+      ['ModelPackageGroupName', 'Contains', 'hur', ['churn/1', 'churn/3', 'churn/2']],
+      ['Tags.team', 'Equals', 'ml', ['solo']],
+      ['Tags.env', 'NotEquals', 'prod', ['churn/1', 'solo', 'churn/3']],
+      ['Tags.missing', 'Equals', 'x', []],
+    ];
+    for (const [name, operator, value, expected] of cases) {
+      const result = await search({
+        SearchExpression: { Filters: [where(name, operator, value)] },
+      });
+      expect([name, operator, value, found(result)]).toEqual([name, operator, value, expected]);
+    }
+    // Without an Operator, a filter is Equals.
+    const equals = await search({
+      SearchExpression: { Filters: [{ Name: 'ModelPackageName', Value: 'solo' }] },
+    });
+    expect(found(equals)).toEqual(['solo']);
+  });
+
+  it('combines filters with And by default, Or when asked, and SubExpressions', async () => {
+    await seed();
+    const and = await search({
+      SearchExpression: {
+        Filters: [
+          where('ModelPackageGroupName', 'Equals', 'Churn'),
+          where('ModelLifeCycle.StageStatus', 'Equals', 'Approved'),
+        ],
+      },
+    });
+    expect(found(and)).toEqual(['churn/1', 'churn/2']);
+    const or = await search({
+      SearchExpression: {
+        Operator: 'Or',
+        Filters: [
+          where('ModelLifeCycle.Stage', 'Equals', 'Production'),
+          where('Tags.team', 'Equals', 'ml'),
+        ],
+      },
+    });
+    expect(found(or)).toEqual(['solo', 'churn/2']);
+    const nested = await search({
+      SearchExpression: {
+        Filters: [where('ModelPackageGroupName', 'Equals', 'Churn')],
+        SubExpressions: [
+          {
+            Operator: 'Or',
+            Filters: [
+              where('ModelApprovalStatus', 'Equals', 'PendingManualApproval'),
+              where('ModelLifeCycle.Stage', 'Equals', 'Development'),
+            ],
+          },
+        ],
+      },
+    });
+    expect(found(nested)).toEqual(['churn/1', 'churn/3', 'churn/2']);
+    const visible = await search({ VisibilityConditions: [{ Key: 'Tags.env', Value: 'prod' }] });
+    expect(found(visible)).toEqual(['churn/2']);
+    const crossAccount = await search({ CrossAccountFilterOption: 'CrossAccount' });
+    expect(crossAccount.Results).toEqual([]);
+  });
+
+  it('sorts by CreationTime or LastModifiedTime, either way, and pages with NextToken', async () => {
+    await seed();
+    const first = await search({ SortBy: 'CreationTime', SortOrder: 'Ascending', MaxResults: 3 });
+    expect(found(first)).toEqual(['churn/1', 'churn/2', 'churn/3']);
+    expect(first.TotalHits?.Value).toBe(4);
+    const rest = await search({
+      SortBy: 'CreationTime',
+      SortOrder: 'Ascending',
+      MaxResults: 3,
+      NextToken: first.NextToken,
+    });
+    expect(found(rest)).toEqual(['solo']);
+    expect(rest.NextToken).toBeUndefined();
+    expect(found(await search({ SortBy: 'CreationTime' }))).toEqual([
+      'solo',
+      'churn/3',
+      'churn/2',
+      'churn/1',
+    ]);
+    expect(found(await search({ SortOrder: 'Ascending' }))).toEqual([
+      'churn/2',
+      'churn/3',
+      'solo',
+      'churn/1',
+    ]);
+  });
+
+  it('refuses what the service refuses, and what the emulator does not emulate', async () => {
+    await seed();
+    const cases: Array<[Partial<SearchCommandInput>, string | RegExp]> = [
+      [
+        { Resource: 'TrainingJob' },
+        "The emulator's Search supports Resource ModelPackage only, not TrainingJob.",
+      ],
+      [
+        { Resource: 'Models' as never },
+        /^1 validation error detected: Value 'Models' at 'resource' failed to satisfy constraint: Member must satisfy enum value set: \[Endpoint, /,
+      ],
+      [
+        { Resource: undefined },
+        "1 validation error detected: Value null at 'resource' failed to satisfy constraint: Member must not be null",
+      ],
+      [
+        { SearchExpression: { Filters: [where('ModelPackageDescription', 'Equals', 'x')] } },
+        "The emulator's Search filters ModelPackage on ModelPackageArn, ModelPackageName, ModelPackageGroupName, ModelPackageVersion, ModelPackageStatus, ModelApprovalStatus, ModelLifeCycle.Stage, ModelLifeCycle.StageStatus and Tags.<key>, not on ModelPackageDescription.",
+      ],
+      [
+        { SearchExpression: { Filters: [where('ModelPackageVersion', 'GreaterThan', '1')] } },
+        "The emulator's Search supports the operators Equals, NotEquals, Exists, NotExists, Contains, In, not GreaterThan.",
+      ],
+      [
+        { SearchExpression: { Filters: [where('ModelLifeCycle.Stage', 'Equals')] } },
+        'The filter on ModelLifeCycle.Stage with operator Equals needs a Value.',
+      ],
+      [
+        { SearchExpression: { Filters: [where('ModelLifeCycle.Stage', 'Equals', '')] } },
+        /at 'searchExpression\.filters\.1\.member\.value' failed to satisfy constraint: Member must have length greater than or equal to 1/,
+      ],
+      [
+        { SearchExpression: { Filters: [where('ModelLifeCycle.Stage', 'Like', 'QA')] } },
+        /at 'searchExpression\.filters\.1\.member\.operator' failed to satisfy constraint: Member must satisfy enum value set/,
+      ],
+      [
+        { SearchExpression: { Filters: [] } },
+        /at 'searchExpression\.filters' failed to satisfy constraint: Member must have size greater than or equal to 1/,
+      ],
+      [
+        {
+          SearchExpression: {
+            NestedFilters: [
+              { NestedPropertyName: 'Tags', Filters: [where('Tags.team', 'Equals', 'ml')] },
+            ],
+          },
+        },
+        "The emulator's Search does not support NestedFilters; use Filters and SubExpressions.",
+      ],
+      [
+        { SearchExpression: {} },
+        'A SearchExpression must have at least one of Filters, NestedFilters or SubExpressions.',
+      ],
+      [
+        {
+          SearchExpression: {
+            SubExpressions: Array.from({ length: 3 }, () => ({
+              Filters: Array.from({ length: 20 }, () => where('Tags.a', 'Exists')),
+            })),
+          },
+        },
+        'A SearchExpression can have at most 50 Filters, NestedFilters and SubExpressions in all; this one has 63.',
+      ],
+      [
+        { MaxResults: 0 },
+        /at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1/,
+      ],
+      [
+        { MaxResults: 101 },
+        /at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100/,
+      ],
+      [
+        { SortBy: 'Name' },
+        "The emulator's Search sorts ModelPackage by LastModifiedTime or CreationTime, not Name.",
+      ],
+      [
+        { VisibilityConditions: [{ Key: 'team', Value: 'ml' }] },
+        'VisibilityConditions keys have the form Tags.<key>, not team.',
+      ],
+    ];
+    for (const [input, message] of cases) {
+      await expect(search(input)).rejects.toMatchObject(
+        rejection('ValidationException', 400, message),
+      );
+    }
+    expect(emulator.counts().Search).toBe(cases.length);
   });
 });
 

@@ -5,9 +5,9 @@
  * forward in time (Pending, InProgress, then Completed or Failed) and injects faults.
  *
  * A package keeps what UpdateModelPackage changes (approval, metadata, ModelLifeCycle,
- * ModelCard, SourceUri, inference specifications). IAM can be told to refuse lifecycle
- * stages (`deniedStages`), as a policy with the `sagemaker:ModelLifeCycle:stage` condition
- * key does.
+ * ModelCard, SourceUri, inference specifications), and Search finds packages by those
+ * properties and their tags. IAM can be told to refuse lifecycle stages (`deniedStages`),
+ * as a policy with the `sagemaker:ModelLifeCycle:stage` condition key does.
  *
  * It also answers STS AssumeRoleWithWebIdentity (the awsQuery protocol: a form body,
  * an XML answer) on the same URL, for AWS_ENDPOINT_URL_STS: it checks the OIDC token's
@@ -258,6 +258,43 @@ const MODEL_CARD_STATUSES = ['Draft', 'PendingReview', 'Approved', 'Archived'] a
 const REGISTRATION_TYPES = ['Logged', 'Registered'] as const;
 const SKIP_MODEL_VALIDATION = ['All', 'None'] as const;
 const MANAGED_STORAGE_TYPES = ['Restricted'] as const;
+/** ResourceType as @aws-sdk/client-sagemaker has it; Search answers only ModelPackage. */
+const RESOURCE_TYPES = [
+  'Endpoint',
+  'Experiment',
+  'ExperimentTrial',
+  'ExperimentTrialComponent',
+  'FeatureGroup',
+  'FeatureMetadata',
+  'HubContent',
+  'HyperParameterTuningJob',
+  'Image',
+  'ImageVersion',
+  'Job',
+  'Model',
+  'ModelCard',
+  'ModelPackage',
+  'ModelPackageGroup',
+  'Pipeline',
+  'PipelineExecution',
+  'PipelineVersion',
+  'Project',
+  'TrainingJob',
+] as const;
+const OPERATORS = [
+  'Equals',
+  'NotEquals',
+  'GreaterThan',
+  'GreaterThanOrEqualTo',
+  'LessThan',
+  'LessThanOrEqualTo',
+  'Contains',
+  'Exists',
+  'NotExists',
+  'In',
+] as const;
+const BOOLEAN_OPERATORS = ['And', 'Or'] as const;
+const CROSS_ACCOUNT_OPTIONS = ['SameAccount', 'CrossAccount'] as const;
 /** ModelPackageSourceUri: letters, marks, separators, digits and punctuation. */
 const SOURCE_URI = /^[\p{L}\p{M}\p{Z}\p{N}\p{P}]{0,1024}$/u;
 const SOURCE_URI_TEXT = '[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}';
@@ -1301,6 +1338,239 @@ function addTags(b: Backend, body: Json): Json {
   return { Tags: added };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Search, for Resource ModelPackage only
+
+const SEARCH_RULES: Record<string, MemberRule> = {
+  Resource: { type: 'string', required: true, enum: RESOURCE_TYPES },
+  SearchExpression: { type: 'structure' },
+  SortBy: { type: 'string', min: 1, max: 255 },
+  SortOrder: { type: 'string', enum: SORT_ORDERS },
+  NextToken: { type: 'string', max: 8192 },
+  MaxResults: { type: 'integer', min: 1, max: 100 },
+  CrossAccountFilterOption: { type: 'string', enum: CROSS_ACCOUNT_OPTIONS },
+  VisibilityConditions: { type: 'list', min: 1, max: 5 },
+};
+
+const SEARCH_EXPRESSION_RULES: Record<string, MemberRule> = {
+  Filters: { type: 'list', min: 1, max: 20 },
+  NestedFilters: { type: 'list', min: 1, max: 20 },
+  SubExpressions: { type: 'list', min: 1, max: 20 },
+  Operator: { type: 'string', enum: BOOLEAN_OPERATORS },
+};
+
+const FILTER_RULES: Record<string, MemberRule> = {
+  Name: { type: 'string', required: true, min: 1, max: 255 },
+  Operator: { type: 'string', enum: OPERATORS },
+  Value: { type: 'string', min: 1, max: 1024 },
+};
+
+const NESTED_FILTERS_RULES: Record<string, MemberRule> = {
+  NestedPropertyName: { type: 'string', required: true, min: 1, max: 255 },
+  Filters: { type: 'list', required: true, min: 1, max: 20 },
+};
+
+const VISIBILITY_CONDITION_RULES: Record<string, MemberRule> = {
+  Key: { type: 'string', min: 1, max: 128 },
+  Value: { type: 'string', max: 256 },
+};
+
+const records = (list: unknown): Json[] => (Array.isArray(list) ? list.filter(isRecord) : []);
+
+function searchExpressionViolations(expression: unknown, path: string): string[] {
+  if (!isRecord(expression)) return [];
+  return [
+    ...checkStructure(expression, path, SEARCH_EXPRESSION_RULES),
+    ...checkItems(expression.Filters, `${path}.Filters`, FILTER_RULES),
+    ...checkItems(expression.NestedFilters, `${path}.NestedFilters`, NESTED_FILTERS_RULES),
+    ...records(expression.NestedFilters).flatMap((nested, index) =>
+      checkItems(nested.Filters, `${path}.NestedFilters.${index + 1}.member.Filters`, FILTER_RULES),
+    ),
+    ...checkItems(expression.SubExpressions, `${path}.SubExpressions`, {}),
+    ...records(expression.SubExpressions).flatMap((sub, index) =>
+      searchExpressionViolations(sub, `${path}.SubExpressions.${index + 1}.member`),
+    ),
+  ];
+}
+
+function searchViolations(body: Json): string[] {
+  return [
+    ...checkMembers(body, SEARCH_RULES),
+    ...searchExpressionViolations(body.SearchExpression, 'SearchExpression'),
+    ...checkItems(body.VisibilityConditions, 'VisibilityConditions', VISIBILITY_CONDITION_RULES),
+  ];
+}
+
+/** The properties the emulator's Search filters ModelPackage on, besides `Tags.<key>`. */
+const SEARCH_PROPERTIES = [
+  'ModelPackageArn',
+  'ModelPackageName',
+  'ModelPackageGroupName',
+  'ModelPackageVersion',
+  'ModelPackageStatus',
+  'ModelApprovalStatus',
+  'ModelLifeCycle.Stage',
+  'ModelLifeCycle.StageStatus',
+];
+const SEARCH_OPERATORS = ['Equals', 'NotEquals', 'Exists', 'NotExists', 'Contains', 'In'];
+const SEARCH_SORT_BY = ['LastModifiedTime', 'CreationTime'];
+
+/** A property of a search record, by its dotted name; `Tags.<key>` is the tag's value. */
+function propertyOf(record: Json, name: string): string | undefined {
+  if (name.startsWith('Tags.')) {
+    return records(record.Tags).find((tag) => tag.Key === name.slice('Tags.'.length))?.Value as
+      string | undefined;
+  }
+  let value: unknown = record;
+  for (const part of name.split('.')) value = isRecord(value) ? value[part] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+type RecordMatch = (record: Json) => boolean;
+
+/**
+ * Operators as the Filter reference defines them; a missing property is not Equal to any
+ * value (so NotEquals matches it). What the emulator does not support is refused in its own
+ * words, naming what it supports.
+ */
+function filterMatch(filter: Json): RecordMatch {
+  const name = asString(filter.Name) ?? '';
+  const operator = asString(filter.Operator) ?? 'Equals';
+  const value = asString(filter.Value);
+  if (!name.startsWith('Tags.') && !SEARCH_PROPERTIES.includes(name)) {
+    throw validationError(
+      `The emulator's Search filters ModelPackage on ${SEARCH_PROPERTIES.join(', ')} and Tags.<key>, not on ${name}.`,
+    );
+  }
+  if (!SEARCH_OPERATORS.includes(operator)) {
+    throw validationError(
+      `The emulator's Search supports the operators ${SEARCH_OPERATORS.join(', ')}, not ${operator}.`,
+    );
+  }
+  if (value === undefined && operator !== 'Exists' && operator !== 'NotExists') {
+    throw validationError(`The filter on ${name} with operator ${operator} needs a Value.`);
+  }
+  const wanted = value ?? '';
+  const tests: Record<string, (actual: string | undefined) => boolean> = {
+    Equals: (actual) => actual === wanted,
+    NotEquals: (actual) => actual !== wanted,
+    Exists: (actual) => actual !== undefined,
+    NotExists: (actual) => actual === undefined,
+    Contains: (actual) => actual?.includes(wanted) ?? false,
+    In: (actual) => actual !== undefined && wanted.split(',').includes(actual),
+  };
+  const test = tests[operator]!;
+  return (record) => test(propertyOf(record, name));
+}
+
+/** At most 50 Filters, NestedFilters and SubExpressions in all (SearchRequest reference). */
+function conditionCount(expression: Json): number {
+  const subs = records(expression.SubExpressions);
+  return (
+    records(expression.Filters).length +
+    records(expression.NestedFilters).length +
+    subs.length +
+    subs.reduce((sum, sub) => sum + conditionCount(sub), 0)
+  );
+}
+
+function expressionMatch(expression: Json): RecordMatch {
+  if (expression.NestedFilters !== undefined) {
+    throw validationError(
+      "The emulator's Search does not support NestedFilters; use Filters and SubExpressions.",
+    );
+  }
+  const matches = [
+    ...records(expression.Filters).map(filterMatch),
+    ...records(expression.SubExpressions).map(expressionMatch),
+  ];
+  if (matches.length === 0) {
+    throw validationError(
+      'A SearchExpression must have at least one of Filters, NestedFilters or SubExpressions.',
+    );
+  }
+  return expression.Operator === 'Or'
+    ? (record) => matches.some((match) => match(record))
+    : (record) => matches.every((match) => match(record));
+}
+
+/** VisibilityConditions: `Tags.<key>` keys; the package must have the tag (with the value, if given). */
+function visibilityMatch(conditions: Json[]): RecordMatch {
+  const tags = conditions.map((condition) => {
+    const key = asString(condition.Key) ?? '';
+    if (!key.startsWith('Tags.')) {
+      throw validationError(`VisibilityConditions keys have the form Tags.<key>, not ${key}.`);
+    }
+    return { name: key, value: asString(condition.Value) };
+  });
+  return (record) =>
+    tags.every(({ name, value }) => {
+      const actual = propertyOf(record, name);
+      return actual !== undefined && (value === undefined || actual === value);
+    });
+}
+
+/** A ModelPackage search record: DescribeModelPackage's description (as the ModelPackage shape has it) and the tags. */
+function searchRecord(b: Backend, pkg: StoredPackage): Json {
+  const described = description(b, pkg);
+  delete described.ManagedStorageType;
+  return { ...described, Tags: pkg.tags };
+}
+
+function searchOrder(body: Json): (x: StoredPackage, y: StoredPackage) => number {
+  const sortBy = asString(body.SortBy) ?? 'LastModifiedTime';
+  if (!SEARCH_SORT_BY.includes(sortBy)) {
+    throw validationError(
+      `The emulator's Search sorts ModelPackage by ${SEARCH_SORT_BY.join(' or ')}, not ${sortBy}.`,
+    );
+  }
+  const direction = body.SortOrder === 'Ascending' ? 1 : -1;
+  const time = (pkg: StoredPackage) =>
+    sortBy === 'CreationTime' ? pkg.createdAt : pkg.lastModifiedAt;
+  return (x, y) =>
+    direction *
+    (time(x) - time(y) || (x.version ?? 0) - (y.version ?? 0) || x.arn.localeCompare(y.arn));
+}
+
+/**
+ * Search with Resource ModelPackage: versions and unversioned packages of this account,
+ * by default the last modified first (SortBy LastModifiedTime, SortOrder Descending, as the
+ * reference says). MaxResults defaults to 10 (undocumented).
+ */
+function search(b: Backend, body: Json): Json {
+  throwIfViolations(searchViolations(body));
+  const resource = asString(body.Resource);
+  if (resource !== 'ModelPackage') {
+    throw validationError(
+      `The emulator's Search supports Resource ModelPackage only, not ${resource ?? ''}.`,
+    );
+  }
+  const expression = isRecord(body.SearchExpression) ? body.SearchExpression : undefined;
+  if (expression && conditionCount(expression) > 50) {
+    throw validationError(
+      `A SearchExpression can have at most 50 Filters, NestedFilters and SubExpressions in all; this one has ${conditionCount(expression)}.`,
+    );
+  }
+  const matches = expression ? expressionMatch(expression) : () => true;
+  const visible = visibilityMatch(records(body.VisibilityConditions));
+  const order = searchOrder(body);
+  // No model package of another account is discoverable here.
+  const own = body.CrossAccountFilterOption !== 'CrossAccount';
+  const found = [...b.packages.values()]
+    .filter(() => own)
+    .sort(order)
+    .map((pkg) => searchRecord(b, pkg))
+    .filter((record) => matches(record) && visible(record));
+  const offset = decodeToken(asString(body.NextToken));
+  const size = typeof body.MaxResults === 'number' ? body.MaxResults : 10;
+  const next = offset + size < found.length ? encodeToken(offset + size) : undefined;
+  return withoutUndefined({
+    Results: found.slice(offset, offset + size).map((record) => ({ ModelPackage: record })),
+    NextToken: next,
+    TotalHits: { Value: found.length, Relation: 'EqualTo' },
+  });
+}
+
 type Handler = (b: Backend, body: Json, request: RecordedRequest) => Json;
 
 const HANDLERS: Record<string, Handler> = {
@@ -1313,6 +1583,7 @@ const HANDLERS: Record<string, Handler> = {
   UpdateModelPackage: updateModelPackage,
   ListTags: listTags,
   AddTags: addTags,
+  Search: search,
 };
 
 // ---------------------------------------------------------------------------------------------
