@@ -1268,6 +1268,75 @@ describe('Search', () => {
   });
 });
 
+describe('a person in SageMaker Studio', () => {
+  it('rejects a completed version and moves it to Production, told apart from the action by its credentials', async () => {
+    await start({ pendingMs: 10, inProgressMs: 10 });
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'studio' }));
+    await client.send(
+      version('studio', { ModelLifeCycle: { Stage: 'Development', StageStatus: 'Approved' } }),
+    );
+    const arn = `${PREFIX}model-package/studio/1`;
+    clock += 20;
+    // The action approves the completed version.
+    await update({ ModelPackageArn: arn, ModelApprovalStatus: 'Approved' });
+
+    const before = emulator.counts();
+    const studio = new SageMakerClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    try {
+      await studio.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: arn,
+          ModelApprovalStatus: 'Rejected',
+          ApprovalDescription: 'bias found in review',
+        }),
+      );
+      clock += 1000;
+      await studio.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: arn,
+          ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+        }),
+      );
+    } finally {
+      studio.destroy();
+    }
+
+    expect(emulator.counts().UpdateModelPackage).toBe((before.UpdateModelPackage ?? 0) + 2);
+    const byPerson = emulator.requests.filter((r) => r.accessKeyId === 'AKIDSTUDIOPERSON');
+    expect(byPerson.map((r) => r.operation)).toEqual(['UpdateModelPackage', 'UpdateModelPackage']);
+    expect(emulator.requests.filter((r) => r.accessKeyId === 'AKIDEXAMPLE')).toHaveLength(3);
+
+    expect(await describePackage(arn)).toMatchObject({
+      ModelPackageStatus: 'Completed',
+      ModelApprovalStatus: 'Rejected',
+      ApprovalDescription: 'bias found in review',
+      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+      LastModifiedTime: new Date(START + 1020),
+    });
+    const listed = await client.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: 'studio' }),
+    );
+    expect(listed.ModelPackageSummaryList?.[0]).toMatchObject({
+      ModelApprovalStatus: 'Rejected',
+      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+    });
+    const searched = await client.send(
+      new SearchCommand({
+        Resource: 'ModelPackage',
+        SearchExpression: {
+          Filters: [{ Name: 'ModelLifeCycle.Stage', Operator: 'Equals', Value: 'Production' }],
+        },
+      }),
+    );
+    expect(searched.Results?.map((r) => r.ModelPackage?.ModelPackageArn)).toEqual([arn]);
+  });
+});
+
 describe('tags', () => {
   beforeEach(() => start());
 
