@@ -299,7 +299,7 @@ const CROSS_ACCOUNT_OPTIONS = ['SameAccount', 'CrossAccount'] as const;
 const SOURCE_URI = /^[\p{L}\p{M}\p{Z}\p{N}\p{P}]{0,1024}$/u;
 const SOURCE_URI_TEXT = '[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}';
 
-type MemberRule =
+export type MemberRule =
   | {
       type: 'string';
       required?: boolean;
@@ -1584,6 +1584,35 @@ const HANDLERS: Record<string, Handler> = {
   ListTags: listTags,
   AddTags: addTags,
   Search: search,
+};
+
+/**
+ * The member rules, by the name of the SDK's shape they check (the SDK's service model has
+ * the members and which are required; its constraints are in the API reference).
+ */
+export const MEMBER_RULES: Record<string, Record<string, MemberRule>> = {
+  CreateModelPackageInput: CREATE_PACKAGE_RULES,
+  UpdateModelPackageInput: UPDATE_PACKAGE_RULES,
+  DescribeModelPackageInput: DESCRIBE_PACKAGE_RULES,
+  BatchDescribeModelPackageInput: BATCH_DESCRIBE_RULES,
+  ListModelPackagesInput: LIST_RULES,
+  CreateModelPackageGroupInput: CREATE_GROUP_RULES,
+  DescribeModelPackageGroupInput: DESCRIBE_GROUP_RULES,
+  ListTagsInput: LIST_TAGS_RULES,
+  AddTagsInput: ADD_TAGS_RULES,
+  SearchRequest: SEARCH_RULES,
+  SearchExpression: SEARCH_EXPRESSION_RULES,
+  Filter: FILTER_RULES,
+  NestedFilters: NESTED_FILTERS_RULES,
+  VisibilityConditions: VISIBILITY_CONDITION_RULES,
+  Tag: TAG_RULES,
+  InferenceSpecification: INFERENCE_SPECIFICATION_RULES,
+  ModelPackageContainerDefinition: CONTAINER_RULES,
+  AdditionalInferenceSpecificationDefinition: ADDITIONAL_SPECIFICATION_RULES,
+  ModelPackageValidationSpecification: VALIDATION_SPECIFICATION_RULES,
+  ModelPackageValidationProfile: VALIDATION_PROFILE_RULES,
+  ModelLifeCycle: LIFE_CYCLE_RULES,
+  ModelPackageModelCard: MODEL_CARD_RULES,
 };
 
 // ---------------------------------------------------------------------------------------------
