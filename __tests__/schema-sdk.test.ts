@@ -1,11 +1,14 @@
 /**
  * The manifest schema against the SDK's own description of CreateModelPackage: the same
- * members at every depth, nothing renamed, the same required members.
+ * members at every depth, nothing renamed, the same required members. And the SageMaker
+ * emulator's member rules against the SDK: members the SDK has, required as the SDK
+ * requires them, enums with the SDK's values.
  */
 import { describe, expect, it } from '@jest/globals';
 import * as sdk from '@aws-sdk/client-sagemaker';
 import type { $ZodType } from 'zod/v4/core';
 import { manifestSchema } from '../src/manifest/schema.js';
+import { MEMBER_RULES } from './harness/sagemaker-emulator.js';
 
 type Def = {
   type: string;
@@ -108,5 +111,64 @@ describe('the manifest schema and the SDK', () => {
     const mismatches: string[] = [];
     compare(manifestSchema, input, 'CreateModelPackageInput', mismatches);
     expect(mismatches).toEqual([]);
+  });
+});
+
+/** The SDK's enum for each emulator rule with an enum, by `<shape>.<member>`. */
+const EMULATOR_ENUMS: Record<string, string> = {
+  'CreateModelPackageInput.ModelPackageRegistrationType': 'ModelPackageRegistrationType',
+  'CreateModelPackageInput.ModelApprovalStatus': 'ModelApprovalStatus',
+  'CreateModelPackageInput.SkipModelValidation': 'SkipModelValidation',
+  'CreateModelPackageInput.ManagedStorageType': 'ManagedStorageType',
+  'UpdateModelPackageInput.ModelApprovalStatus': 'ModelApprovalStatus',
+  'UpdateModelPackageInput.ModelPackageRegistrationType': 'ModelPackageRegistrationType',
+  'ListModelPackagesInput.ModelApprovalStatus': 'ModelApprovalStatus',
+  'ListModelPackagesInput.ModelPackageType': 'ModelPackageType',
+  'ListModelPackagesInput.SortBy': 'ModelPackageSortBy',
+  'ListModelPackagesInput.SortOrder': 'SortOrder',
+  'SearchRequest.Resource': 'ResourceType',
+  'SearchRequest.SortOrder': 'SearchSortOrder',
+  'SearchRequest.CrossAccountFilterOption': 'CrossAccountFilterOption',
+  'SearchExpression.Operator': 'BooleanOperator',
+  'Filter.Operator': 'Operator',
+  'ModelPackageModelCard.ModelCardStatus': 'ModelCardStatus',
+};
+
+describe("the SageMaker emulator's member rules and the SDK", () => {
+  it('name members the SDK has, and require the members the SDK requires', () => {
+    const mismatches: string[] = [];
+    for (const [name, rules] of Object.entries(MEMBER_RULES)) {
+      const shape = sdkShape((sdk as unknown as Record<string, unknown>)[`${name}$`]);
+      if (shape.kind !== 'structure') {
+        mismatches.push(`${name}: not a structure in the SDK`);
+        continue;
+      }
+      for (const [member, rule] of Object.entries(rules)) {
+        const required = 'required' in rule && rule.required === true;
+        if (!shape.members.includes(member)) mismatches.push(`${name}.${member}: not in the SDK`);
+        else if (required !== shape.required.includes(member)) {
+          mismatches.push(`${name}.${member}: ${required ? 'required' : 'optional'} here`);
+        }
+      }
+      for (const member of shape.required.filter((m) => !(m in rules))) {
+        mismatches.push(`${name}.${member}: required in the SDK, without a rule here`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("allow exactly the values of the SDK's enums", () => {
+    const enums = Object.entries(MEMBER_RULES).flatMap(([name, rules]) =>
+      Object.entries(rules).flatMap(([member, rule]) =>
+        rule.type === 'string' && rule.enum ? [[`${name}.${member}`, rule.enum] as const] : [],
+      ),
+    );
+    expect(enums.map(([path]) => path).sort()).toEqual(Object.keys(EMULATOR_ENUMS).sort());
+    for (const [path, values] of enums) {
+      const sdkEnum = (sdk as unknown as Record<string, Record<string, string>>)[
+        EMULATOR_ENUMS[path]!
+      ];
+      expect([path, [...values].sort()]).toEqual([path, Object.values(sdkEnum ?? {}).sort()]);
+    }
   });
 });

@@ -4,6 +4,11 @@
  * `X-Amz-Target: SageMaker.<Operation>`, a JSON body). It plays model-package validation
  * forward in time (Pending, InProgress, then Completed or Failed) and injects faults.
  *
+ * A package keeps what UpdateModelPackage changes (approval, metadata, ModelLifeCycle,
+ * ModelCard, SourceUri, inference specifications), and Search finds packages by those
+ * properties and their tags. IAM can be told to refuse lifecycle stages (`deniedStages`),
+ * as a policy with the `sagemaker:ModelLifeCycle:stage` condition key does.
+ *
  * It also answers STS AssumeRoleWithWebIdentity (the awsQuery protocol: a form body,
  * an XML answer) on the same URL, for AWS_ENDPOINT_URL_STS: it checks the OIDC token's
  * audience and age, issues temporary credentials, and refuses SageMaker requests signed
@@ -59,6 +64,12 @@ export interface EmulatorOptions {
   sts?: StsOptions;
   /** Validation's transform jobs, noise jobs and their logs (transform-jobs-emulator.ts); without it, validations run no jobs. */
   transformJobs?: TransformJobsOptions;
+  /**
+   * Lifecycle stages the caller's IAM policy does not allow: a CreateModelPackage or
+   * UpdateModelPackage whose `ModelLifeCycle.Stage` is one of them (case-sensitive, as
+   * IAM's StringEquals) is refused with AccessDeniedException. Default: none.
+   */
+  deniedStages?: string[];
 }
 
 export interface StsOptions {
@@ -113,6 +124,8 @@ export interface SageMakerEmulator extends StorageSeeding {
   inject(fault: Fault, options?: { count?: number; operation?: string }): void;
   /** Outcome for packages created from now on whose ModelPackageName or group matches `name`. */
   setOutcome(name: string, outcome: ValidationOutcome): void;
+  /** Replaces the lifecycle stages IAM refuses (EmulatorOptions.deniedStages); `[]` allows every stage. */
+  setDeniedStages(stages: string[]): void;
   /** Requests per operation, e.g. { CreateModelPackage: 1, DescribeModelPackage: 12 }. */
   counts(): Record<string, number>;
   /** Every set of credentials STS issued, in order. */
@@ -150,7 +163,10 @@ interface StoredPackage {
   name: string;
   group?: string;
   version?: number;
+  /** The CreateModelPackage request, as sent. */
   request: Json;
+  /** The members UpdateModelPackage changes (UPDATED_MEMBERS), as last set. */
+  updated: Json;
   createdAt: number;
   lastModifiedAt: number;
   approvalStatus?: string;
@@ -176,8 +192,10 @@ interface Backend {
   outcomes: Map<string, ValidationOutcome>;
   groups: Map<string, StoredGroup>;
   packages: Map<string, StoredPackage>;
-  /** ClientToken -> fingerprint of the request and the ARN it created. */
+  /** `<operation> <ClientToken>` -> fingerprint of the request and the ARN it named. */
   tokens: Map<string, { fingerprint: string; arn: string }>;
+  /** Lifecycle stages IAM refuses. */
+  deniedStages: Set<string>;
   faults: QueuedFault[];
   requests: RecordedRequest[];
   /** Tests waiting for a request (`when`). */
@@ -236,8 +254,52 @@ const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'] as c
 const PACKAGE_TYPES = ['Versioned', 'Unversioned', 'Both'] as const;
 const SORT_BY = ['Name', 'CreationTime'] as const;
 const SORT_ORDERS = ['Ascending', 'Descending'] as const;
+const MODEL_CARD_STATUSES = ['Draft', 'PendingReview', 'Approved', 'Archived'] as const;
+const REGISTRATION_TYPES = ['Logged', 'Registered'] as const;
+const SKIP_MODEL_VALIDATION = ['All', 'None'] as const;
+const MANAGED_STORAGE_TYPES = ['Restricted'] as const;
+/** ResourceType as @aws-sdk/client-sagemaker has it; Search answers only ModelPackage. */
+const RESOURCE_TYPES = [
+  'Endpoint',
+  'Experiment',
+  'ExperimentTrial',
+  'ExperimentTrialComponent',
+  'FeatureGroup',
+  'FeatureMetadata',
+  'HubContent',
+  'HyperParameterTuningJob',
+  'Image',
+  'ImageVersion',
+  'Job',
+  'Model',
+  'ModelCard',
+  'ModelPackage',
+  'ModelPackageGroup',
+  'Pipeline',
+  'PipelineExecution',
+  'PipelineVersion',
+  'Project',
+  'TrainingJob',
+] as const;
+const OPERATORS = [
+  'Equals',
+  'NotEquals',
+  'GreaterThan',
+  'GreaterThanOrEqualTo',
+  'LessThan',
+  'LessThanOrEqualTo',
+  'Contains',
+  'Exists',
+  'NotExists',
+  'In',
+] as const;
+const BOOLEAN_OPERATORS = ['And', 'Or'] as const;
+const CROSS_ACCOUNT_OPTIONS = ['SameAccount', 'CrossAccount'] as const;
+/** ModelPackageSourceUri: letters, marks, separators, digits and punctuation. */
+const SOURCE_URI = /^[\p{L}\p{M}\p{Z}\p{N}\p{P}]{0,1024}$/u;
+const SOURCE_URI_TEXT = '[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}';
 
-type MemberRule =
+export type MemberRule =
   | {
       type: 'string';
       required?: boolean;
@@ -247,7 +309,7 @@ type MemberRule =
       enum?: readonly string[];
     }
   | { type: 'list'; required?: boolean; min?: number; max?: number }
-  | { type: 'map'; required?: boolean; max?: number }
+  | { type: 'map'; required?: boolean; min?: number; max?: number }
   | { type: 'structure'; required?: boolean }
   | { type: 'boolean' }
   | { type: 'integer'; min?: number; max?: number }
@@ -366,38 +428,84 @@ const TAG_RULES: Record<string, MemberRule> = {
 
 const tagViolations = (tags: unknown, path: string): string[] => checkItems(tags, path, TAG_RULES);
 
+/** Checks the members of a member that is a structure. */
+const checkStructure = (
+  value: unknown,
+  path: string,
+  rules: Record<string, MemberRule>,
+): string[] => (isRecord(value) ? checkMembers(value, rules, `${path}.`) : []);
+
+const INFERENCE_SPECIFICATION_RULES: Record<string, MemberRule> = {
+  Containers: { type: 'list', required: true, min: 1, max: 15 },
+};
+
+const CONTAINER_RULES: Record<string, MemberRule> = {
+  Image: { type: 'string', max: 255 },
+  ModelDataUrl: { type: 'string', max: 1024 },
+};
+
 function inferenceSpecificationViolations(spec: unknown, path: string): string[] {
   if (!isRecord(spec)) return [];
-  const found = checkMembers(
-    spec,
-    { Containers: { type: 'list', required: true, min: 1, max: 15 } },
-    `${path}.`,
-  );
   return [
-    ...found,
-    ...checkItems(spec.Containers, `${path}.Containers`, {
-      Image: { type: 'string', max: 255 },
-      ModelDataUrl: { type: 'string', max: 1024 },
-    }),
+    ...checkStructure(spec, path, INFERENCE_SPECIFICATION_RULES),
+    ...checkItems(spec.Containers, `${path}.Containers`, CONTAINER_RULES),
   ];
 }
 
+const ADDITIONAL_SPECIFICATION_RULES: Record<string, MemberRule> = {
+  Name: { type: 'string', required: true, min: 1, max: 63, pattern: [NAME, NAME_TEXT] },
+  Description: { type: 'string', max: 1024 },
+  Containers: { type: 'list', required: true, min: 1, max: 15 },
+};
+
+/** A list of AdditionalInferenceSpecificationDefinition. */
+function additionalSpecificationsViolations(list: unknown, path: string): string[] {
+  if (!Array.isArray(list)) return [];
+  return [
+    ...checkItems(list, path, ADDITIONAL_SPECIFICATION_RULES),
+    ...list.flatMap((item: unknown, index) =>
+      isRecord(item)
+        ? checkItems(item.Containers, `${path}.${index + 1}.member.Containers`, CONTAINER_RULES)
+        : [],
+    ),
+  ];
+}
+
+const VALIDATION_SPECIFICATION_RULES: Record<string, MemberRule> = {
+  ValidationRole: { type: 'string', required: true, min: 20, max: 2048 },
+  ValidationProfiles: { type: 'list', required: true, min: 1, max: 1 },
+};
+
+const VALIDATION_PROFILE_RULES: Record<string, MemberRule> = {
+  ProfileName: { type: 'string', required: true, pattern: [NAME, NAME_TEXT] },
+  TransformJobDefinition: { type: 'structure', required: true },
+};
+
 function validationSpecificationViolations(spec: unknown, path: string): string[] {
   if (!isRecord(spec)) return [];
-  const found = checkMembers(
-    spec,
-    {
-      ValidationRole: { type: 'string', required: true, min: 20, max: 2048 },
-      ValidationProfiles: { type: 'list', required: true, min: 1, max: 1 },
-    },
-    `${path}.`,
-  );
   return [
-    ...found,
-    ...checkItems(spec.ValidationProfiles, `${path}.ValidationProfiles`, {
-      ProfileName: { type: 'string', required: true, pattern: [NAME, NAME_TEXT] },
-      TransformJobDefinition: { type: 'structure', required: true },
-    }),
+    ...checkStructure(spec, path, VALIDATION_SPECIFICATION_RULES),
+    ...checkItems(spec.ValidationProfiles, `${path}.ValidationProfiles`, VALIDATION_PROFILE_RULES),
+  ];
+}
+
+/** ModelLifeCycle: Stage and StageStatus are EntityNames; StageDescription is one line (`.{0,1024}`). */
+const LIFE_CYCLE_RULES: Record<string, MemberRule> = {
+  Stage: { type: 'string', required: true, min: 1, max: 63, pattern: [NAME, NAME_TEXT] },
+  StageStatus: { type: 'string', required: true, min: 1, max: 63, pattern: [NAME, NAME_TEXT] },
+  StageDescription: { type: 'string', max: 1024, pattern: [/^.{0,1024}$/, '.{0,1024}'] },
+};
+
+const MODEL_CARD_RULES: Record<string, MemberRule> = {
+  ModelCardContent: { type: 'string', max: 100_000 },
+  ModelCardStatus: { type: 'string', enum: MODEL_CARD_STATUSES },
+};
+
+/** Repository metadata that both CreateModelPackage and UpdateModelPackage set. */
+function metadataViolations(body: Json): string[] {
+  return [
+    ...checkStructure(body.ModelLifeCycle, 'ModelLifeCycle', LIFE_CYCLE_RULES),
+    ...checkStructure(body.ModelCard, 'ModelCard', MODEL_CARD_RULES),
   ];
 }
 
@@ -549,6 +657,19 @@ function decideOutcome(b: Backend, request: Json, names: string[]): ValidationOu
 
 const seconds = (ms: number): number => ms / 1000;
 
+const CLIENT_TOKEN_RULE: MemberRule = {
+  type: 'string',
+  min: 1,
+  max: 36,
+  pattern: [CLIENT_TOKEN, '^[a-zA-Z0-9-]+$'],
+};
+
+const SOURCE_URI_RULE: MemberRule = {
+  type: 'string',
+  max: 1024,
+  pattern: [SOURCE_URI, SOURCE_URI_TEXT],
+};
+
 const CREATE_PACKAGE_RULES: Record<string, MemberRule> = {
   ModelPackageName: { type: 'string', min: 1, max: 63, pattern: [NAME, NAME_TEXT] },
   ModelPackageGroupName: {
@@ -558,6 +679,7 @@ const CREATE_PACKAGE_RULES: Record<string, MemberRule> = {
     pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
   },
   ModelPackageDescription: { type: 'string', max: 1024 },
+  ModelPackageRegistrationType: { type: 'string', enum: REGISTRATION_TYPES },
   InferenceSpecification: { type: 'structure' },
   ValidationSpecification: { type: 'structure' },
   SourceAlgorithmSpecification: { type: 'structure' },
@@ -565,8 +687,14 @@ const CREATE_PACKAGE_RULES: Record<string, MemberRule> = {
   Tags: { type: 'list', max: 50 },
   ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
   MetadataProperties: { type: 'structure' },
-  ClientToken: { type: 'string', min: 1, max: 36, pattern: [CLIENT_TOKEN, '^[a-zA-Z0-9-]+$'] },
-  CustomerMetadataProperties: { type: 'map', max: 50 },
+  ClientToken: CLIENT_TOKEN_RULE,
+  CustomerMetadataProperties: { type: 'map', min: 1, max: 50 },
+  AdditionalInferenceSpecifications: { type: 'list', min: 1, max: 15 },
+  SkipModelValidation: { type: 'string', enum: SKIP_MODEL_VALIDATION },
+  SourceUri: SOURCE_URI_RULE,
+  ModelCard: { type: 'structure' },
+  ModelLifeCycle: { type: 'structure' },
+  ManagedStorageType: { type: 'string', enum: MANAGED_STORAGE_TYPES },
 };
 
 function createPackageViolations(body: Json): string[] {
@@ -575,6 +703,11 @@ function createPackageViolations(body: Json): string[] {
     ...tagViolations(body.Tags, 'Tags'),
     ...inferenceSpecificationViolations(body.InferenceSpecification, 'InferenceSpecification'),
     ...validationSpecificationViolations(body.ValidationSpecification, 'ValidationSpecification'),
+    ...additionalSpecificationsViolations(
+      body.AdditionalInferenceSpecifications,
+      'AdditionalInferenceSpecifications',
+    ),
+    ...metadataViolations(body),
   ];
 }
 
@@ -612,18 +745,78 @@ function checkPackageKind(body: Json): void {
   }
 }
 
-/** A repeated ClientToken: the same request gets the same ARN; another request a conflict. */
-function replayedArn(b: Backend, body: Json): string | undefined {
+/**
+ * A repeated ClientToken of `operation`: the same request gets the same ARN (and changes
+ * nothing again); another request a conflict.
+ */
+function replayedArn(b: Backend, operation: string, body: Json): string | undefined {
   const token = asString(body.ClientToken);
-  const seen = token === undefined ? undefined : b.tokens.get(token);
+  const seen = token === undefined ? undefined : b.tokens.get(`${operation} ${token}`);
   if (!seen) return undefined;
   if (seen.fingerprint === stableJson(body)) return seen.arn;
-  // CreateModelPackage models ConflictException; the message is the emulator's.
+  // Create- and UpdateModelPackage model ConflictException; the message is the emulator's.
   throw new ServiceError(
     'ConflictException',
     `ClientToken ${token ?? ''} was already used with a different request.`,
   );
 }
+
+function rememberToken(b: Backend, operation: string, body: Json, arn: string): void {
+  const token = asString(body.ClientToken);
+  if (token) b.tokens.set(`${operation} ${token}`, { fingerprint: stableJson(body), arn });
+}
+
+/** The caller as IAM names it: the emulated STS's role session, or a CI role for other keys. */
+function callerArn(b: Backend, request: RecordedRequest): string {
+  const key = request.accessKeyId;
+  const issued = key === undefined ? undefined : b.credentials.get(key);
+  const role = issued ? ROLE_ARN.exec(issued.roleArn) : null;
+  return issued && role
+    ? `arn:aws:sts::${role[1]}:assumed-role/${role[2]}/${issued.sessionName}`
+    : `arn:aws:sts::${b.accountId}:assumed-role/ci/session`;
+}
+
+/**
+ * IAM with a policy that allows only some stages (condition key
+ * `sagemaker:ModelLifeCycle:stage`): a request setting a denied stage is refused in IAM's
+ * words for an action that no identity-based policy allows. HTTP 400, as SageMaker's
+ * AccessDeniedException. Requests without ModelLifeCycle are not affected.
+ */
+function checkStageAllowed(
+  b: Backend,
+  operation: string,
+  body: Json,
+  resource: string,
+  request: RecordedRequest,
+): void {
+  const stage = isRecord(body.ModelLifeCycle) ? asString(body.ModelLifeCycle.Stage) : undefined;
+  if (stage === undefined || !b.deniedStages.has(stage)) return;
+  throw new ServiceError(
+    'AccessDeniedException',
+    `User: ${callerArn(b, request)} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`,
+  );
+}
+
+/** The ARN a CreateModelPackage request would create (IAM's resource): the group's next version. */
+function createdArn(b: Backend, body: Json): string {
+  const groupRef = asString(body.ModelPackageGroupName);
+  if (groupRef === undefined) return packageArn(b, asString(body.ModelPackageName) ?? '');
+  const group = findGroup(b, groupRef);
+  return packageArn(b, `${group.name}/${group.lastVersion + 1}`);
+}
+
+/** Request members that UpdateModelPackage replaces, kept per package from CreateModelPackage on. */
+const UPDATED_MEMBERS = [
+  'ModelPackageRegistrationType',
+  'InferenceSpecification',
+  'AdditionalInferenceSpecifications',
+  'SourceUri',
+  'ModelCard',
+  'ModelLifeCycle',
+];
+
+const pick = (body: Json, members: string[]): Json =>
+  withoutUndefined(Object.fromEntries(members.map((member) => [member, body[member]])));
 
 function newVersion(b: Backend, body: Json, groupRef: string): Omit<StoredPackage, 'outcome'> {
   const group = findGroup(b, groupRef);
@@ -635,6 +828,7 @@ function newVersion(b: Backend, body: Json, groupRef: string): Omit<StoredPackag
     group: group.name,
     version: group.lastVersion,
     request: body,
+    updated: pick(body, UPDATED_MEMBERS),
     createdAt: at,
     lastModifiedAt: at,
     approvalStatus: asString(body.ModelApprovalStatus) ?? 'PendingManualApproval',
@@ -647,7 +841,15 @@ function newUnversioned(b: Backend, body: Json, name: string): Omit<StoredPackag
   // sagemaker-python-sdk treats ValidationException "ModelPackage already exists" as a duplicate.
   if (b.packages.has(arn)) throw validationError(`ModelPackage already exists: ${arn}`);
   const at = b.now();
-  return { arn, name, request: body, createdAt: at, lastModifiedAt: at, tags: tagList(body.Tags) };
+  return {
+    arn,
+    name,
+    request: body,
+    updated: pick(body, UPDATED_MEMBERS),
+    createdAt: at,
+    lastModifiedAt: at,
+    tags: tagList(body.Tags),
+  };
 }
 
 const tagList = (tags: unknown): Tag[] =>
@@ -666,10 +868,13 @@ const stringMap = (value: unknown): Record<string, string> | undefined =>
       )
     : undefined;
 
-function createModelPackage(b: Backend, body: Json): Json {
+function createModelPackage(b: Backend, body: Json, request: RecordedRequest): Json {
   throwIfViolations(createPackageViolations(body));
   checkPackageKind(body);
-  const replayed = replayedArn(b, body);
+  if (isRecord(body.ModelLifeCycle)) {
+    checkStageAllowed(b, 'CreateModelPackage', body, createdArn(b, body), request);
+  }
+  const replayed = replayedArn(b, 'CreateModelPackage', body);
   if (replayed) return { ModelPackageArn: replayed };
   const groupRef = asString(body.ModelPackageGroupName);
   const name = asString(body.ModelPackageName) ?? '';
@@ -688,12 +893,14 @@ function createModelPackage(b: Backend, body: Json): Json {
       { createdAt: stored.createdAt, startsAt, endsAt: startsAt + b.inProgressMs },
       stored.outcome.status,
     );
-  const token = asString(body.ClientToken);
-  if (token) b.tokens.set(token, { fingerprint: stableJson(body), arn: stored.arn });
+  rememberToken(b, 'CreateModelPackage', body, stored.arn);
   return { ModelPackageArn: stored.arn };
 }
 
-/** Request members that are echoed by DescribeModelPackage as they were sent. */
+/**
+ * Request members that DescribeModelPackage echoes: as CreateModelPackage sent them, or
+ * as UpdateModelPackage last set them (UPDATED_MEMBERS).
+ */
 const ECHOED_MEMBERS = [
   'ModelPackageDescription',
   'ModelPackageRegistrationType',
@@ -725,20 +932,14 @@ function identity(pkg: StoredPackage): Json {
     : { ModelPackageGroupName: pkg.group, ModelPackageVersion: pkg.version };
 }
 
-function describeModelPackage(b: Backend, body: Json): Json {
-  throwIfViolations(
-    checkMembers(body, {
-      ModelPackageName: {
-        type: 'string',
-        required: true,
-        min: 1,
-        max: 176,
-        pattern: [PACKAGE_REF, PACKAGE_REF_TEXT],
-      },
-    }),
+/** A package as DescribeModelPackage describes it. */
+function description(b: Backend, pkg: StoredPackage): Json {
+  const echoed = Object.fromEntries(
+    ECHOED_MEMBERS.map((member) => [
+      member,
+      UPDATED_MEMBERS.includes(member) ? pkg.updated[member] : pkg.request[member],
+    ]),
   );
-  const pkg = findPackage(b, asString(body.ModelPackageName) ?? '');
-  const echoed = Object.fromEntries(ECHOED_MEMBERS.map((member) => [member, pkg.request[member]]));
   return withoutUndefined({
     ...echoed,
     ...identity(pkg),
@@ -754,6 +955,21 @@ function describeModelPackage(b: Backend, body: Json): Json {
   });
 }
 
+const DESCRIBE_PACKAGE_RULES: Record<string, MemberRule> = {
+  ModelPackageName: {
+    type: 'string',
+    required: true,
+    min: 1,
+    max: 176,
+    pattern: [PACKAGE_REF, PACKAGE_REF_TEXT],
+  },
+};
+
+function describeModelPackage(b: Backend, body: Json): Json {
+  throwIfViolations(checkMembers(body, DESCRIBE_PACKAGE_RULES));
+  return description(b, findPackage(b, asString(body.ModelPackageName) ?? ''));
+}
+
 function batchSummary(b: Backend, pkg: StoredPackage): Json {
   return withoutUndefined({
     ModelPackageGroupName: pkg.group,
@@ -761,16 +977,19 @@ function batchSummary(b: Backend, pkg: StoredPackage): Json {
     ModelPackageArn: pkg.arn,
     ModelPackageDescription: pkg.request.ModelPackageDescription,
     CreationTime: seconds(pkg.createdAt),
-    InferenceSpecification: pkg.request.InferenceSpecification,
+    InferenceSpecification: pkg.updated.InferenceSpecification,
     ModelPackageStatus: packageStatus(b, pkg),
     ModelApprovalStatus: pkg.approvalStatus,
+    ModelPackageRegistrationType: pkg.updated.ModelPackageRegistrationType,
   });
 }
 
+const BATCH_DESCRIBE_RULES: Record<string, MemberRule> = {
+  ModelPackageArnList: { type: 'list', required: true, min: 1, max: 100 },
+};
+
 function batchDescribeModelPackage(b: Backend, body: Json): Json {
-  throwIfViolations(
-    checkMembers(body, { ModelPackageArnList: { type: 'list', required: true, min: 1, max: 100 } }),
-  );
+  throwIfViolations(checkMembers(body, BATCH_DESCRIBE_RULES));
   const summaries: Json = {};
   const errors: Json = {};
   const arns = Array.isArray(body.ModelPackageArnList) ? body.ModelPackageArnList : [];
@@ -790,7 +1009,7 @@ function batchDescribeModelPackage(b: Backend, body: Json): Json {
 
 const LIST_RULES: Record<string, MemberRule> = {
   MaxResults: { type: 'integer', min: 1, max: 100 },
-  NameContains: { type: 'string', min: 1, max: 63 },
+  NameContains: { type: 'string', max: 63, pattern: [/^[a-zA-Z0-9-]+$/, '[a-zA-Z0-9\\-]+'] },
   ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
   ModelPackageGroupName: {
     type: 'string',
@@ -806,7 +1025,12 @@ const LIST_RULES: Record<string, MemberRule> = {
   CreationTimeBefore: { type: 'timestamp' },
 };
 
-/** A group filter lists its versions; otherwise the type filter's default is Unversioned. */
+/**
+ * Without a group, ModelPackageType defaults to Unversioned (API reference:
+ * "UNVERSIONED ... This is the default value if no ModelPackageType is specified"). A group
+ * filter lists that group's versions, whatever ModelPackageType says (a guess: the
+ * reference does not say how the two combine).
+ */
 function listFilter(b: Backend, body: Json): (pkg: StoredPackage) => boolean {
   const groupRef = asString(body.ModelPackageGroupName);
   // A group of another account is a name that no group here has.
@@ -858,6 +1082,8 @@ function listSummary(b: Backend, pkg: StoredPackage): Json {
     CreationTime: seconds(pkg.createdAt),
     ModelPackageStatus: packageStatus(b, pkg),
     ModelApprovalStatus: pkg.approvalStatus,
+    ModelLifeCycle: pkg.updated.ModelLifeCycle,
+    ModelPackageRegistrationType: pkg.updated.ModelPackageRegistrationType,
   });
 }
 
@@ -875,19 +1101,21 @@ function listModelPackages(b: Backend, body: Json): Json {
   });
 }
 
+const CREATE_GROUP_RULES: Record<string, MemberRule> = {
+  ModelPackageGroupName: {
+    type: 'string',
+    required: true,
+    min: 1,
+    max: 63,
+    pattern: [NAME, NAME_TEXT],
+  },
+  ModelPackageGroupDescription: { type: 'string', max: 1024 },
+  Tags: { type: 'list', max: 50 },
+};
+
 function createModelPackageGroup(b: Backend, body: Json): Json {
   throwIfViolations([
-    ...checkMembers(body, {
-      ModelPackageGroupName: {
-        type: 'string',
-        required: true,
-        min: 1,
-        max: 63,
-        pattern: [NAME, NAME_TEXT],
-      },
-      ModelPackageGroupDescription: { type: 'string', max: 1024 },
-      Tags: { type: 'list', max: 50 },
-    }),
+    ...checkMembers(body, CREATE_GROUP_RULES),
     ...tagViolations(body.Tags, 'Tags'),
   ]);
   const name = asString(body.ModelPackageGroupName) ?? '';
@@ -908,18 +1136,18 @@ function createModelPackageGroup(b: Backend, body: Json): Json {
   return { ModelPackageGroupArn: arn };
 }
 
+const DESCRIBE_GROUP_RULES: Record<string, MemberRule> = {
+  ModelPackageGroupName: {
+    type: 'string',
+    required: true,
+    min: 1,
+    max: 170,
+    pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
+  },
+};
+
 function describeModelPackageGroup(b: Backend, body: Json): Json {
-  throwIfViolations(
-    checkMembers(body, {
-      ModelPackageGroupName: {
-        type: 'string',
-        required: true,
-        min: 1,
-        max: 170,
-        pattern: [NAME_OR_ARN, NAME_OR_ARN_TEXT],
-      },
-    }),
-  );
+  throwIfViolations(checkMembers(body, DESCRIBE_GROUP_RULES));
   const group = findGroup(b, asString(body.ModelPackageGroupName) ?? '');
   return withoutUndefined({
     ModelPackageGroupName: group.name,
@@ -932,14 +1160,11 @@ function describeModelPackageGroup(b: Backend, body: Json): Json {
 }
 
 /**
- * Approval rules are the emulator's (the real messages are undocumented): only versions have
- * an approval status, and a version can be approved only once its validation Completed.
+ * Approval rules are the emulator's (the real messages are undocumented): a version can be
+ * approved only once its validation Completed; rejecting it is always possible.
  */
 function checkApproval(b: Backend, pkg: StoredPackage, approval: string | undefined): void {
   if (approval === undefined) return;
-  if (pkg.version === undefined) {
-    throw validationError('ModelApprovalStatus is only supported for versioned model packages.');
-  }
   const status = packageStatus(b, pkg);
   if (approval === 'Approved' && status !== 'Completed') {
     throw validationError(
@@ -961,31 +1186,125 @@ function updatedMetadata(
   return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
-function updateModelPackage(b: Backend, body: Json): Json {
-  throwIfViolations(
-    checkMembers(body, {
-      ModelPackageArn: {
-        type: 'string',
-        required: true,
-        min: 1,
-        max: 2048,
-        pattern: [PACKAGE_ARN, PACKAGE_ARN_TEXT],
-      },
-      ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
-      ApprovalDescription: { type: 'string', max: 1024 },
-      CustomerMetadataProperties: { type: 'map', max: 50 },
-      CustomerMetadataPropertiesToRemove: { type: 'list', max: 50 },
-    }),
+const UPDATE_PACKAGE_RULES: Record<string, MemberRule> = {
+  ModelPackageArn: {
+    type: 'string',
+    required: true,
+    min: 1,
+    max: 2048,
+    pattern: [PACKAGE_ARN, PACKAGE_ARN_TEXT],
+  },
+  ModelApprovalStatus: { type: 'string', enum: APPROVAL_STATUSES },
+  ModelPackageRegistrationType: { type: 'string', enum: REGISTRATION_TYPES },
+  ApprovalDescription: { type: 'string', max: 1024 },
+  CustomerMetadataProperties: { type: 'map', min: 1, max: 50 },
+  CustomerMetadataPropertiesToRemove: { type: 'list' },
+  AdditionalInferenceSpecificationsToAdd: { type: 'list', min: 1, max: 15 },
+  InferenceSpecification: { type: 'structure' },
+  SourceUri: SOURCE_URI_RULE,
+  ModelCard: { type: 'structure' },
+  ModelLifeCycle: { type: 'structure' },
+  ClientToken: CLIENT_TOKEN_RULE,
+};
+
+function updatePackageViolations(body: Json): string[] {
+  return [
+    ...checkMembers(body, UPDATE_PACKAGE_RULES),
+    ...additionalSpecificationsViolations(
+      body.AdditionalInferenceSpecificationsToAdd,
+      'AdditionalInferenceSpecificationsToAdd',
+    ),
+    ...inferenceSpecificationViolations(body.InferenceSpecification, 'InferenceSpecification'),
+    ...metadataViolations(body),
+  ];
+}
+
+/**
+ * "Updates a versioned model" (API reference): the emulator refuses unversioned packages,
+ * in its own words (the real message is undocumented).
+ */
+function checkVersioned(pkg: StoredPackage): void {
+  if (pkg.version !== undefined) return;
+  throw validationError(
+    `Model package ${pkg.arn} is unversioned; UpdateModelPackage updates versioned model packages only.`,
   );
-  const pkg = findPackage(b, asString(body.ModelPackageArn) ?? '');
+}
+
+/**
+ * ModelCardStatus Archived: "No more updates can be made to the model card content. If you
+ * try to update the model card content, you will receive the message Model Card is in
+ * Archived state" (API reference, ModelPackageModelCard). The emulator refuses any ModelCard.
+ */
+function checkModelCard(pkg: StoredPackage, body: Json): void {
+  const card = pkg.updated.ModelCard;
+  if (body.ModelCard !== undefined && isRecord(card) && card.ModelCardStatus === 'Archived') {
+    throw validationError('Model Card is in Archived state');
+  }
+}
+
+/**
+ * The package's AdditionalInferenceSpecifications with the request's appended: at most 15
+ * in all ("Total number of additional Inference Specifications can not exceed 15"), names
+ * unique ("The name must be unique within the list"). The messages are the emulator's.
+ */
+function withAddedSpecifications(pkg: StoredPackage, body: Json): unknown[] | undefined {
+  const current = pkg.updated.AdditionalInferenceSpecifications;
+  const added = body.AdditionalInferenceSpecificationsToAdd;
+  if (!Array.isArray(added)) return Array.isArray(current) ? current : undefined;
+  const all: unknown[] = [...(Array.isArray(current) ? current : []), ...added];
+  if (all.length > 15) {
+    throw validationError(
+      `Model package ${pkg.arn} would have ${all.length} AdditionalInferenceSpecifications; at most 15 are allowed.`,
+    );
+  }
+  const names = all.map((spec) => (isRecord(spec) ? spec.Name : undefined));
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (typeof repeated === 'string') {
+    throw validationError(
+      `AdditionalInferenceSpecifications of model package ${pkg.arn} must have unique names; ${repeated} is used twice.`,
+    );
+  }
+  return all;
+}
+
+/** Members sent replace the card's; a card sent without content keeps the content it had. */
+const updatedCard = (current: unknown, sent: unknown): unknown =>
+  isRecord(sent) ? { ...(isRecord(current) ? current : {}), ...sent } : current;
+
+/**
+ * Order of checks: the request's members, IAM (lifecycle stage), the package exists and is
+ * a version, a repeated ClientToken, then the rules between the request and the package.
+ */
+function updateModelPackage(b: Backend, body: Json, request: RecordedRequest): Json {
+  throwIfViolations(updatePackageViolations(body));
+  const ref = asString(body.ModelPackageArn) ?? '';
+  checkStageAllowed(b, 'UpdateModelPackage', body, ref, request);
+  const pkg = findPackage(b, ref);
+  checkVersioned(pkg);
+  const replayed = replayedArn(b, 'UpdateModelPackage', body);
+  if (replayed) return { ModelPackageArn: replayed };
   const approval = asString(body.ModelApprovalStatus);
   checkApproval(b, pkg, approval);
+  checkModelCard(pkg, body);
+  const additional = withAddedSpecifications(pkg, body);
   if (approval !== undefined) pkg.approvalStatus = approval;
   if (body.ApprovalDescription !== undefined) {
     pkg.approvalDescription = asString(body.ApprovalDescription);
   }
   pkg.customerMetadata = updatedMetadata(pkg.customerMetadata, body);
+  pkg.updated = withoutUndefined({
+    ...pkg.updated,
+    ...pick(body, [
+      'ModelPackageRegistrationType',
+      'InferenceSpecification',
+      'SourceUri',
+      'ModelLifeCycle',
+    ]),
+    AdditionalInferenceSpecifications: additional,
+    ModelCard: updatedCard(pkg.updated.ModelCard, body.ModelCard),
+  });
   pkg.lastModifiedAt = b.now();
+  rememberToken(b, 'UpdateModelPackage', body, pkg.arn);
   return { ModelPackageArn: pkg.arn };
 }
 
@@ -996,19 +1315,20 @@ const RESOURCE_ARN_RULE: MemberRule = {
   pattern: [RESOURCE_ARN, 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.+'],
 };
 
+const LIST_TAGS_RULES: Record<string, MemberRule> = { ResourceArn: RESOURCE_ARN_RULE };
+
 function listTags(b: Backend, body: Json): Json {
-  throwIfViolations(checkMembers(body, { ResourceArn: RESOURCE_ARN_RULE }));
+  throwIfViolations(checkMembers(body, LIST_TAGS_RULES));
   return { Tags: findTagged(b, asString(body.ResourceArn) ?? '').tags };
 }
 
+const ADD_TAGS_RULES: Record<string, MemberRule> = {
+  ResourceArn: RESOURCE_ARN_RULE,
+  Tags: { type: 'list', required: true, max: 50 },
+};
+
 function addTags(b: Backend, body: Json): Json {
-  throwIfViolations([
-    ...checkMembers(body, {
-      ResourceArn: RESOURCE_ARN_RULE,
-      Tags: { type: 'list', required: true, max: 50 },
-    }),
-    ...tagViolations(body.Tags, 'Tags'),
-  ]);
+  throwIfViolations([...checkMembers(body, ADD_TAGS_RULES), ...tagViolations(body.Tags, 'Tags')]);
   const resource = findTagged(b, asString(body.ResourceArn) ?? '');
   const added = tagList(body.Tags);
   const keys = new Set(added.map((tag) => tag.Key));
@@ -1018,7 +1338,240 @@ function addTags(b: Backend, body: Json): Json {
   return { Tags: added };
 }
 
-type Handler = (b: Backend, body: Json) => Json;
+// ---------------------------------------------------------------------------------------------
+// Search, for Resource ModelPackage only
+
+const SEARCH_RULES: Record<string, MemberRule> = {
+  Resource: { type: 'string', required: true, enum: RESOURCE_TYPES },
+  SearchExpression: { type: 'structure' },
+  SortBy: { type: 'string', min: 1, max: 255 },
+  SortOrder: { type: 'string', enum: SORT_ORDERS },
+  NextToken: { type: 'string', max: 8192 },
+  MaxResults: { type: 'integer', min: 1, max: 100 },
+  CrossAccountFilterOption: { type: 'string', enum: CROSS_ACCOUNT_OPTIONS },
+  VisibilityConditions: { type: 'list', min: 1, max: 5 },
+};
+
+const SEARCH_EXPRESSION_RULES: Record<string, MemberRule> = {
+  Filters: { type: 'list', min: 1, max: 20 },
+  NestedFilters: { type: 'list', min: 1, max: 20 },
+  SubExpressions: { type: 'list', min: 1, max: 20 },
+  Operator: { type: 'string', enum: BOOLEAN_OPERATORS },
+};
+
+const FILTER_RULES: Record<string, MemberRule> = {
+  Name: { type: 'string', required: true, min: 1, max: 255 },
+  Operator: { type: 'string', enum: OPERATORS },
+  Value: { type: 'string', min: 1, max: 1024 },
+};
+
+const NESTED_FILTERS_RULES: Record<string, MemberRule> = {
+  NestedPropertyName: { type: 'string', required: true, min: 1, max: 255 },
+  Filters: { type: 'list', required: true, min: 1, max: 20 },
+};
+
+const VISIBILITY_CONDITION_RULES: Record<string, MemberRule> = {
+  Key: { type: 'string', min: 1, max: 128 },
+  Value: { type: 'string', max: 256 },
+};
+
+const records = (list: unknown): Json[] => (Array.isArray(list) ? list.filter(isRecord) : []);
+
+function searchExpressionViolations(expression: unknown, path: string): string[] {
+  if (!isRecord(expression)) return [];
+  return [
+    ...checkStructure(expression, path, SEARCH_EXPRESSION_RULES),
+    ...checkItems(expression.Filters, `${path}.Filters`, FILTER_RULES),
+    ...checkItems(expression.NestedFilters, `${path}.NestedFilters`, NESTED_FILTERS_RULES),
+    ...records(expression.NestedFilters).flatMap((nested, index) =>
+      checkItems(nested.Filters, `${path}.NestedFilters.${index + 1}.member.Filters`, FILTER_RULES),
+    ),
+    ...checkItems(expression.SubExpressions, `${path}.SubExpressions`, {}),
+    ...records(expression.SubExpressions).flatMap((sub, index) =>
+      searchExpressionViolations(sub, `${path}.SubExpressions.${index + 1}.member`),
+    ),
+  ];
+}
+
+function searchViolations(body: Json): string[] {
+  return [
+    ...checkMembers(body, SEARCH_RULES),
+    ...searchExpressionViolations(body.SearchExpression, 'SearchExpression'),
+    ...checkItems(body.VisibilityConditions, 'VisibilityConditions', VISIBILITY_CONDITION_RULES),
+  ];
+}
+
+/** The properties the emulator's Search filters ModelPackage on, besides `Tags.<key>`. */
+const SEARCH_PROPERTIES = [
+  'ModelPackageArn',
+  'ModelPackageName',
+  'ModelPackageGroupName',
+  'ModelPackageVersion',
+  'ModelPackageStatus',
+  'ModelApprovalStatus',
+  'ModelLifeCycle.Stage',
+  'ModelLifeCycle.StageStatus',
+];
+const SEARCH_OPERATORS = ['Equals', 'NotEquals', 'Exists', 'NotExists', 'Contains', 'In'];
+const SEARCH_SORT_BY = ['LastModifiedTime', 'CreationTime'];
+
+/** A property of a search record, by its dotted name; `Tags.<key>` is the tag's value. */
+function propertyOf(record: Json, name: string): string | undefined {
+  if (name.startsWith('Tags.')) {
+    return records(record.Tags).find((tag) => tag.Key === name.slice('Tags.'.length))?.Value as
+      string | undefined;
+  }
+  let value: unknown = record;
+  for (const part of name.split('.')) value = isRecord(value) ? value[part] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+type RecordMatch = (record: Json) => boolean;
+
+/**
+ * Operators as the Filter reference defines them; a missing property is not Equal to any
+ * value (so NotEquals matches it). What the emulator does not support is refused in its own
+ * words, naming what it supports.
+ */
+function filterMatch(filter: Json): RecordMatch {
+  const name = asString(filter.Name) ?? '';
+  const operator = asString(filter.Operator) ?? 'Equals';
+  const value = asString(filter.Value);
+  if (!name.startsWith('Tags.') && !SEARCH_PROPERTIES.includes(name)) {
+    throw validationError(
+      `The emulator's Search filters ModelPackage on ${SEARCH_PROPERTIES.join(', ')} and Tags.<key>, not on ${name}.`,
+    );
+  }
+  if (!SEARCH_OPERATORS.includes(operator)) {
+    throw validationError(
+      `The emulator's Search supports the operators ${SEARCH_OPERATORS.join(', ')}, not ${operator}.`,
+    );
+  }
+  if (value === undefined && operator !== 'Exists' && operator !== 'NotExists') {
+    throw validationError(`The filter on ${name} with operator ${operator} needs a Value.`);
+  }
+  const wanted = value ?? '';
+  const tests: Record<string, (actual: string | undefined) => boolean> = {
+    Equals: (actual) => actual === wanted,
+    NotEquals: (actual) => actual !== wanted,
+    Exists: (actual) => actual !== undefined,
+    NotExists: (actual) => actual === undefined,
+    Contains: (actual) => actual?.includes(wanted) ?? false,
+    In: (actual) => actual !== undefined && wanted.split(',').includes(actual),
+  };
+  const test = tests[operator]!;
+  return (record) => test(propertyOf(record, name));
+}
+
+/** At most 50 Filters, NestedFilters and SubExpressions in all (SearchRequest reference). */
+function conditionCount(expression: Json): number {
+  const subs = records(expression.SubExpressions);
+  return (
+    records(expression.Filters).length +
+    records(expression.NestedFilters).length +
+    subs.length +
+    subs.reduce((sum, sub) => sum + conditionCount(sub), 0)
+  );
+}
+
+function expressionMatch(expression: Json): RecordMatch {
+  if (expression.NestedFilters !== undefined) {
+    throw validationError(
+      "The emulator's Search does not support NestedFilters; use Filters and SubExpressions.",
+    );
+  }
+  const matches = [
+    ...records(expression.Filters).map(filterMatch),
+    ...records(expression.SubExpressions).map(expressionMatch),
+  ];
+  if (matches.length === 0) {
+    throw validationError(
+      'A SearchExpression must have at least one of Filters, NestedFilters or SubExpressions.',
+    );
+  }
+  return expression.Operator === 'Or'
+    ? (record) => matches.some((match) => match(record))
+    : (record) => matches.every((match) => match(record));
+}
+
+/** VisibilityConditions: `Tags.<key>` keys; the package must have the tag (with the value, if given). */
+function visibilityMatch(conditions: Json[]): RecordMatch {
+  const tags = conditions.map((condition) => {
+    const key = asString(condition.Key) ?? '';
+    if (!key.startsWith('Tags.')) {
+      throw validationError(`VisibilityConditions keys have the form Tags.<key>, not ${key}.`);
+    }
+    return { name: key, value: asString(condition.Value) };
+  });
+  return (record) =>
+    tags.every(({ name, value }) => {
+      const actual = propertyOf(record, name);
+      return actual !== undefined && (value === undefined || actual === value);
+    });
+}
+
+/** A ModelPackage search record: DescribeModelPackage's description (as the ModelPackage shape has it) and the tags. */
+function searchRecord(b: Backend, pkg: StoredPackage): Json {
+  const described = description(b, pkg);
+  delete described.ManagedStorageType;
+  return { ...described, Tags: pkg.tags };
+}
+
+function searchOrder(body: Json): (x: StoredPackage, y: StoredPackage) => number {
+  const sortBy = asString(body.SortBy) ?? 'LastModifiedTime';
+  if (!SEARCH_SORT_BY.includes(sortBy)) {
+    throw validationError(
+      `The emulator's Search sorts ModelPackage by ${SEARCH_SORT_BY.join(' or ')}, not ${sortBy}.`,
+    );
+  }
+  const direction = body.SortOrder === 'Ascending' ? 1 : -1;
+  const time = (pkg: StoredPackage) =>
+    sortBy === 'CreationTime' ? pkg.createdAt : pkg.lastModifiedAt;
+  return (x, y) =>
+    direction *
+    (time(x) - time(y) || (x.version ?? 0) - (y.version ?? 0) || x.arn.localeCompare(y.arn));
+}
+
+/**
+ * Search with Resource ModelPackage: versions and unversioned packages of this account,
+ * by default the last modified first (SortBy LastModifiedTime, SortOrder Descending, as the
+ * reference says). MaxResults defaults to 10 (undocumented).
+ */
+function search(b: Backend, body: Json): Json {
+  throwIfViolations(searchViolations(body));
+  const resource = asString(body.Resource);
+  if (resource !== 'ModelPackage') {
+    throw validationError(
+      `The emulator's Search supports Resource ModelPackage only, not ${resource ?? ''}.`,
+    );
+  }
+  const expression = isRecord(body.SearchExpression) ? body.SearchExpression : undefined;
+  if (expression && conditionCount(expression) > 50) {
+    throw validationError(
+      `A SearchExpression can have at most 50 Filters, NestedFilters and SubExpressions in all; this one has ${conditionCount(expression)}.`,
+    );
+  }
+  const matches = expression ? expressionMatch(expression) : () => true;
+  const visible = visibilityMatch(records(body.VisibilityConditions));
+  const order = searchOrder(body);
+  // No model package of another account is discoverable here.
+  const own = body.CrossAccountFilterOption !== 'CrossAccount';
+  const found = [...b.packages.values()]
+    .filter(() => own)
+    .sort(order)
+    .map((pkg) => searchRecord(b, pkg))
+    .filter((record) => matches(record) && visible(record));
+  const offset = decodeToken(asString(body.NextToken));
+  const size = typeof body.MaxResults === 'number' ? body.MaxResults : 10;
+  const next = offset + size < found.length ? encodeToken(offset + size) : undefined;
+  return withoutUndefined({
+    Results: found.slice(offset, offset + size).map((record) => ({ ModelPackage: record })),
+    NextToken: next,
+    TotalHits: { Value: found.length, Relation: 'EqualTo' },
+  });
+}
+
+type Handler = (b: Backend, body: Json, request: RecordedRequest) => Json;
 
 const HANDLERS: Record<string, Handler> = {
   CreateModelPackage: createModelPackage,
@@ -1030,6 +1583,36 @@ const HANDLERS: Record<string, Handler> = {
   UpdateModelPackage: updateModelPackage,
   ListTags: listTags,
   AddTags: addTags,
+  Search: search,
+};
+
+/**
+ * The member rules, by the name of the SDK's shape they check (the SDK's service model has
+ * the members and which are required; its constraints are in the API reference).
+ */
+export const MEMBER_RULES: Record<string, Record<string, MemberRule>> = {
+  CreateModelPackageInput: CREATE_PACKAGE_RULES,
+  UpdateModelPackageInput: UPDATE_PACKAGE_RULES,
+  DescribeModelPackageInput: DESCRIBE_PACKAGE_RULES,
+  BatchDescribeModelPackageInput: BATCH_DESCRIBE_RULES,
+  ListModelPackagesInput: LIST_RULES,
+  CreateModelPackageGroupInput: CREATE_GROUP_RULES,
+  DescribeModelPackageGroupInput: DESCRIBE_GROUP_RULES,
+  ListTagsInput: LIST_TAGS_RULES,
+  AddTagsInput: ADD_TAGS_RULES,
+  SearchRequest: SEARCH_RULES,
+  SearchExpression: SEARCH_EXPRESSION_RULES,
+  Filter: FILTER_RULES,
+  NestedFilters: NESTED_FILTERS_RULES,
+  VisibilityConditions: VISIBILITY_CONDITION_RULES,
+  Tag: TAG_RULES,
+  InferenceSpecification: INFERENCE_SPECIFICATION_RULES,
+  ModelPackageContainerDefinition: CONTAINER_RULES,
+  AdditionalInferenceSpecificationDefinition: ADDITIONAL_SPECIFICATION_RULES,
+  ModelPackageValidationSpecification: VALIDATION_SPECIFICATION_RULES,
+  ModelPackageValidationProfile: VALIDATION_PROFILE_RULES,
+  ModelLifeCycle: LIFE_CYCLE_RULES,
+  ModelPackageModelCard: MODEL_CARD_RULES,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1407,7 +1990,7 @@ function dispatch(
   if (body === undefined) throw new ServiceError('SerializationException', 'Malformed JSON body');
   try {
     if (b.jobs.denied.has(operation)) throw accessDenied(operation, b.accountId);
-    return handler(b, body);
+    return handler(b, body, record);
   } catch (error) {
     if (error instanceof ServiceFailure) {
       throw new ServiceError(error.code, error.message, error.status);
@@ -1486,6 +2069,7 @@ function createBackend(options: EmulatorOptions): Backend {
     groups: new Map(),
     packages: new Map(),
     tokens: new Map(),
+    deniedStages: new Set(options.deniedStages ?? []),
     faults: [],
     requests: [],
     waiters: [],
@@ -1531,6 +2115,9 @@ export async function startSageMakerEmulator(
     },
     setOutcome: (name, outcome) => {
       b.outcomes.set(name.toLowerCase(), outcome);
+    },
+    setDeniedStages: (stages) => {
+      b.deniedStages = new Set(stages);
     },
     counts: () => countByOperation(b.requests),
     issued: () =>
