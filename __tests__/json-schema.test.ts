@@ -192,6 +192,53 @@ describe('the committed JSON Schema', () => {
     ]);
   });
 
+  it('takes ModelCardContent as a string of JSON or as a mapping of the card', () => {
+    const card = {
+      model_overview: { model_creator: '${{ github.repository }}', model_artifact: ['s3://m/a'] },
+      intended_uses: { risk_rating: 'Low' },
+      evaluation_details: [
+        {
+          name: 'holdout',
+          metric_groups: [
+            {
+              name: 'quality',
+              metric_data: [
+                { name: 'auc', type: 'number', value: 0.9 },
+                { name: 'bars', type: 'bar_chart', value: [1, 2], x_axis_name: ['a', 'b'] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(problems({ ...base(), ModelCard: { ModelCardContent: card } })).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(problems({ ...base(), ModelCard: { ModelCardContent: text } })).toEqual([]);
+  });
+
+  it('refuses what the check refuses in a card written as a mapping', () => {
+    const content = '/ModelCard/ModelCardContent';
+    // Where an editor flags a card's content: within ModelCardContent, and nowhere else.
+    const flagged = (value: unknown) => {
+      const paths = problems({ ...base(), ModelCard: { ModelCardContent: value } }).map(
+        (p) => p.path,
+      );
+      return paths.length > 0 && paths.every((p) => p.startsWith(content));
+    };
+    expect(flagged({ intended_uses: { purpose_of_modl: 'x' } })).toBe(true);
+    expect(flagged({ model_package_details: {} })).toBe(true);
+    expect(flagged({ model_overview: { model_id: 'm' } })).toBe(true);
+    expect(flagged({ intended_uses: { risk_rating: 'Severe' } })).toBe(true);
+    expect(
+      flagged({ training_details: { training_job_details: { training_metrics: [{}] } } }),
+    ).toBe(true);
+    expect(flagged(['a'])).toBe(true);
+    expect(flagged('x'.repeat(100_001))).toBe(true);
+    // An expression stands for a valid value, as elsewhere.
+    expect(flagged({ intended_uses: { risk_rating: '${{ env.RISK }}' } })).toBe(false);
+    expect(flagged({ intended_uses: { risk_rating: 'High' } })).toBe(false);
+  });
+
   it('recognizes exactly the expressions the action resolves', () => {
     const source = (schema.$defs as Record<string, Node>).Expression!.pattern as string;
     const expression = new RegExp(`^(?:${source})$`, 'u');

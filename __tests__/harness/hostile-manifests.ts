@@ -76,6 +76,18 @@ export const HOSTILE_SHAPES: Record<string, (bytes?: number) => string> = {
       () => '"\n',
     ),
   'many aliases': (bytes = MiB) => fill(bytes, () => '  - *a\n', `${GROUP}X: &a v\nY:\n`),
+  'a model card of many wrong values': (bytes = MiB) =>
+    fill(
+      bytes,
+      (i) => `        detail${i}: ${i}\n`,
+      `${GROUP}ModelCard:\n  ModelCardContent:\n    additional_information:\n      custom_details:\n`,
+    ),
+  'a model card of deep JSON in a string': (bytes = MiB) => {
+    const head = `${GROUP}ModelCard:\n  ModelCardContent: '{"additional_information": {"custom_details": {"a": `;
+    const tail = `}}}'\n`;
+    const levels = Math.floor((bytes - head.length - tail.length - 64) / 2);
+    return `${head}${'['.repeat(levels)}${']'.repeat(levels)}${tail}`;
+  },
   'nested anchors and aliases': (bytes = MiB) => {
     // Each anchored mapping holds the next one and, after it, an alias to it.
     const levels = 50;

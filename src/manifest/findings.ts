@@ -5,7 +5,8 @@
 import { plural } from '../text.js';
 import type * as z from 'zod/v4/core';
 import { didYouMean } from '../suggest.js';
-import { clip, type MemberPath } from './problems.js';
+import { CARD_CONTENT_PATH, cardMemberTakesString } from './model-card.js';
+import { clip, describeValue, type MemberPath } from './problems.js';
 import { manifestSchema, WARNING } from './schema.js';
 
 export interface Finding {
@@ -57,6 +58,11 @@ function unwrap(schema: Schema | undefined): Schema | undefined {
 
 /** Whether the member at `path` holds a string (or one of an enum's), as an expression gives. */
 export function isStringMember(path: MemberPath): boolean {
+  // The card's content is a string, or a mapping whose members the card's schema knows.
+  if (CARD_CONTENT_PATH.every((segment, i) => path[i] === segment)) {
+    const within = path.slice(CARD_CONTENT_PATH.length);
+    return within.length === 0 || cardMemberTakesString(within);
+  }
   const type = (schemaAt(path)?._zod.def as { type?: string } | undefined)?.type;
   return type === 'string' || type === 'enum';
 }
@@ -84,23 +90,6 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
   record: 'a mapping',
 };
-
-function describe(value: unknown): string {
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `the string ${JSON.stringify(clip(value, 41))}`;
-    case 'number':
-      return `the number ${value}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'a mapping';
-    default:
-      return typeof value;
-  }
-}
 
 function sizeMessage(issue: z.$ZodIssueTooBig | z.$ZodIssueTooSmall, value: unknown) {
   const small = issue.code === 'too_small';
@@ -142,7 +131,7 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
       if (value === undefined) {
         return [{ severity, path, message: `is required (${expected})` }];
       }
-      return [{ severity, path, message: `expected ${expected}, found ${describe(value)}` }];
+      return [{ severity, path, message: `expected ${expected}, found ${describeValue(value)}` }];
     }
     case 'too_big':
     case 'too_small':
@@ -153,7 +142,7 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
         {
           severity,
           path,
-          message: `expected one of ${allowed.join(', ')}; found ${describe(value)}`,
+          message: `expected one of ${allowed.join(', ')}; found ${describeValue(value)}`,
           ...(typeof value === 'string' ? { hint: () => didYouMean(value, allowed) } : {}),
         },
       ];
@@ -163,13 +152,18 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
       return [{ severity, path, onKey: true, message: `invalid key: ${inner}` }];
     }
     case 'custom': {
-      const { at, hint } = (issue.params ?? {}) as { at?: MemberPath; hint?: () => string };
+      const { at, hint, onKey } = (issue.params ?? {}) as {
+        at?: MemberPath;
+        hint?: () => string;
+        onKey?: boolean;
+      };
       return [
         {
           severity,
           path,
           message: issue.message,
           ...(at ? { at } : {}),
+          ...(onKey ? { onKey } : {}),
           ...(hint ? { hint } : {}),
         },
       ];

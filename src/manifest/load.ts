@@ -17,6 +17,7 @@ import {
   type Problem,
   type ProblemCounts,
 } from './problems.js';
+import { withCardContentAsText } from './model-card.js';
 import { checkImageRegions } from './region.js';
 import type { ModelPackageManifest } from './schema.js';
 import { parseSource, type Location, type ParsedSource } from './source.js';
@@ -174,9 +175,16 @@ export function checkManifestText(
       .filter((e) => !e.placeholder || isStringMember(e.path))
       .map((e) => formatMemberPath(e.path)),
   );
+  // Below such a string are the members of the JSON it holds (ModelCardContent's): theirs too.
+  const isUnresolved = (path: MemberPath) => {
+    for (let end = path.length; end > 0; end--) {
+      if (unresolved.has(formatMemberPath(path.slice(0, end)))) return true;
+    }
+    return false;
+  };
   const findings = [...schemaFindings(resolved), ...checkImageRegions(resolved, options.region)];
   for (const finding of findings) {
-    if (unresolved.size > 0 && unresolved.has(formatMemberPath(finding.path))) continue;
+    if (unresolved.size > 0 && isUnresolved(finding.path)) continue;
     const { location, found: exists } = source.locate(finding.at ?? finding.path);
     // A scalar is pointed at itself; a missing member, a name or a collection at its key.
     const onValue = exists && !finding.onKey && location.source !== undefined;
@@ -196,7 +204,7 @@ export function checkManifestText(
     .find((l) => l.found);
   return {
     file,
-    request: resolved as ModelPackageManifest,
+    request: withCardContentAsText(resolved) as ModelPackageManifest,
     problems,
     omitted,
     validationLine: anchor && source.position(anchor.location.key[0]).line,

@@ -17,6 +17,7 @@ import {
 import * as sdkEnums from '../generated/sdk-enums.js';
 import { closest } from '../suggest.js';
 import { GITHUB_PROPERTIES, REFERENCE_SOURCE } from './expressions.js';
+import { CARD_CONTENT_PATH, cardContentJsonSchema, checkCardContent } from './model-card.js';
 import { clip } from './problems.js';
 
 /** Issue params that mark a finding as a warning rather than an error. */
@@ -465,6 +466,34 @@ const tag = () =>
     Value: pattern(256, TAG_RE, `a tag value of ${TAG_EXPECTED}`),
   });
 
+/**
+ * ModelCard.ModelCardContent: a string of JSON, as the API takes it, or the card as a
+ * mapping, which the request holds as compact JSON (model-card.ts). Either way the content
+ * is checked against the model package card schema, each problem at its own member.
+ */
+const cardContent = () =>
+  z.custom<string>().check(
+    z.superRefine((value: unknown, ctx) => {
+      // The members of a string of JSON have no place of their own: they are at the string.
+      const inString = typeof value === 'string';
+      checkCardContent(value, ({ path, message, warning, onKey, hint }) =>
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message,
+          input: value,
+          continue: true,
+          params: {
+            ...(warning ? WARNING : {}),
+            ...(inString ? { at: [...CARD_CONTENT_PATH] } : onKey ? { onKey } : {}),
+            ...(hint ? { hint } : {}),
+          },
+        }),
+      );
+    }),
+    z.meta(cardContentJsonSchema()),
+  );
+
 const drift = <T extends z.core.$ZodShape>(shape: T) => opt(z.strictObject(shape));
 const statisticsAndConstraints = drift({
   Statistics: opt(metricsSource),
@@ -622,7 +651,7 @@ const manifestShape = {
   SecurityConfig: opt(z.strictObject({ KmsKeyId: kmsKeyId() })),
   ModelCard: opt(
     z.strictObject({
-      ModelCardContent: opt(text(100000)),
+      ModelCardContent: opt(cardContent()),
       ModelCardStatus: opt(oneOf(sdkEnums.ModelCardStatus)),
     }),
   ),
