@@ -54,14 +54,21 @@ describe('renderCombinedComment', () => {
     const body = renderCombinedComment(results, { runUrl: RUN_URL, label: 'gpu' });
     expect(body.split('\n', 1)[0]).toBe(combinedMarker('gpu'));
     const rendered = renderGfm(body);
-    expect(rendered.rows[0]).toEqual(['Package', 'Status', 'Version', 'Failure reason']);
+    expect(rendered.rows[0]).toEqual(['Package', 'Status', 'Version', 'Plan', 'Failure reason']);
     const rows = rendered.rows.slice(1, results.length + 1);
     expect(rows.map((r) => r[0])).toEqual(results.map((r) => r.name ?? r.group ?? r.manifest));
     const failed = results.findIndex((r) => r.failureReason === 'image-scan-failed');
     expect(rows[failed]![1]).toBe('❌ Failed');
-    expect(rows[failed]![3]).toMatch(/^image-scan-failed: \S/);
+    expect(rows[failed]![4]).toMatch(/^image-scan-failed: \S/);
     const completed = results.findIndex((r) => r.status === 'Completed' && r.version === 3);
-    expect(rows[completed]).toEqual([expect.any(String), '✅ Completed', '3', '']);
+    expect(rows[completed]).toEqual([expect.any(String), '✅ Completed', '3', '', '']);
+    const planned = results.findIndex((r) => r.plan?.cost === 'new-version');
+    expect(rows[planned]![3]).toBe('new version, 2 changes against version 1');
+    const inPlace = results.findIndex((r) => r.plan?.cost === 'in-place');
+    expect(rows[inPlace]![3]).toBe('update in place, 2 changes against version 3');
+    // Without any plan, the table has no Plan column.
+    const unplanned = renderGfm(renderCombinedComment(results.filter((r) => !r.plan)));
+    expect(unplanned.rows[0]).toEqual(['Package', 'Status', 'Version', 'Failure reason']);
     expect(body.match(/^### /gm)).toHaveLength(results.length);
     expect(body.length).toBeLessThanOrEqual(COMMENT_CHARACTERS);
   });

@@ -3,7 +3,9 @@ import { renderGfm } from './harness/gfm.js';
 import { code, codeBlock, table, text } from '../src/report/markdown.js';
 import { renderSummary } from '../src/report/render.js';
 import { outputsOf } from '../src/outputs.js';
+import type { PackagePlan } from '../src/plan/types.js';
 import { aggregateStatus, emptyResult, stopped, type PackageResult } from '../src/results.js';
+import { NEW_VERSION_PLAN } from './harness/report-fixtures.js';
 
 const HOSTILE = [
   '[pwn](https://evil.example) ![t](https://evil.example/t.png)',
@@ -167,6 +169,7 @@ describe('outputs', () => {
       results: '[]',
       'comment-url': 'https://x',
       report: '## SageMaker model package\n',
+      plan: '[]',
     });
     // A run-wide reason wins over the results'.
     const cancelled = outputsOf({ results, failure: { reason: 'cancelled', message: 'x' } });
@@ -202,5 +205,80 @@ describe('outputs', () => {
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(100);
     expect(fewer.notes[0]).toContain(`it holds the first ${kept} of 100 manifests`);
+  });
+
+  it('sets plan: one item per planned manifest, its name and group, and the plan', () => {
+    const stage = { stage: 'Production', stageStatus: 'Approved', stageDescription: null };
+    const results = [
+      result({
+        manifest: 'models/fraud.yml',
+        group: 'fraud-detector',
+        status: 'InProgress',
+        approvalStatus: 'PendingManualApproval',
+        lifeCycle: stage,
+        plan: NEW_VERSION_PLAN,
+      }),
+      result({ manifest: 'models/invalid.yml', status: 'Failed' }),
+    ];
+    const { outputs, notes } = outputsOf({ results });
+    expect(notes).toEqual([]);
+    expect(JSON.parse(outputs.plan)).toEqual([
+      { manifest: 'models/fraud.yml', name: null, group: 'fraud-detector', ...NEW_VERSION_PLAN },
+    ]);
+    const [first, second] = JSON.parse(outputs.results) as PackageResult[];
+    expect(first).toMatchObject({
+      approvalStatus: 'PendingManualApproval',
+      lifeCycle: stage,
+      plan: NEW_VERSION_PLAN,
+    });
+    expect(second).toMatchObject({ approvalStatus: null, lifeCycle: null });
+    expect(second).not.toHaveProperty('plan');
+    expect(outputsOf({ results: [results[1]!] }).outputs.plan).toBe('[]');
+  });
+
+  it('keeps plan and the plans in results within the limit in bytes, valid JSON, with a note', () => {
+    const huge = '值'.repeat(20_000);
+    const plan: PackagePlan = {
+      ...NEW_VERSION_PLAN,
+      note: huge,
+      changes: Array.from({ length: 100 }, (_, i) => ({
+        path: `CustomerMetadataProperties.k${i}`,
+        change: 'changed' as const,
+        old: huge,
+        new: huge,
+        metadata: true,
+      })),
+      changesOmitted: 7,
+      notes: [huge],
+    };
+    const planned = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        result({ manifest: `models/${i}.yml`, group: 'g', lifeCycle: null, plan }),
+      );
+    const max = 600_000;
+    const briefer = outputsOf({ results: planned(2) }, {}, max);
+    for (const name of ['plan', 'results'] as const) {
+      expect(Buffer.byteLength(briefer.outputs[name])).toBeLessThanOrEqual(max);
+    }
+    const items = JSON.parse(briefer.outputs.plan) as (PackagePlan & { manifest: string })[];
+    expect(items.map((p) => p.manifest)).toEqual(['models/0.yml', 'models/1.yml']);
+    expect(items[0]!.changes).toHaveLength(20);
+    expect(items[0]!.changesOmitted).toBe(87);
+    expect(items[0]!.changes[0]!.old!.length).toBeLessThan(1100);
+    expect(items[0]!.note!.length).toBeLessThan(1100);
+    expect(JSON.parse(briefer.outputs.results)[0].plan.changes).toHaveLength(20);
+    expect(briefer.notes).toEqual([
+      expect.stringMatching(/^the 'results' output was \d+ bytes.*each plan its first 20 changes/),
+      expect.stringMatching(
+        /^the 'plan' output was \d+ bytes, over GitHub's limit of 1 MB: long texts were cut and each plan keeps its first 20 changes/,
+      ),
+    ]);
+
+    const fewer = outputsOf({ results: planned(20) }, {}, max);
+    expect(Buffer.byteLength(fewer.outputs.plan)).toBeLessThanOrEqual(max);
+    const kept = JSON.parse(fewer.outputs.plan).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(20);
+    expect(fewer.notes[1]).toContain(`it holds the plans of the first ${kept} of 20 manifests`);
   });
 });

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const types = describeTypes(path.join(root, 'src/results.ts'), 'PackageResult');
 
 describe('docs/results.md, from the PackageResult type', () => {
-  it('has a JSDoc comment for every field of the results and of the types they refer to', () => {
+  it('documents every field of the results and of the types they refer to', () => {
     expect(undocumented(types)).toEqual([]);
     expect(types.map((t) => t.name)).toEqual(
       expect.arrayContaining([
@@ -21,8 +21,36 @@ describe('docs/results.md, from the PackageResult type', () => {
         'ProblemCounts',
         "Omit<Problem, 'file'>",
         'FailureReason',
+        'LifeCycle',
+        'PackagePlan',
+        'PlannedPackage',
+        'MemberChange',
+        'PlanCost',
       ]),
     );
+  });
+
+  it('documents the plan, which the plan output carries too', () => {
+    const markdown = resultsMarkdown(types, 'src/results.ts');
+    const rendered = renderGfm(markdown);
+    expect(rendered.rows).toContainEqual([
+      'plan (optional)',
+      'PackagePlan (see PackagePlan)',
+      expect.stringMatching(/live version/),
+    ]);
+    expect(rendered.rows).toContainEqual([
+      'cost',
+      'PlanCost (see PlanCost)',
+      expect.stringMatching(/^What a manifest's change costs/),
+    ]);
+    expect(rendered.rows).toContainEqual([
+      'changes',
+      'MemberChange[] (see MemberChange)',
+      expect.any(String),
+    ]);
+    expect(markdown).toContain('One of `new-version`, `in-place`, `none`.');
+    expect(markdown).toContain('The `plan` output is a JSON array');
+    expect(rendered.links).toContain('#packageplan');
   });
 
   it('lists every field a result has, with its type, as a table GitHub renders', () => {
@@ -81,5 +109,47 @@ export interface Item {
       doc: 'Why it failed, for a failed item.',
     });
     expect(undocumented(found)).toEqual(['Root.bare', 'Item.diagnosis.excerpt']);
+  });
+
+  it("documents a field without a comment by its type's comment, else by fieldDocs", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'results-doc-'));
+    const file = path.join(dir, 'types.ts');
+    writeFileSync(
+      file,
+      `/** Root. */
+export interface Root {
+  kind: Kind;
+  stage: Stage | null;
+  stages: Stage[];
+  either: Stage | Kind;
+  /** Its own. */
+  own: Stage;
+  bare: string;
+  named: string;
+}
+/** The kind of a root. */
+export type Kind = 'a' | 'b';
+/** A stage. */
+export interface Stage {
+  /** Its name. */
+  name: string;
+}
+`,
+    );
+    const found = describeTypes(file, 'Root', {
+      'Root.named': 'Named here.',
+      'Root.own': 'Not this.',
+    });
+    const docs = Object.fromEntries(found[0]!.fields!.map((f) => [f.name, f.doc]));
+    expect(docs).toEqual({
+      kind: 'The kind of a root.',
+      stage: 'A stage.',
+      stages: 'A stage.',
+      either: '',
+      own: 'Its own.',
+      bare: '',
+      named: 'Named here.',
+    });
+    expect(undocumented(found)).toEqual(['Root.either', 'Root.bare']);
   });
 });

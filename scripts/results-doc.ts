@@ -3,7 +3,9 @@
  * the TypeScript compiler: `PackageResult` in src/results.ts and every type its fields
  * refer to (interfaces, `Omit<...>` and other mapped types, inline object types, unions
  * of string literals), each field with its type and its JSDoc comment. A field without a
- * JSDoc comment is reported, so the documentation cannot silently miss one.
+ * comment of its own takes the comment of the one type it is declared as (`cost: PlanCost`,
+ * `lifeCycle: LifeCycle | null`), else its entry in `fieldDocs`; one still without is
+ * reported, so the documentation cannot silently miss one.
  */
 import ts from 'typescript';
 
@@ -27,15 +29,34 @@ export interface TypeDoc {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/**
+ * What fields of the results' types mean, by `Type.field`, for fields whose declaration
+ * has no JSDoc comment (src/plan/types.ts); a field's own comment wins over its entry.
+ */
+export const RESULT_FIELD_DOCS: Readonly<Record<string, string>> = {
+  'LifeCycle.stage': '`ModelLifeCycle.Stage`: the stage, such as `Production`.',
+  'LifeCycle.stageStatus':
+    '`ModelLifeCycle.StageStatus`: the status within the stage, such as `Approved`.',
+  'LifeCycle.stageDescription': '`ModelLifeCycle.StageDescription`; null when it has none.',
+  'PlannedPackage.arn': "The package's ARN.",
+  'MemberChange.new':
+    "The manifest's value, as text like `old`: set for `changed` and `added` changes.",
+};
+
 function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   return oneLine(ts.displayPartsToString(symbol.getDocumentationComment(checker)));
 }
 
 /**
  * The types reachable from `root` (an exported interface or type alias of `file`), root
- * first, in the order their fields name them.
+ * first, in the order their fields name them. `fieldDocs` documents, by `Type.field`, the
+ * fields whose declarations have no comment.
  */
-export function describeTypes(file: string, root: string): TypeDoc[] {
+export function describeTypes(
+  file: string,
+  root: string,
+  fieldDocs: Readonly<Record<string, string>> = RESULT_FIELD_DOCS,
+): TypeDoc[] {
   const program = ts.createProgram([file], {
     strict: true,
     target: ts.ScriptTarget.ES2022,
@@ -98,6 +119,22 @@ export function describeTypes(file: string, root: string): TypeDoc[] {
     }
   };
 
+  /** The comment of the one named type a field is declared as, through `| null` and arrays. */
+  const typeDoc = (node: ts.TypeNode | undefined): string => {
+    const named: ts.TypeReferenceNode[] = [];
+    let others = 0;
+    const collect = (n: ts.TypeNode): void => {
+      if (ts.isArrayTypeNode(n)) collect(n.elementType);
+      else if (ts.isParenthesizedTypeNode(n)) collect(n.type);
+      else if (ts.isUnionTypeNode(n)) n.types.forEach(collect);
+      else if (ts.isTypeReferenceNode(n)) named.push(n);
+      else if (!(ts.isLiteralTypeNode(n) && n.literal.kind === ts.SyntaxKind.NullKeyword)) others++;
+    };
+    if (node) collect(node);
+    const symbol = named.length === 1 && others === 0 ? resolve(named[0]!.typeName) : undefined;
+    return symbol ? docOf(symbol, checker) : '';
+  };
+
   while (queue.length > 0) {
     const { name, type, doc } = queue.shift()!;
     if (seen.has(name)) continue;
@@ -119,7 +156,7 @@ export function describeTypes(file: string, root: string): TypeDoc[] {
         type: typeNode
           ? oneLine(printer.printNode(ts.EmitHint.Unspecified, typeNode, typeNode.getSourceFile()))
           : checker.typeToString(checker.getTypeOfSymbol(property)),
-        doc: docOf(property, checker),
+        doc: docOf(property, checker) || fieldDocs[`${name}.${property.name}`] || typeDoc(typeNode),
       };
     });
     docs.push({ name, doc, fields });
@@ -162,6 +199,8 @@ export function resultsMarkdown(types: readonly TypeDoc[], generatedFrom: string
     '# The `results` output',
     '',
     'A JSON array with one object per manifest of the run, in the order of the `manifest` input. Each object is a `PackageResult`; the types its fields refer to follow it. A field marked optional may be absent; `null` means the run does not know the value.',
+    '',
+    'The `plan` output is a JSON array with one object per manifest that was planned: its `manifest`, `name` and `group` as in `PackageResult`, and the fields of its [`PackagePlan`](#packageplan).',
   ];
   for (const type of types) {
     lines.push('', `## \`${type.name}\``, '');

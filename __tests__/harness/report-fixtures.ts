@@ -3,6 +3,7 @@
  * docs/report-examples.md (npm run generate).
  */
 import { packageLinks, transformJobLink, transformLogLink } from '../../src/report/links.js';
+import type { PackagePlan, PlannedPackage } from '../../src/plan/types.js';
 import { emptyResult, type PackageResult } from '../../src/results.js';
 
 import { RUN_ENV, RUN_URL } from './run-context.js';
@@ -12,6 +13,45 @@ export const COMMIT = RUN_ENV.GITHUB_SHA;
 const REGION = 'us-east-1';
 const GROUP_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/3';
 const UNVERSIONED_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor';
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud-detector';
+const PRODUCTION = { stage: 'Production', stageStatus: 'Approved', stageDescription: null };
+
+/** Version 1 of fraud-detector, Approved and in production: what a plan compares with. */
+export const LIVE_VERSION: PlannedPackage = {
+  arn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/1',
+  version: 1,
+  name: null,
+  approvalStatus: 'Approved',
+  lifeCycle: PRODUCTION,
+  createdAt: '2026-11-02T10:15:00.000Z',
+};
+
+/** A new image and one more instance type against the live version: a new version. */
+export const NEW_VERSION_PLAN: PackagePlan = {
+  compareTo: 'approved',
+  live: LIVE_VERSION,
+  note: null,
+  changes: [
+    {
+      path: 'InferenceSpecification.Containers[0].Image',
+      change: 'changed',
+      old: `${IMAGE}:1.4.1`,
+      new: `${IMAGE}:1.4.2`,
+      metadata: false,
+    },
+    {
+      path: 'InferenceSpecification.SupportedRealtimeInferenceInstanceTypes',
+      change: 'added',
+      new: 'ml.g5.xlarge',
+      metadata: false,
+    },
+  ],
+  changesOmitted: 0,
+  cost: 'new-version',
+  package: null,
+  inPlace: [],
+  notes: [],
+};
 
 function versioned(overrides: Partial<PackageResult>): PackageResult {
   const result: PackageResult = {
@@ -20,6 +60,7 @@ function versioned(overrides: Partial<PackageResult>): PackageResult {
     version: 3,
     arn: GROUP_ARN,
     region: REGION,
+    approvalStatus: 'PendingManualApproval',
     createdAt: '2026-11-24T09:00:12.000Z',
     validation: [{ name: 'fraud-smoke-test', status: 'Completed', failureReason: null }],
     ...overrides,
@@ -65,6 +106,28 @@ function marketplace(overrides: Partial<PackageResult>): PackageResult {
   };
   return result;
 }
+
+const VERSION_3: PlannedPackage = {
+  ...LIVE_VERSION,
+  arn: GROUP_ARN,
+  version: 3,
+  createdAt: '2026-11-24T09:00:12.000Z',
+};
+const CARD_CHANGES: PackagePlan['changes'] = [
+  {
+    path: 'ModelCard.ModelCardContent',
+    change: 'changed',
+    old: '{"model_overview":{"model_description":"Fraud scores for card payments"}}',
+    new: '{"model_overview":{"model_description":"Fraud scores for card and wallet payments"}}',
+    metadata: true,
+  },
+  {
+    path: 'CustomerMetadataProperties.owner',
+    change: 'added',
+    new: 'payments-ml',
+    metadata: true,
+  },
+];
 
 export const REPORT_FIXTURES: Record<
   string,
@@ -138,6 +201,34 @@ export const REPORT_FIXTURES: Record<
       reused: true,
       validatedAt: '2026-11-20T15:03:05.000Z',
       createdAt: '2026-11-20T14:40:00.000Z',
+    }),
+  },
+  planned: {
+    title: 'Validating a new version, with what it changes against the live version',
+    result: versioned({
+      status: 'InProgress',
+      validation: [{ name: 'fraud-smoke-test', status: 'InProgress', failureReason: null }],
+      plan: NEW_VERSION_PLAN,
+    }),
+  },
+  updatedInPlace: {
+    title: 'Updated in place: only metadata changed',
+    result: versioned({
+      reused: true,
+      approvalStatus: 'Approved',
+      lifeCycle: PRODUCTION,
+      validatedAt: '2026-11-24T09:41:40.000Z',
+      plan: {
+        compareTo: 'approved',
+        live: VERSION_3,
+        note: null,
+        changes: CARD_CHANGES,
+        changesOmitted: 0,
+        cost: 'in-place',
+        package: VERSION_3,
+        inPlace: CARD_CHANGES,
+        notes: [],
+      },
     }),
   },
   validationFailed: {

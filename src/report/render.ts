@@ -1,10 +1,11 @@
 /**
  * Rendering of a run's results, one module for both places people look: the job summary
  * (every package of the run) and the pull-request comment (one package, with a hidden
- * marker). Per package: status with an icon, identity, timings, the validation profiles
- * and image scans with their failure reasons, links, the manifest's problems and, for a
- * dry run, the request. The check run of a package carries the same report. Text from AWS
- * or a manifest is escaped; long bodies are cut.
+ * marker). Per package: status with an icon, identity (with its approval status and
+ * stage), timings, what the manifest changes against the live version (render-plan.ts),
+ * the validation profiles and image scans with their failure reasons, links, the
+ * manifest's problems and, for a dry run, the request. The check run of a package carries
+ * the same report. Text from AWS or a manifest is escaped; long bodies are cut.
  */
 import {
   CHECK_RUN_OUTPUT_CHARACTERS,
@@ -22,6 +23,14 @@ import { combinedMarker, commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
 import { renderDiagnoses, withoutGenericJobLinks } from './render-diagnosis.js';
+import {
+  approvalAndStage,
+  PLAN_FOLD_ROWS,
+  planCell,
+  planHeadline,
+  renderPlan,
+  stageLine,
+} from './render-plan.js';
 
 const ICONS: Record<PackageStatus, string> = {
   DryRun: '🔍',
@@ -48,6 +57,8 @@ export interface RenderOptions {
    * (`<server>/<owner>/<repo>/blob/<sha>`): each problem links to its file and line.
    */
   sourceUrl?: string;
+  /** Fold the plan's table of changes when it has more rows than this (comments). */
+  foldPlanAbove?: number;
 }
 
 function cut(value: string, limit: number, runUrl: string | undefined): string {
@@ -94,7 +105,7 @@ function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-function identity(result: PackageResult, commit: string | undefined): string {
+function identity(result: PackageResult, commit: string | undefined, limit: number): string {
   const rows: string[][] = [];
   if (result.name) rows.push(['Package', `${code(result.name)} (unversioned)`]);
   if (result.group) {
@@ -107,6 +118,10 @@ function identity(result: PackageResult, commit: string | undefined): string {
     rows.push(['Group', `${code(result.group)} (${version})`]);
   }
   if (result.arn) rows.push(['ARN', code(result.arn)]);
+  if (result.approvalStatus) {
+    rows.push(['Approval status', approvalAndStage(result.approvalStatus, null, limit)]);
+  }
+  if (result.lifeCycle) rows.push(['Stage', stageLine(result.lifeCycle, limit)]);
   rows.push(['Region', result.region ? code(result.region) : 'not set']);
   if (commit) rows.push(['Commit', code(commit.slice(0, 12))]);
   if (result.createdAt) {
@@ -189,7 +204,14 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
     `### ${icon(result)} ${text(title)}${label}`,
     `${code(result.manifest)}: ${headline(result, limit, options.runUrl)}`,
   ];
-  if (result.failureReason !== 'invalid-manifest') parts.push(identity(result, options.commit));
+  if (result.failureReason !== 'invalid-manifest') {
+    parts.push(identity(result, options.commit, limit));
+  }
+  if (result.plan) {
+    parts.push(
+      renderPlan(result.plan, { group: result.group, limit, foldAbove: options.foldPlanAbove }),
+    );
+  }
   if (result.validation.length) {
     parts.push(statusTable('Validation profile', result.validation, limit, options.runUrl));
     const why = renderDiagnoses(result.validation, limit);
@@ -281,7 +303,7 @@ export function renderComment(
     (reasonLimit) =>
       [
         commentMarker(result.manifest, options.label),
-        renderPackage(result, { ...options, reasonLimit }),
+        renderPackage(result, { foldPlanAbove: PLAN_FOLD_ROWS, ...options, reasonLimit }),
         COMMENT_FOOTER,
       ].join('\n\n'),
     COMMENT_CHARACTERS,
@@ -304,14 +326,19 @@ function reasonCell(result: PackageResult, runUrl?: string): string {
   return `${code(result.failureReason)}${why ? `: ${cut(why, 200, runUrl)}` : ''}`;
 }
 
-/** The table atop a combined comment: one row per package of the run. */
+/**
+ * The table atop a combined comment: one row per package of the run, with what each
+ * manifest changes when any was planned.
+ */
 function packageTable(results: readonly PackageResult[], runUrl?: string): string {
+  const planned = results.some((r) => r.plan);
   return table(
-    ['Package', 'Status', 'Version', 'Failure reason'],
+    ['Package', 'Status', 'Version', ...(planned ? ['Plan'] : []), 'Failure reason'],
     results.map((r) => [
       code(displayName(r)),
       statusCell(r),
       r.version != null ? String(r.version) : r.name ? 'unversioned' : '',
+      ...(planned ? [planCell(r.plan)] : []),
       reasonCell(r, runUrl),
     ]),
   );
@@ -339,7 +366,9 @@ export function renderCombinedComment(
     [head, ...sections, ...(note ? [note] : []), COMMENT_FOOTER].join('\n\n');
   let sections: string[] = [];
   for (const limit of [Number.POSITIVE_INFINITY, 4000, 1000, 200]) {
-    sections = results.map((r) => renderPackage(r, { ...options, reasonLimit: limit }));
+    sections = results.map((r) =>
+      renderPackage(r, { foldPlanAbove: PLAN_FOLD_ROWS, ...options, reasonLimit: limit }),
+    );
     const whole = body(sections);
     if (whole.length <= max) return whole;
   }
@@ -371,8 +400,9 @@ function checkRunTitle(result: PackageResult): string {
 }
 
 /**
- * A package's check run output: a short title, the headline (and `note`) as its summary,
- * and the package's report, as in its comment, as its text; each within GitHub's limits.
+ * A package's check run output: a short title, the headline (with the plan's first line and
+ * `note`) as its summary, and the package's report, as in its comment, with the plan open,
+ * as its text; each within GitHub's limits.
  */
 export function renderCheckRunOutput(
   result: PackageResult,
@@ -382,6 +412,11 @@ export function renderCheckRunOutput(
   const summary = fit(
     (reasonLimit) =>
       [`${icon(result)} ${code(result.manifest)}: ${headline(result, reasonLimit, rest.runUrl)}`]
+        .concat(
+          result.plan
+            ? [planHeadline(result.plan, { group: result.group, limit: reasonLimit })]
+            : [],
+        )
         .concat(note ? [note] : [])
         .join('\n\n'),
     CHECK_RUN_OUTPUT_CHARACTERS,
