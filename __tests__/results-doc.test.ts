@@ -111,7 +111,7 @@ export interface Item {
     expect(undocumented(found)).toEqual(['Root.bare', 'Item.diagnosis.excerpt']);
   });
 
-  it("documents a field without a comment by its type's comment, else by fieldDocs", () => {
+  it("documents a field without a comment by its type's comment", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'results-doc-'));
     const file = path.join(dir, 'types.ts');
     writeFileSync(
@@ -125,7 +125,6 @@ export interface Root {
   /** Its own. */
   own: Stage;
   bare: string;
-  named: string;
 }
 /** The kind of a root. */
 export type Kind = 'a' | 'b';
@@ -136,10 +135,7 @@ export interface Stage {
 }
 `,
     );
-    const found = describeTypes(file, 'Root', {
-      'Root.named': 'Named here.',
-      'Root.own': 'Not this.',
-    });
+    const found = describeTypes(file, 'Root');
     const docs = Object.fromEntries(found[0]!.fields!.map((f) => [f.name, f.doc]));
     expect(docs).toEqual({
       kind: 'The kind of a root.',
@@ -148,7 +144,6 @@ export interface Stage {
       either: '',
       own: 'Its own.',
       bare: '',
-      named: 'Named here.',
     });
     expect(undocumented(found)).toEqual(['Root.either', 'Root.bare']);
   });

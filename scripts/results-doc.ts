@@ -4,8 +4,8 @@
  * refer to (interfaces, `Omit<...>` and other mapped types, inline object types, unions
  * of string literals), each field with its type and its JSDoc comment. A field without a
  * comment of its own takes the comment of the one type it is declared as (`cost: PlanCost`,
- * `lifeCycle: LifeCycle | null`), else its entry in `fieldDocs`; one still without is
- * reported, so the documentation cannot silently miss one.
+ * `lifeCycle: LifeCycle | null`); one still without is reported, so the documentation
+ * cannot silently miss one.
  */
 import ts from 'typescript';
 
@@ -29,34 +29,15 @@ export interface TypeDoc {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/**
- * What fields of the results' types mean, by `Type.field`, for fields whose declaration
- * has no JSDoc comment (src/plan/types.ts); a field's own comment wins over its entry.
- */
-export const RESULT_FIELD_DOCS: Readonly<Record<string, string>> = {
-  'LifeCycle.stage': '`ModelLifeCycle.Stage`: the stage, such as `Production`.',
-  'LifeCycle.stageStatus':
-    '`ModelLifeCycle.StageStatus`: the status within the stage, such as `Approved`.',
-  'LifeCycle.stageDescription': '`ModelLifeCycle.StageDescription`; null when it has none.',
-  'PlannedPackage.arn': "The package's ARN.",
-  'MemberChange.new':
-    "The manifest's value, as text like `old`: set for `changed` and `added` changes.",
-};
-
 function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   return oneLine(ts.displayPartsToString(symbol.getDocumentationComment(checker)));
 }
 
 /**
  * The types reachable from `root` (an exported interface or type alias of `file`), root
- * first, in the order their fields name them. `fieldDocs` documents, by `Type.field`, the
- * fields whose declarations have no comment.
+ * first, in the order their fields name them.
  */
-export function describeTypes(
-  file: string,
-  root: string,
-  fieldDocs: Readonly<Record<string, string>> = RESULT_FIELD_DOCS,
-): TypeDoc[] {
+export function describeTypes(file: string, root: string): TypeDoc[] {
   const program = ts.createProgram([file], {
     strict: true,
     target: ts.ScriptTarget.ES2022,
@@ -156,7 +137,7 @@ export function describeTypes(
         type: typeNode
           ? oneLine(printer.printNode(ts.EmitHint.Unspecified, typeNode, typeNode.getSourceFile()))
           : checker.typeToString(checker.getTypeOfSymbol(property)),
-        doc: docOf(property, checker) || fieldDocs[`${name}.${property.name}`] || typeDoc(typeNode),
+        doc: docOf(property, checker) || typeDoc(typeNode),
       };
     });
     docs.push({ name, doc, fields });
