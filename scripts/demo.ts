@@ -7,14 +7,20 @@
  *   3. a validation that fails, and why (the transform job, its error and its log);
  *   4. a pull request gated by a check run: `wait: false`, then a scheduled `mode: sync`
  *      run concludes it once validation ended;
- *   5. a run on the same manifests: the packages are reused.
+ *   5. a run on the same manifests: the packages are reused;
+ *   6. a new commit on the pull request, once someone approved version 1 in SageMaker
+ *      Studio and moved it to Production: the plan against that live version (the image
+ *      moved, an instance type added), a new version moved to Staging once validated;
+ *   7. a commit that only edits the model card: that version updated in place, nothing
+ *      validated again.
  * Each run's log is printed as the runner shows it (masked values as ***), and the
  * pull-request comment as it reads on GitHub.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
@@ -66,7 +72,7 @@ github.setBranch('octo-org', 'models', 'main', ['0123456789abcdef0123456789abcde
 
 async function run(
   title: string,
-  { event: eventName = 'pull_request', ...inputs }: Record<string, string>,
+  { event: eventName = 'pull_request', sha, ...inputs }: Record<string, string>,
 ): Promise<ActionRun> {
   rule(title);
   const view = new RunnerView();
@@ -81,6 +87,7 @@ async function run(
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(sha ? { GITHUB_SHA: sha } : {}),
     },
     event:
       eventName === 'pull_request'
@@ -176,6 +183,47 @@ try {
     manifest: 'examples/registry/model-package.yml',
   });
   codes.push(again.code);
+
+  // Someone approves version 1 in SageMaker Studio and moves it to Production.
+  const studio = new SageMakerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'demo-secret' },
+  });
+  await studio.send(
+    new UpdateModelPackageCommand({
+      ModelPackageArn: again.outputs['model-package-arn'],
+      ModelApprovalStatus: 'Approved',
+      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+    }),
+  );
+  studio.destroy();
+  note('In SageMaker Studio, someone approved version 1 and moved it to stage Production.');
+  const registry = path.join(workspace, 'examples', 'registry', 'model-package.yml');
+  const text = readFileSync(registry, 'utf8');
+  writeFileSync(
+    registry,
+    text.replace('    - ml.g5.xlarge\n', '    - ml.g5.xlarge\n    - ml.g5.2xlarge\n'),
+  );
+  const NEXT = 'c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ff';
+  seedWorkspace(emulator, path.join(workspace, 'examples'), { GITHUB_SHA: NEXT });
+  const planned = await run(
+    "6. a new commit: the plan against the live version, and 'stage-on-success: Staging'",
+    { manifest: 'examples/registry/model-package.yml', sha: NEXT, 'stage-on-success': 'Staging' },
+  );
+  showComment('examples/registry/model-package.yml');
+  codes.push(planned.code);
+
+  writeFileSync(
+    registry,
+    readFileSync(registry, 'utf8').replace('risk_rating: Medium', 'risk_rating: High'),
+  );
+  const edited = await run('7. a commit that only edits the model card: updated in place', {
+    manifest: 'examples/registry/model-package.yml',
+    sha: NEXT,
+  });
+  showComment('examples/registry/model-package.yml');
+  codes.push(edited.code);
 
   rule(`AWS requests the emulator answered: ${JSON.stringify(emulator.counts())}`);
   const writes = (method: string, kind: RegExp) =>

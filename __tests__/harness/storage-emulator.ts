@@ -317,7 +317,7 @@ export function createStorage(defaultRegion: string): Storage {
 /**
  * Seeds `storage` with everything a manifest names: its S3 objects (an object under each
  * prefix), buckets, ECR images (tagged as named) and algorithms, so that preflight finds
- * nothing missing. `manifestOrPath`: the manifest's text, or the path of its file. Expressions resolve as in the tests' runs (RUN_ENV, and `env`).
+ * nothing missing. `manifestOrPath`: the manifest's text, or the path of its file. Expressions resolve as in the tests' runs (RUN_ENV, and `env`, whose GITHUB_SHA is `github.sha`).
  */
 export function seedArtifacts(
   storage: StorageSeeding,
@@ -328,7 +328,9 @@ export function seedArtifacts(
     !manifestOrPath.includes('\n') && existsSync(manifestOrPath)
       ? readFileSync(manifestOrPath, 'utf8')
       : manifestOrPath;
-  const context = expressionContextOf(runContext(), { ...RUN_ENV, ...env });
+  // A commit of `env` (GITHUB_SHA) is the commit `${{ github.sha }}` names.
+  const run = runContext(undefined, env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {});
+  const context = expressionContextOf(run, { ...RUN_ENV, ...env });
   const { request } = checkManifestText(manifest, 'model-package.yml', { context });
   if (!request) throw new Error('seedArtifacts: the manifest is invalid');
   for (const t of collectTargets(request)) {

@@ -22,7 +22,7 @@ import { approveCompleted } from './approve.js';
 import { manifestKeyOf } from './fingerprint.js';
 import { moveToStage, requireStage } from './stage.js';
 import { createOrReuse, type Package } from './create-or-reuse.js';
-import { withDescription } from './status.js';
+import { hasEnded, withDescription } from './status.js';
 import { requireApprovalWarnings, requireApproved, verifyOne } from './verify.js';
 import { WaitEndedError, waitForPackages, type WaitOptions } from './wait.js';
 
@@ -149,10 +149,11 @@ export async function followPackages(input: FollowInput): Promise<Outcome> {
       ),
     );
 
-    if (steps.waits && descriptions.length > 0) {
+    const validating = descriptions.filter((d) => !hasEnded(d.ModelPackageStatus)).length;
+    if (steps.waits && validating > 0) {
       const timeoutMs = settings.waitTimeoutMinutes * 60_000;
       log.info(
-        `Waiting for the validation of ${plural(descriptions.length, 'package')} (at most ${plural(settings.waitTimeoutMinutes, 'minute')}).`,
+        `Waiting for the validation of ${plural(validating, 'package')} (at most ${plural(settings.waitTimeoutMinutes, 'minute')}).`,
       );
       const waited = await waitForPackages(descriptions, {
         api,
