@@ -13,6 +13,9 @@
  * waiting come from the poller itself on a simulated clock.
  * Sync: the GitHub and SageMaker calls of an idle `mode: sync` (nothing finished) over 20
  * open pull requests, each with a package of its own left validating by a `wait: false` run.
+ * Plan: the SageMaker reads a plan makes beyond the search for the manifest's own package,
+ * for each `compare-to` and for an unversioned package; and the time to plan a 1 MiB
+ * request against a 1 MiB live version (in process, on the in-memory SageMaker).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForPackages } from '../src/package/wait.js';
+import { findExisting } from '../src/package/find.js';
+import { differences } from '../src/plan/diff.js';
+import type { CompareTo } from '../src/plan/live.js';
+import { planManifest } from '../src/plan/plan.js';
+import type { ModelPackageManifest } from '../src/manifest/schema.js';
+import type { CreateModelPackageInput } from '@aws-sdk/client-sagemaker';
 import { silentLog } from '../src/runner/port.js';
 import { fakeSageMaker } from '../__tests__/harness/fake-sagemaker.js';
 import { runAction } from '../__tests__/harness/dist-action.js';
@@ -424,6 +433,106 @@ report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <=
     `${sts.length} (${sageMaker.length} SageMaker requests)`,
   );
   report('requests refused for expired credentials', String(refused), 'target 0');
+}
+
+// ------------------------------------------------------------------ plan
+
+{
+  /** A request of about `bytes`: 15 containers of 100 environment variables. */
+  const big = (bytes: number, seed: string): ModelPackageManifest => {
+    const value = (i: number) => `${seed}-${i}-`.padEnd(Math.floor(bytes / 1500), 'v');
+    return {
+      ModelPackageGroupName: 'big',
+      InferenceSpecification: {
+        Containers: Array.from({ length: 15 }, (_, c) => ({
+          Image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/big:${seed}`,
+          Environment: Object.fromEntries(
+            Array.from({ length: 100 }, (_, i) => [`VAR_${i}`, value(c * 100 + i)]),
+          ),
+        })),
+        SupportedTransformInstanceTypes: ['ml.m5.xlarge'],
+        SupportedRealtimeInferenceInstanceTypes: ['ml.m5.xlarge'],
+        SupportedContentTypes: ['application/json'],
+        SupportedResponseMIMETypes: ['application/json'],
+      },
+    } as ModelPackageManifest;
+  };
+  const request = big(1024 * 1024, 'new');
+  const live = big(1024 * 1024, 'old');
+  const sizeOfRequest = Buffer.byteLength(JSON.stringify(request));
+
+  // 20 versions of a group (the search's worst case), the oldest Approved in Production.
+  const registry = async (count: number, compareTo: CompareTo) => {
+    const sagemaker = fakeSageMaker();
+    await sagemaker.api.createModelPackageGroup({ ModelPackageGroupName: 'big' });
+    for (let i = 0; i < count; i++) {
+      const version = i === 0 ? live : { ...live, ModelPackageDescription: `v${i}` };
+      await sagemaker.api.createModelPackage({
+        ...(version as CreateModelPackageInput),
+        ...(i === 0
+          ? {
+              ModelApprovalStatus: 'Approved',
+              ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+            }
+          : {}),
+      });
+      sagemaker.clock.t += 1000;
+    }
+    sagemaker.calls.length = 0;
+    await findExisting(request, sagemaker.api);
+    const search = sagemaker.calls.length;
+    sagemaker.calls.length = 0;
+    const started = performance.now();
+    await planManifest(request, { api: sagemaker.api, compareTo, manifestKey: 'k' });
+    return { reads: sagemaker.calls.length - search, ms: performance.now() - started };
+  };
+  for (const [name, compareTo] of [
+    ['approved', { kind: 'approved' }],
+    ['latest', { kind: 'latest' }],
+    ['stage:Production', { kind: 'stage', stage: 'Production' }],
+  ] as [string, CompareTo][]) {
+    const { reads } = await registry(20, compareTo);
+    report(
+      `plan reads beyond the search, compare-to ${name} (20 versions)`,
+      String(reads),
+      'target <= 3',
+    );
+  }
+  {
+    const sagemaker = fakeSageMaker();
+    const unversioned = { ...request, ModelPackageGroupName: undefined, ModelPackageName: 'big' };
+    sagemaker.calls.length = 0;
+    await findExisting(unversioned, sagemaker.api);
+    const search = sagemaker.calls.length;
+    sagemaker.calls.length = 0;
+    await planManifest(unversioned, {
+      api: sagemaker.api,
+      compareTo: { kind: 'approved' },
+      manifestKey: 'k',
+    });
+    report(
+      'plan reads beyond the search, unversioned package',
+      String(sagemaker.calls.length - search),
+      'target <= 3',
+    );
+  }
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const { changes, omitted } = differences(request, live as never);
+    times.push(performance.now() - started);
+    if (changes.length + omitted < 1500) throw new Error('the plan missed changes');
+  }
+  report(
+    `plan of a ${(sizeOfRequest / 1024 / 1024).toFixed(2)} MiB request against a 1 MiB live version`,
+    ms(median(times) / 1000),
+    'target about 1 s',
+  );
+  const whole = await registry(1, { kind: 'approved' });
+  report(
+    'the same, with the search and the live version (in-memory SageMaker)',
+    ms(whole.ms / 1000),
+  );
 }
 
 rmSync(work, { recursive: true, force: true });
