@@ -41,7 +41,7 @@ describe('docs/results.md, from the PackageResult type', () => {
     expect(rendered.rows).toContainEqual([
       'cost',
       'PlanCost (see PlanCost)',
-      expect.stringMatching(/^What a manifest's change costs/),
+      expect.stringMatching(/^What the change costs/),
     ]);
     expect(rendered.rows).toContainEqual([
       'changes',

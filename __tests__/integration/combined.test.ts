@@ -69,12 +69,13 @@ describe('comment: combined', () => {
 
     const rendered = renderGfm(ours.body);
     expect(rendered.rows.slice(0, 3)).toEqual([
-      ['Package', 'Status', 'Version', 'Failure reason'],
-      ['churn-predictor', '✅ Completed', 'unversioned', ''],
+      ['Package', 'Status', 'Version', 'Plan', 'Failure reason'],
+      ['churn-predictor', '✅ Completed', 'unversioned', 'new version, no live version', ''],
       [
         'fraud-detector',
         '❌ Failed',
         '1',
+        'new version, no live version',
         'validation-failed: ClientError: the container answered 500 to /invocations',
       ],
     ]);

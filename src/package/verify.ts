@@ -53,7 +53,18 @@ export async function verifyOne(
         { file: manifest.file, title: 'Model package metadata' },
       );
     }
-    const verified = { ...plan, cost: 'none' as const };
+    const differs = plan.inPlace.map((c) => c.path).join(', ');
+    const verified: PackagePlan = {
+      ...plan,
+      cost: 'none',
+      inPlace: [],
+      notes: differs
+        ? [
+            ...plan.notes,
+            `Its metadata differs from the manifest (${differs}); a publish run updates it in place.`,
+          ]
+        : plan.notes,
+    };
     return {
       result: {
         ...result,
