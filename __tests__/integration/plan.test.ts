@@ -16,6 +16,7 @@ import {
   type UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
 import type { ActionRun } from '../harness/dist-action.js';
+import { renderGfm } from '../harness/gfm.js';
 import { integration } from '../harness/integration.js';
 
 const PR = 21;
@@ -23,9 +24,10 @@ const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud';
 const WRITES = ['CreateModelPackage', 'CreateModelPackageGroup', 'UpdateModelPackage'];
 
 const t = integration({
-  inputs: { region: 'us-east-1', 'check-run': 'false' },
+  inputs: { region: 'us-east-1', 'check-run': 'false', 'github-token': 'ghs_writer' },
   event: { name: 'pull_request', payload: { number: PR, pull_request: { number: PR } } },
   sagemaker: { pendingMs: 100, inProgressMs: 200 },
+  github: {},
 });
 
 const manifest = (
@@ -154,6 +156,24 @@ describe('a pull request’s plan', () => {
       }),
       expect.objectContaining({ path: 'ModelCard', change: 'added' }),
     ]);
+    // The comment, the summary and the plan output carry the same plan.
+    const comment = t.github.comments('octo-org', 'models', PR).at(-1)!.body;
+    for (const report of [comment, first.run.summary]) {
+      expect(report).toContain('**Plan:** a new version, which SageMaker validates again');
+      expect(report).toMatch(/\*\*Approval status:\*\* PendingManualApproval/);
+      expect(renderGfm(report).rows).toContainEqual([
+        'InferenceSpecification.Containers[0].Image',
+        `${IMAGE}:1.4.1`,
+        `${IMAGE}:1.4.2`,
+      ]);
+    }
+    const [planned] = JSON.parse(first.run.outputs.plan ?? '[]') as Result['plan'][];
+    expect(planned).toEqual({
+      manifest: 'fraud/model-package.yml',
+      name: null,
+      group: 'fraud-detector',
+      ...v3.plan,
+    });
 
     // A follow-up that only edits the card: version 3 updated in place, nothing validated.
     t.manifest('fraud', manifest('1.4.2', ['ml.m5.xlarge', 'ml.g5.xlarge'], 'fraud scoring'));
