@@ -265,6 +265,38 @@ describe('metadata in place', () => {
     expect(sagemaker.updates).toHaveLength(1);
   });
 
+  it('sends the whole card without a field the manifest removed; a removed property stays', async () => {
+    const sagemaker = await ready();
+    const card = (content: string) =>
+      `ModelCard:\n  ModelCardContent: '${content}'\nCustomerMetadataProperties: {team: ml}\n`;
+    await publish(
+      sagemaker,
+      manifest(
+        '5',
+        ['ml.m5.xlarge'],
+        card('{"intended_uses": {"purpose_of_model": "a", "risk_rating": "Low"}}'),
+      ),
+    );
+    const trimmed = manifest(
+      '5',
+      ['ml.m5.xlarge'],
+      'ModelCard:\n  ModelCardContent: \'{"intended_uses": {"purpose_of_model": "a"}}\'\n',
+    );
+    const again = await publish(sagemaker, trimmed);
+    expect(again.plan!.inPlace.map((c) => [c.path, c.change])).toEqual([
+      ['ModelCard.ModelCardContent.intended_uses.risk_rating', 'removed'],
+    ]);
+    expect(again.plan!.notes).toEqual([
+      'Left on the package, though not in the manifest: CustomerMetadataProperties (a run never removes metadata).',
+    ]);
+    expect(sagemaker.updates).toEqual([
+      {
+        ModelPackageArn: again.arn,
+        ModelCard: { ModelCardContent: '{"intended_uses": {"purpose_of_model": "a"}}' },
+      },
+    ]);
+  });
+
   it('never changes the approval or stage a manifest set at creation', async () => {
     const sagemaker = await ready();
     const first = await publish(

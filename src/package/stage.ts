@@ -6,7 +6,7 @@
  */
 import type { StageInput } from '../inputs.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
-import { lifeCycleOf } from '../plan/plan.js';
+import { lifeCycleOf, stageName } from '../plan/life-cycle.js';
 import type { LifeCycle } from '../plan/types.js';
 import type { PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
@@ -22,7 +22,7 @@ interface StageOptions {
 
 /** `Stage/StageStatus`, or `no stage`. */
 export function stageText(lifeCycle: LifeCycle | null): string {
-  return lifeCycle ? `${lifeCycle.stage}/${lifeCycle.stageStatus}` : 'no stage';
+  return lifeCycle ? stageName(lifeCycle) : 'no stage';
 }
 
 const sameStage = (a: LifeCycle | null, b: StageInput | undefined) =>

@@ -5,7 +5,7 @@
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { FailureReason, PackageResult, PackageStatus, StatusItem } from '../results.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { lifeCycleOf } from '../plan/plan.js';
+import { lifeCycleOf } from '../plan/life-cycle.js';
 
 /** BatchDescribeModelPackage's limit of ARNs per call. */
 export const BATCH_SIZE = 100;

@@ -11,7 +11,8 @@ import type { SageMakerApi } from '../sagemaker/api.js';
 import { findExisting, type Search } from '../package/find.js';
 import { differences, METADATA_MEMBERS } from './diff.js';
 import { compareToText, liveVersion, type CompareTo } from './live.js';
-import type { LifeCycle, MemberChange, PackagePlan, PlannedPackage } from './types.js';
+import { lifeCycleOf } from './life-cycle.js';
+import type { MemberChange, PackagePlan, PlannedPackage } from './types.js';
 
 export interface PlanOptions {
   api: SageMakerApi;
@@ -33,15 +34,6 @@ export interface Planned {
  */
 export function updatesInPlace(description: DescribeModelPackageOutput): boolean {
   return description.ModelPackageVersion !== undefined;
-}
-
-export function lifeCycleOf(value: DescribeModelPackageOutput['ModelLifeCycle']): LifeCycle | null {
-  if (!value?.Stage) return null;
-  return {
-    stage: value.Stage,
-    stageStatus: value.StageStatus ?? '',
-    stageDescription: value.StageDescription ?? null,
-  };
 }
 
 export function plannedPackage(d: DescribeModelPackageOutput): PlannedPackage {
@@ -66,13 +58,17 @@ export function metadataChanges(
 ): { inPlace: MemberChange[]; notes: string[] } {
   const { changes } = differences(request, found, METADATA_MEMBERS);
   const notes: string[] = [];
-  const kept = changes.filter((c) => c.change === 'removed');
+  // The card's content is one document: what the manifest no longer has in it goes with
+  // the rest. A property, the source URI or the whole card may have been set by others.
+  const kept = changes.filter(
+    (c) => c.change === 'removed' && !c.path.startsWith('ModelCard.ModelCardContent.'),
+  );
   if (kept.length) {
     notes.push(
       `Left on the package, though not in the manifest: ${kept.map((c) => c.path).join(', ')} (a run never removes metadata).`,
     );
   }
-  let inPlace = changes.filter((c) => c.change !== 'removed');
+  let inPlace = changes.filter((c) => !kept.includes(c));
   if (inPlace.length && !updatesInPlace(found)) {
     notes.push(
       `The manifest changes ${inPlace.map((c) => c.path).join(', ')}, which stay as they were: SageMaker updates metadata in place on versions only (an unversioned package keeps what it was created with).`,

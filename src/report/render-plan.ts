@@ -8,6 +8,7 @@
  * whatever the planner did.
  */
 import { cutTo } from '../limits.js';
+import { stageName } from '../plan/life-cycle.js';
 import type { LifeCycle, MemberChange, PackagePlan, PlannedPackage } from '../plan/types.js';
 import { plural } from '../text.js';
 import { code, details, table, text } from './markdown.js';
@@ -46,11 +47,6 @@ function boundedCode(value: string, limit: number): string {
 
 function textLimit(limit: number | undefined): number {
   return Math.min(PLAN_TEXT_CHARACTERS, limit ?? Number.POSITIVE_INFINITY);
-}
-
-/** A lifecycle stage as SageMaker spells it in `require-stage`: `Stage/StageStatus`, or `Stage`. */
-export function stageName(lifeCycle: LifeCycle): string {
-  return lifeCycle.stageStatus ? `${lifeCycle.stage}/${lifeCycle.stageStatus}` : lifeCycle.stage;
 }
 
 /**
