@@ -239,20 +239,20 @@ async function dryRun(
 ): Promise<Outcome> {
   deps.runner.info(`Dry run: ${plural(checked.length, 'valid manifest')}; nothing is created.`);
   // role-to-assume is assumed once, for preflight and the plan alike.
-  let access: ReturnType<typeof assume> | undefined;
-  const assumeOnce = () => (access ??= assume(deps, settings, aws));
+  let assuming: ReturnType<typeof assume> | undefined;
+  const assumeOnce = () => (assuming ??= assume(deps, settings, aws));
   try {
     const pre = await runPreflight({ ...deps, checked, mode, settings, aws, assume: assumeOnce });
-    const plan = new Map(
+    const requests = new Map(
       checked.map((m) => [m.file, withProvenance(m.request!, deps.workflow)] as const),
     );
-    if (pre.failure) return { ...preflightFailed(pre, settings), plan };
+    if (pre.failure) return { ...preflightFailed(pre, settings), requests };
     const results = pre.checked.map((m) => resultOf(m, settings, 'DryRun'));
-    if (mode.plan !== 'with-credentials') return { results, plan };
+    if (mode.plan !== 'with-credentials') return { results, requests };
     const access = await readOnlyAccess({ ...deps, settings, assume: assumeOnce });
     if ('why' in access) {
       deps.runner.info(`No plan against the live version: ${access.why}.`);
-      return { results, plan };
+      return { results, requests };
     }
     const { planReadOnly } = await import('./plan/read-only.js');
     const planned = await planReadOnly({
@@ -262,9 +262,9 @@ async function dryRun(
       results,
       compareTo: settings.compareTo,
     });
-    return { results: planned, plan };
+    return { results: planned, requests };
   } finally {
-    const assumed = await access;
+    const assumed = await assuming;
     if (assumed && 'aws' in assumed) released(deps, assumed.aws);
   }
 }

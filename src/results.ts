@@ -161,7 +161,7 @@ export interface StepFailure {
 export interface Outcome {
   results: readonly PackageResult[];
   /** The resolved request of each manifest of a dry run, by manifest path. */
-  plan?: ReadonlyMap<string, ModelPackageManifest>;
+  requests?: ReadonlyMap<string, ModelPackageManifest>;
   failure?: StepFailure;
   /** A `sync` run's account, shown first in the job summary. */
   syncNote?: string;

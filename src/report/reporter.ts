@@ -120,7 +120,7 @@ export class Reporter {
     const { runner } = this.options;
     const input = {
       results: outcome.results,
-      requests: outcome.plan,
+      requests: outcome.requests,
       commit: this.commit,
       runUrl: this.runUrl,
       runError: outcome.results.length === 0 ? outcome.failure?.message : undefined,
