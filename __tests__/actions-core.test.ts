@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { inert } from '../src/runner/actions-core.js';
 
-/** Lines the runner would read as a workflow command: `::` after blanks, `##[` anywhere. */
+/**
+ * Lines the runner would read as a workflow command: `::` after blanks (the runner trims
+ * U+0085 too), `##[` anywhere.
+ */
 const commands = (text: string) =>
-  text.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line) || line.includes('##['));
+  text.split(/\r\n|\r|\n/).filter((line) => /^[\s\u0085]*::/.test(line) || line.includes('##['));
 
 describe('inert', () => {
   it.each([
@@ -12,6 +15,7 @@ describe('inert', () => {
     'a.yml: valid\n::warning::second line',
     'one\r::add-mask::x\r\n  ::error::y',
     'legacy ##[error]command',
+    'key\n\u0085::error::after a next-line character',
   ])('leaves no line the runner reads as a command: %j', (text) => {
     expect(commands(text).length).toBeGreaterThan(0);
     expect(commands(inert(text))).toEqual([]);

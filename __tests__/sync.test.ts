@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { emptyResult, type PackageResult } from '../src/results.js';
-import { readState, stateLine } from '../src/report/check-run-state.js';
+import { MAX_STATE_CHARACTERS, readState, stateLine } from '../src/report/check-run-state.js';
 import { checkRunOf } from '../src/report/check-runs.js';
 import { commentMarker } from '../src/report/comment-marker.js';
 import type { ListedCheckRun, SyncClient } from '../src/sync/github.js';
@@ -93,6 +93,38 @@ describe('check run state', () => {
     expect(readState('⏳ headline')).toBeUndefined();
     expect(readState(`${line}\nmore`)).toBeUndefined();
     expect(readState(line.replace('state=', 'state=x'))).toBeUndefined();
+  });
+
+  it('stays within its bound whatever the plan holds: a brief plan, then none', () => {
+    const change = (i: number, size: number) => ({
+      path: `CustomerMetadataProperties.k${i}`,
+      change: 'changed' as const,
+      old: '\u0001'.repeat(size),
+      new: '|'.repeat(size),
+      metadata: true,
+    });
+    const planned = (size: number) => ({
+      ...pending('models/fraud.yml', versionArn(3)),
+      plan: {
+        compareTo: 'approved',
+        live: null,
+        note: null,
+        changes: Array.from({ length: 100 }, (_, i) => change(i, size)),
+        changesOmitted: 0,
+        cost: 'in-place' as const,
+        package: null,
+        inPlace: [],
+        notes: [],
+      },
+    });
+    const brief = readState(stateLine({ result: planned(200) }))!;
+    expect(stateLine({ result: planned(200) }).length).toBeLessThanOrEqual(MAX_STATE_CHARACTERS);
+    expect(brief.result.plan).toMatchObject({ changesOmitted: 90 });
+    expect(brief.result.plan!.changes).toHaveLength(10);
+    const none = readState(stateLine({ result: planned(3000) }))!;
+    expect(stateLine({ result: planned(3000) }).length).toBeLessThanOrEqual(MAX_STATE_CHARACTERS);
+    expect(none.result).toMatchObject({ manifest: 'models/fraud.yml', arn: versionArn(3) });
+    expect(none.result.plan).toBeUndefined();
   });
 });
 

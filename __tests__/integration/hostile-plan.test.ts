@@ -96,6 +96,7 @@ const STUDIO_KEYS: Record<string, string> = {
   'x\n::error::forged by studio': 'v',
   'y\r::stop-commands::pwn': 'v',
   'z\n  \t::warning::forged after blanks': 'v',
+  'w\n\u0085::error::forged after a next-line character': 'v',
   '##[error]forged the legacy way': 'v',
 };
 

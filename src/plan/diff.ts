@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { ACTION_KEY_PREFIX } from '../action-entries.js';
+import { cutTo } from '../limits.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { MemberChange } from './types.js';
 
@@ -83,7 +84,8 @@ export function valueText(value: Value): string {
         : JSON.stringify(value);
   if (full.length <= VALUE_CHARACTERS) return full;
   const digest = createHash('sha256').update(full).digest('hex').slice(0, 12);
-  return `${full.slice(0, VALUE_CHARACTERS / 2)}… (${full.length} characters, sha256:${digest})`;
+  const start = cutTo(full, VALUE_CHARACTERS / 2, 'characters');
+  return `${start}… (${full.length} characters, sha256:${digest})`;
 }
 
 /** A model card's content compares as JSON: the same card written differently is the same. */

@@ -6,13 +6,14 @@
  * hidden line at the end of the check run's summary, base64url JSON, written and read
  * here only.
  */
-import type { PackageResult } from '../results.js';
+import type { PackagePlan } from '../plan/types.js';
+import { emptyResult, type PackageResult } from '../results.js';
 
 const PREFIX = '<!-- sagemaker-model-package-action state=';
 const SUFFIX = ' -->';
 const VERSION = 1;
 
-/** The most characters the state line may take; problems are left out beyond it. */
+/** The most characters the state line may take; the result is shortened beyond it. */
 export const MAX_STATE_CHARACTERS = 30_000;
 
 export interface CheckRunState {
@@ -32,13 +33,50 @@ function encode(state: CheckRunState): string {
   return `${PREFIX}${Buffer.from(json, 'utf8').toString('base64url')}${SUFFIX}`;
 }
 
+/** A plan with its first few changes only, the rest counted. */
+function briefPlan(plan: PackagePlan): PackagePlan {
+  const keep = 10;
+  return {
+    ...plan,
+    changes: plan.changes.slice(0, keep),
+    changesOmitted: plan.changesOmitted + Math.max(0, plan.changes.length - keep),
+    inPlace: plan.inPlace.slice(0, keep),
+    notes: [],
+  };
+}
+
+/**
+ * Ever shorter forms of a result for the state line: without its problems, with a brief
+ * plan, without a plan, and at last its identity alone. Text from a manifest or from
+ * SageMaker can make any of the others too long.
+ */
+const SHORTER: ((result: PackageResult) => PackageResult)[] = [
+  (r) => ({ ...r, problems: [] }),
+  (r) => ({ ...r, plan: r.plan && briefPlan(r.plan) }),
+  (r) => ({ ...r, plan: undefined }),
+  (r) => ({
+    ...emptyResult(r.manifest, r.status),
+    name: r.name,
+    group: r.group,
+    version: r.version,
+    arn: r.arn,
+    region: r.region,
+    reused: r.reused,
+    createdAt: r.createdAt,
+  }),
+];
+
 /** The hidden line of `state`, within {@link MAX_STATE_CHARACTERS}. */
 export function stateLine(state: CheckRunState): string {
   // The validation's statuses come from SageMaker when it ends.
-  const result = { ...state.result, validation: [], imageScans: [] };
-  const line = encode({ ...state, result });
-  if (line.length <= MAX_STATE_CHARACTERS) return line;
-  return encode({ ...state, result: { ...result, problems: [] } });
+  let result: PackageResult = { ...state.result, validation: [], imageScans: [] };
+  let line = encode({ ...state, result });
+  for (const shorter of SHORTER) {
+    if (line.length <= MAX_STATE_CHARACTERS) break;
+    result = shorter(result);
+    line = encode({ ...state, result });
+  }
+  return line;
 }
 
 /** The state at the end of a check run's summary, when it has one this version can read. */

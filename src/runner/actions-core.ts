@@ -12,7 +12,10 @@ import type { Runner } from './port.js';
  * space after the first character keeps the text readable and the line inert.
  */
 export function inert(text: string): string {
-  return text.replace(/(^|[\r\n])([\s]*):(?=:)/g, '$1$2:\u200b').replace(/#(?=#\[)/g, '#\u200b');
+  // The runner trims U+0085 too before it looks for `::`; JavaScript's \s does not match it.
+  return text
+    .replace(/(^|[\r\n])([\s\u0085]*):(?=:)/g, '$1$2:\u200b')
+    .replace(/#(?=#\[)/g, '#\u200b');
 }
 
 export const actionsCore: Runner = {
