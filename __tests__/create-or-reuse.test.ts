@@ -7,7 +7,12 @@ import {
   fingerprint,
   FINGERPRINT_KEY,
 } from '../src/package/fingerprint.js';
-import { createOrReuse, CreateError, nameTakenMessage } from '../src/package/create-or-reuse.js';
+import {
+  createOrReuse,
+  CreateError,
+  nameTakenMessage,
+  type CreateOptions,
+} from '../src/package/create-or-reuse.js';
 import { silentLog } from '../src/runner/port.js';
 import type { SageMakerApi } from '../src/sagemaker/api.js';
 import { CredentialsError } from '../src/sagemaker/errors.js';
@@ -24,6 +29,17 @@ function fakeApi(overrides: Partial<SageMakerApi> = {}) {
   const fake = fakeSageMaker();
   return { api: { ...fake.api, ...overrides }, created: fake.created, fake };
 }
+
+/** createOrReuse's options on `api`, this file's run and log by default. */
+const options = (api: SageMakerApi, more: Partial<CreateOptions> = {}): CreateOptions => ({
+  api,
+  workflow: run,
+  createGroup: true,
+  compareTo: DEFAULT_COMPARE_TO,
+  manifestKey: 'manifest-key',
+  log,
+  ...more,
+});
 
 describe('fingerprint', () => {
   it('does not depend on the order of members', () => {
@@ -61,14 +77,7 @@ describe('createOrReuse', () => {
   it('records the fingerprint and provenance, leaving the manifest out of the provenance', async () => {
     const { api, created } = fakeApi();
     const request = check(VERSIONED).request!;
-    await createOrReuse(request, {
-      api,
-      workflow: run,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    await createOrReuse(request, options(api));
     expect(created[0]!.CustomerMetadataProperties).toEqual({
       [FINGERPRINT_KEY]: fingerprint(request),
       [MANIFEST_KEY]: 'manifest-key',
@@ -77,14 +86,7 @@ describe('createOrReuse', () => {
 
     // Another commit with the same manifest: same fingerprint, so the version is reused.
     const otherCommit = runContext(undefined, { sha: 'def', runId: 2000 });
-    const again = await createOrReuse(request, {
-      api,
-      workflow: otherCommit,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    const again = await createOrReuse(request, options(api, { workflow: otherCommit }));
     expect(again).toMatchObject({ reused: true, arn: expect.stringMatching(/fraud-detector\/1$/) });
     expect(created).toHaveLength(1);
   });
@@ -95,14 +97,7 @@ describe('createOrReuse', () => {
         throw error('ValidationException', 'Model Package Group already exists: arn:aws:...');
       },
     });
-    const published = await createOrReuse(check(VERSIONED).request!, {
-      api,
-      workflow: run,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    const published = await createOrReuse(check(VERSIONED).request!, options(api));
     expect(published.reused).toBe(false);
     expect(created).toHaveLength(1);
   });
@@ -119,36 +114,15 @@ describe('createOrReuse', () => {
         throw error('ValidationException', 'ModelPackage already exists: arn:x');
       },
     });
-    const published = await createOrReuse(request, {
-      api,
-      workflow: run,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    const published = await createOrReuse(request, options(api));
     expect(published).toMatchObject({ reused: true, arn: 'arn:x' });
   });
 
   it('says what to change in a manifest whose unversioned name is taken by another definition', async () => {
     const { api } = fakeApi();
-    await createOrReuse(check(MARKETPLACE).request!, {
-      api,
-      workflow: run,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    await createOrReuse(check(MARKETPLACE).request!, options(api));
     const changed = check(MARKETPLACE.replace('churn:1.4.0', 'churn:1.4.1')).request!;
-    const refused = createOrReuse(changed, {
-      api,
-      workflow: run,
-      createGroup: true,
-      compareTo: DEFAULT_COMPARE_TO,
-      manifestKey: 'manifest-key',
-      log,
-    });
+    const refused = createOrReuse(changed, options(api));
     await expect(refused).rejects.toThrow(CreateError);
     await expect(refused).rejects.toThrow(
       "model package 'churn-predictor' already exists in us-east-1 with a different definition " +
@@ -172,16 +146,9 @@ describe('createOrReuse', () => {
         throw error('ResourceLimitExceeded', 'too many model packages');
       },
     });
-    await expect(
-      createOrReuse(check(MARKETPLACE).request!, {
-        api: failing.api,
-        workflow: run,
-        createGroup: true,
-        compareTo: DEFAULT_COMPARE_TO,
-        manifestKey: 'manifest-key',
-        log,
-      }),
-    ).rejects.toThrow(new CreateError('ResourceLimitExceeded: too many model packages'));
+    await expect(createOrReuse(check(MARKETPLACE).request!, options(failing.api))).rejects.toThrow(
+      new CreateError('ResourceLimitExceeded: too many model packages'),
+    );
 
     const expired = fakeApi({
       describeModelPackage: async () => {
@@ -192,14 +159,7 @@ describe('createOrReuse', () => {
       },
     });
     await expect(
-      createOrReuse(check(MARKETPLACE).request!, {
-        api: expired.api,
-        workflow: run,
-        createGroup: true,
-        compareTo: DEFAULT_COMPARE_TO,
-        manifestKey: 'manifest-key',
-        log,
-      }),
+      createOrReuse(check(MARKETPLACE).request!, options(expired.api)),
     ).rejects.toBeInstanceOf(CredentialsError);
   });
 });

@@ -8,14 +8,7 @@
  * `results` outputs show them as text, shortened, and within GitHub's limits.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  CreateModelPackageCommand,
-  CreateModelPackageGroupCommand,
-  SageMakerClient,
-  UpdateModelPackageCommand,
-  type CreateModelPackageInput,
-  type UpdateModelPackageInput,
-} from '@aws-sdk/client-sagemaker';
+import { type CreateModelPackageInput } from '@aws-sdk/client-sagemaker';
 import { createHash } from 'node:crypto';
 import { parse } from 'node-html-parser';
 import {
@@ -26,6 +19,7 @@ import {
 } from '../../src/limits.js';
 import type { ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
+import { studio, STUDIO_KEY } from '../harness/studio.js';
 import { integration } from '../harness/integration.js';
 import { pullRequestEvent } from '../harness/run-context.js';
 
@@ -100,23 +94,6 @@ const STUDIO_KEYS: Record<string, string> = {
   '##[error]forged the legacy way': 'v',
 };
 
-/** SageMaker Studio: a person's client, with keys of its own. */
-function studio() {
-  const client = new SageMakerClient({
-    endpoint: t.sagemaker.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'secret' },
-  });
-  return {
-    create: (input: CreateModelPackageInput) =>
-      client.send(new CreateModelPackageCommand(input)).then((o) => o.ModelPackageArn!),
-    update: (input: UpdateModelPackageInput) => client.send(new UpdateModelPackageCommand(input)),
-    group: (name: string) =>
-      client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: name })),
-    destroy: () => client.destroy(),
-  };
-}
-
 /** Version 1 of `group`, Approved, registered by hand with hostile metadata, description and card. */
 async function registry(
   group = GROUP,
@@ -132,7 +109,7 @@ async function registry(
     },
   },
 ): Promise<void> {
-  const person = studio();
+  const person = studio(t.sagemaker.url);
   try {
     await person.group(group);
     await person.create({
@@ -401,7 +378,7 @@ describe('a plan between a hostile live version and a hostile manifest', () => {
     // A person adds keys of their own to version 2 in Studio, and moves it to a stage with
     // a description of theirs; the manifest edits its metadata: version 2 is updated in
     // place, and the log names both.
-    const person = studio();
+    const person = studio(t.sagemaker.url);
     try {
       await person.update({
         ModelPackageArn: run.outputs['model-package-arn'],
@@ -472,7 +449,7 @@ describe('a plan between a hostile live version and a hostile manifest', () => {
     expect(run.code).toBe(0);
     const operations = t.sagemaker.requests
       .slice(calls)
-      .filter((r) => r.accessKeyId !== 'AKIDSTUDIOPERSON')
+      .filter((r) => r.accessKeyId !== STUDIO_KEY)
       .map((r) => r.operation);
     expect(operations.filter((o) => /^(Create|Update|Delete)/.test(o))).toEqual([]);
 

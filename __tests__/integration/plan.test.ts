@@ -7,16 +7,10 @@
  * with require-stage; a dry run that plans without writing; a stage IAM refuses.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  CreateModelPackageCommand,
-  CreateModelPackageGroupCommand,
-  SageMakerClient,
-  UpdateModelPackageCommand,
-  type CreateModelPackageInput,
-  type UpdateModelPackageInput,
-} from '@aws-sdk/client-sagemaker';
+import { type CreateModelPackageInput } from '@aws-sdk/client-sagemaker';
 import type { ActionRun } from '../harness/dist-action.js';
 import { renderGfm } from '../harness/gfm.js';
+import { studio, STUDIO_KEY } from '../harness/studio.js';
 import { integration } from '../harness/integration.js';
 
 const PR = 21;
@@ -49,28 +43,11 @@ ModelCard:
       purpose_of_model: ${purpose}
 `;
 
-/** SageMaker Studio: a person's client, with keys of its own. */
-function studio() {
-  const client = new SageMakerClient({
-    endpoint: t.sagemaker.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'secret' },
-  });
-  return {
-    create: (input: CreateModelPackageInput) =>
-      client.send(new CreateModelPackageCommand(input)).then((o) => o.ModelPackageArn!),
-    update: (input: UpdateModelPackageInput) => client.send(new UpdateModelPackageCommand(input)),
-    group: () =>
-      client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'fraud-detector' })),
-    destroy: () => client.destroy(),
-  };
-}
-
 /** Versions 1 (Approved, Production/Approved) and 2 (Rejected), registered by hand. */
 async function registry(): Promise<void> {
-  const person = studio();
+  const person = studio(t.sagemaker.url);
   try {
-    await person.group();
+    await person.group('fraud-detector');
     const spec = (tag: string): CreateModelPackageInput => ({
       ModelPackageGroupName: 'fraud-detector',
       InferenceSpecification: {
@@ -97,7 +74,7 @@ async function act(file: string, inputs: Record<string, string> = {}) {
   const run = await t.run({ inputs: { manifest: file, ...inputs } });
   const operations = t.sagemaker.requests
     .slice(from)
-    .filter((r) => r.accessKeyId !== 'AKIDSTUDIOPERSON')
+    .filter((r) => r.accessKeyId !== STUDIO_KEY)
     .map((r) => r.operation);
   return { run, operations, writes: operations.filter((o) => WRITES.includes(o)) };
 }
@@ -190,7 +167,7 @@ describe('a pull request’s plan', () => {
     expect(edit.run.stdout).toMatch(/updated in place \(ModelCard\.ModelCardContent/);
 
     // A person approves version 3 and moves it to Production; later runs leave both.
-    const person = studio();
+    const person = studio(t.sagemaker.url);
     try {
       await person.update({
         ModelPackageArn: first.run.outputs['model-package-arn'],
