@@ -134,6 +134,42 @@ describe('an invalid manifest', () => {
   });
 });
 
+describe('listing files', () => {
+  const listing = () =>
+    readFileSync(path.join(ROOT, 'examples/marketplace/marketplace-listing.yml'), 'utf8');
+
+  it('checks a marketplace-listing.yml as a listing file, by path or glob, never as a manifest', async () => {
+    write('models/churn/model-package.yml', MARKETPLACE);
+    write('models/churn/marketplace-listing.yml', listing());
+    write('models/fraud/marketplace-listing.yaml', listing());
+    expect(await run(['check', 'models/churn/marketplace-listing.yml'])).toEqual({
+      stdout: ['0 manifests and 1 listing file checked, 0 invalid: 0 errors, 0 warnings'],
+      stderr: [],
+      code: 0,
+    });
+    expect((await run(['check', 'models/**/*.y*ml'])).stdout).toEqual([
+      '1 manifest and 2 listing files checked, 0 invalid: 0 errors, 0 warnings',
+    ]);
+  });
+
+  it("prints a listing's problems at their lines, with the member path", async () => {
+    const text = listing()
+      .replace('Identifier: prod-abcdefgh12345', 'Identifier: prod abc')
+      .replace(
+        '          RepositoryUrl:',
+        '          SageMakerModelPackageArn: arn:aws:sagemaker:us-east-1:123456789012:model-package/churn\n          RepositoryUrl:',
+      );
+    write('marketplace-listing.yml', text);
+    const result = await run(['check', 'marketplace-listing.yml']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual([
+      'marketplace-listing.yml:10:15: error Entity.Identifier: expected an entity ID of letters, digits, _, - and @, such as prod-abcdefgh12345',
+      'marketplace-listing.yml:25:11: error DetailsDocument.DeliveryOptions[0].Details.SageMakerModelPackageDeliveryOptionDetails.SageMakerModelPackageArn: SageMakerModelPackageArn is filled in by the action with the ARN of the package it created; remove it from the listing file',
+      '0 manifests and 1 listing file checked, 1 invalid: 2 errors, 0 warnings',
+    ]);
+  });
+});
+
 describe('expressions', () => {
   it('takes supported references as placeholders that pass the checks of a string', async () => {
     // Unresolved, the image tag and the description would be checked as written.

@@ -35,6 +35,29 @@ describe('resolveManifestFiles', () => {
     });
   });
 
+  it('never takes a listing file for a manifest in a glob, unless told to', async () => {
+    mkdirSync(path.join(workspace, 'models', 'c'), { recursive: true });
+    writeFileSync(path.join(workspace, 'models', 'c', 'marketplace-listing.yml'), '');
+    writeFileSync(path.join(workspace, 'models', 'c', 'marketplace-listing.yaml'), '');
+    try {
+      expect(await names(['models/**/*.y*ml'])).toEqual([
+        'models/a/model-package.yml',
+        'models/b/draft.yml',
+        'models/b/model-package.yml',
+      ]);
+      await expect(names(['models/c/*'])).rejects.toThrow(
+        "manifest pattern 'models/c/*' matches no file in the workspace (globs skip .git/, node_modules/ and listing files)",
+      );
+      const all = await resolveManifestFiles(['models/c/*'], workspace, { listings: true });
+      expect(all.map((f) => f.relative)).toEqual([
+        'models/c/marketplace-listing.yaml',
+        'models/c/marketplace-listing.yml',
+      ]);
+    } finally {
+      rmSync(path.join(workspace, 'models', 'c'), { recursive: true, force: true });
+    }
+  });
+
   it('expands globs in sorted order, and skips blank lines, comments and duplicates', async () => {
     expect(
       await names(['models/*/model-package.yml', '', '# a comment', 'models/a/model-package.yml']),

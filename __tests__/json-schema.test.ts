@@ -7,6 +7,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { isListingFile } from '../src/listing/names.js';
 import { substitute, type ExpressionError } from '../src/manifest/expressions.js';
 import { check, CONTEXT, errors, MARKETPLACE, replaceLine } from './harness/manifests.js';
 
@@ -62,9 +63,10 @@ function* nodes(node: unknown, path: string[] = []): Generator<[Node, string[]]>
   }
 }
 
-// The manifests among the examples; examples/workflows/ holds workflows, not manifests.
+// The manifests among the examples; examples/workflows/ holds workflows, and listing files
+// (marketplace-listing.yml) are not manifests.
 const EXAMPLES = readdirSync('examples', { recursive: true, encoding: 'utf8' })
-  .filter((file) => /\.ya?ml$/.test(file) && !file.startsWith('workflows/'))
+  .filter((file) => /\.ya?ml$/.test(file) && !file.startsWith('workflows/') && !isListingFile(file))
   .sort();
 
 const base = () => parse(MARKETPLACE) as Node;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails when a generated file is stale: the JSON Schema, the SDK enums, docs/report-examples.md
+# Fails when a generated file is stale: the JSON Schemas of the manifest and of the listing
+# file (schema/), the SDK enums, docs/report-examples.md
 # and docs/results.md (npm run generate), or the bundles of the action (dist/) and of the
 # check command (dist/cli/, npm run build) differ from the files in the working tree.
 # Regenerating leaves the fresh files in place, ready to commit.

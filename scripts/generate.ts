@@ -2,7 +2,9 @@
  * Regenerates the files derived from other sources:
  *  - src/generated/sdk-enums.ts: enum values from @aws-sdk/client-sagemaker, so the
  *    manifest check knows them without loading the SDK at run time;
- *  - schema/model-package.schema.json: the JSON Schema of the manifest, from src/manifest/schema.ts.
+ *  - schema/model-package.schema.json: the JSON Schema of the manifest, from src/manifest/schema.ts;
+ *  - schema/marketplace-listing.schema.json: the JSON Schema of the AWS Marketplace listing
+ *    file, from src/listing/schema.ts;
  *  - docs/report-examples.md: a pull-request comment in each state;
  *  - docs/results.md: the fields of the `results` output, from the PackageResult type.
  * `scripts/check-fresh.sh` runs this and fails when the committed files differ.
@@ -54,7 +56,14 @@ writeFileSync(
   `${root}schema/model-package.schema.json`,
   `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`,
 );
-console.log('generated src/generated/sdk-enums.ts and schema/model-package.schema.json');
+const { listingJsonSchema } = await import('../src/listing/schema.js');
+writeFileSync(
+  `${root}schema/marketplace-listing.schema.json`,
+  `${JSON.stringify(listingJsonSchema(), null, 2)}\n`,
+);
+console.log(
+  'generated src/generated/sdk-enums.ts, schema/model-package.schema.json and schema/marketplace-listing.schema.json',
+);
 
 // docs/report-examples.md: each state of a pull-request comment, rendered by GitHub when
 // viewed there, from the fixtures the rendering snapshots use.

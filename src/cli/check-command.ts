@@ -1,15 +1,17 @@
 /**
  * The check command: the action's manifest checks from a terminal, an editor's task or a
- * pre-commit hook, without a workflow run. It shares the action's checking (checkFiles)
+ * pre-commit hook, without a workflow run. It shares the action's checking (resolveManifestFiles,
+ * loadManifest), checks AWS Marketplace listing files (loadListing) too,
  * and only parses arguments and prints. No AWS call and no network.
  */
 import { plural } from '../text.js';
 import { parseArgs } from 'node:util';
 import { INPUTS, REGION } from '../inputs.js';
-import { checkFiles } from '../manifest/check.js';
+import { loadListing, type CheckedListing } from '../listing/load.js';
+import { isListingFile } from '../listing/names.js';
 import { GITHUB_PROPERTIES, type GithubProperty } from '../manifest/expressions.js';
-import { ManifestPatternError } from '../manifest/files.js';
-import type { CheckedManifest } from '../manifest/load.js';
+import { ManifestPatternError, resolveManifestFiles } from '../manifest/files.js';
+import { loadManifest, type CheckedManifest } from '../manifest/load.js';
 import { countProblems, formatCounts, type Problem } from '../manifest/problems.js';
 
 export const COMMAND = 'sagemaker-model-package';
@@ -31,7 +33,8 @@ export interface CommandDependencies {
 export const USAGE = `Usage: ${COMMAND} check [options] [pattern ...]
 
 Checks SageMaker model-package manifests as the action does before it calls AWS, and
-prints one line per problem: file:line:column: error|warning member: message.
+prints one line per problem: file:line:column: error|warning member: message. A file
+named marketplace-listing.yml (or .yaml) is checked as an AWS Marketplace listing file.
 
 Patterns are paths or globs, absolute or relative to the current directory (default
 ${INPUTS.manifest}); a pattern starting with '!' excludes files. Expressions such as
@@ -133,8 +136,11 @@ const PLACEHOLDERS = {
   placeholders: true,
 };
 
-/** The lines of one manifest: its problems, then how many more there are. */
-function linesOf(manifest: CheckedManifest): string[] {
+type Checked =
+  { kind: 'manifest'; checked: CheckedManifest } | { kind: 'listing'; checked: CheckedListing };
+
+/** The lines of one manifest or listing file: its problems, then how many more there are. */
+function linesOf(manifest: CheckedManifest | CheckedListing): string[] {
   const lines = manifest.problems.map(formatLine);
   const { errors, warnings } = manifest.omitted;
   if (errors + warnings > 0) {
@@ -174,31 +180,42 @@ export async function runCommand(
       `${COMMAND}: no region (--region, AWS_REGION or AWS_DEFAULT_REGION): the image region checks were skipped`,
     );
   }
-  let checked: CheckedManifest[];
+  let checked: Checked[];
   try {
-    checked = await checkFiles({
-      patterns: options.patterns,
-      maxManifests: options.maxManifests,
-      workspace: deps.cwd,
-      region: options.region,
-      context: PLACEHOLDERS,
+    const files = await resolveManifestFiles(options.patterns, deps.cwd, {
+      limit: options.maxManifests,
       // A linter checks any file its user names; only the action keeps to its workspace.
       confine: false,
+      // Listing files are checked as listing files, never as manifests.
+      listings: true,
     });
+    const checkOptions = { region: options.region, context: PLACEHOLDERS };
+    checked = await Promise.all(
+      files.map(async (f): Promise<Checked> =>
+        isListingFile(f.relative)
+          ? { kind: 'listing', checked: await loadListing(f.absolute, f.relative, checkOptions) }
+          : { kind: 'manifest', checked: await loadManifest(f.absolute, f.relative, checkOptions) },
+      ),
+    );
   } catch (e) {
     if (e instanceof ManifestPatternError) return usageError(e.message);
     throw e;
   }
-  const stdout = checked.flatMap(linesOf);
+  const stdout = checked.flatMap((c) => linesOf(c.checked));
   const total = checked.reduce(
-    (sum, m) => {
+    (sum, { checked: m }) => {
       const { errors, warnings } = countProblems(m.problems, m.omitted);
       return { errors: sum.errors + errors, warnings: sum.warnings + warnings };
     },
     { errors: 0, warnings: 0 },
   );
-  const invalid = checked.filter((m) => !m.request).length;
-  const manifests = `${plural(checked.length, 'manifest')}`;
+  const invalid = checked.filter((c) =>
+    c.kind === 'listing' ? !c.checked.change : !c.checked.request,
+  ).length;
+  const listings = checked.filter((c) => c.kind === 'listing').length;
+  const manifests =
+    `${plural(checked.length - listings, 'manifest')}` +
+    (listings > 0 ? ` and ${plural(listings, 'listing file')}` : '');
   stdout.push(`${manifests} checked, ${invalid} invalid: ${formatCounts(total)}`);
   return { stdout, stderr, code: total.errors > 0 ? 1 : 0 };
 }

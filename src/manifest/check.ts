@@ -37,8 +37,9 @@ export interface CheckFilesInput extends Pick<
 }
 
 /**
- * Checks every manifest the patterns name, logging nothing: the checks of the action and
- * of the check command. Throws ManifestPatternError for bad patterns.
+ * Checks every manifest the patterns name, logging nothing: the action's checks (the check
+ * command resolves and loads files itself, as it also checks listing files). Throws
+ * ManifestPatternError for bad patterns.
  */
 export async function checkFiles(input: CheckFilesInput): Promise<CheckedManifest[]> {
   const files = await resolveManifestFiles(input.patterns, input.workspace, {

@@ -7,14 +7,16 @@ import type { Position } from './source.js';
 
 export type Decoded = { text: string } | { error: Position & { message: string } };
 
-const SAVE = 'save the manifest as UTF-8';
-
-/** The manifest's text, or why it is not UTF-8 text. */
-export function decodeManifest(bytes: Uint8Array): Decoded {
+/**
+ * The manifest's text, or why it is not UTF-8 text. `noun` names the file in messages: a
+ * listing file (src/listing/) is read the same way.
+ */
+export function decodeManifest(bytes: Uint8Array, noun = 'manifest'): Decoded {
+  const SAVE = `save the ${noun} as UTF-8`;
   const wide = wideEncoding(bytes);
   if (wide) {
     return {
-      error: { line: 1, column: 1, message: `the manifest is ${wide}, not UTF-8; ${SAVE}` },
+      error: { line: 1, column: 1, message: `the ${noun} is ${wide}, not UTF-8; ${SAVE}` },
     };
   }
   let text: string;
@@ -42,7 +44,7 @@ export function decodeManifest(bytes: Uint8Array): Decoded {
       error: {
         line,
         column,
-        message: `a NUL byte at line ${line}, column ${column}: a manifest is UTF-8 text, which has none; ${SAVE}`,
+        message: `a NUL byte at line ${line}, column ${column}: a ${noun} is UTF-8 text, which has none; ${SAVE}`,
       },
     };
   }

@@ -3,12 +3,15 @@
  * confines them to the workspace: a path that leads outside it, also through a symbolic
  * link, is refused. The check command takes any path, as linters do. Globs skip .git/ and
  * node_modules/ and symbolic links (a path that names a link is followed), and may match
- * at most `limit` files in all.
+ * at most `limit` files in all. A glob never takes an AWS Marketplace listing file
+ * (marketplace-listing.yml, src/listing/) for a manifest: it skips them, unless told to
+ * take them (the check command, which checks them as listing files).
  */
 import { plural } from '../text.js';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convertPathToPattern, glob, isDynamicPattern } from 'tinyglobby';
+import { isListingFile } from '../listing/names.js';
 
 export interface ManifestFile {
   /** Absolute path on disk. */
@@ -29,6 +32,8 @@ export interface ResolveOptions {
    * rule, and the default. The check command takes files anywhere.
    */
   confine?: boolean;
+  /** Whether globs take listing files (marketplace-listing.yml) too: false unless told. */
+  listings?: boolean;
 }
 
 export class ManifestPatternError extends Error {
@@ -72,7 +77,7 @@ function skippedFor(root: string, lexical: string): string[] {
 export async function resolveManifestFiles(
   patterns: readonly string[],
   workspace: string,
-  { limit = Number.POSITIVE_INFINITY, confine = true }: ResolveOptions = {},
+  { limit = Number.POSITIVE_INFINITY, confine = true, listings = false }: ResolveOptions = {},
 ): Promise<ManifestFile[]> {
   const root = await realpath(workspace);
   const lines = patterns.map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
@@ -101,9 +106,11 @@ export async function resolveManifestFiles(
         // A glob never walks through a link; a path that names one is followed (and checked).
         followSymbolicLinks: !dynamic,
       })
-    ).sort();
+    )
+      .filter((match) => listings || !dynamic || !isListingFile(match))
+      .sort();
     if (matches.length === 0) {
-      throw new ManifestPatternError(await noMatch(pattern, lexical, confine));
+      throw new ManifestPatternError(await noMatch(pattern, lexical, confine, listings));
     }
     for (const match of matches) {
       const real = await realpath(match);
@@ -126,10 +133,15 @@ export async function resolveManifestFiles(
   return files;
 }
 
-async function noMatch(pattern: string, absolute: string, confine: boolean): Promise<string> {
+async function noMatch(
+  pattern: string,
+  absolute: string,
+  confine: boolean,
+  listings: boolean,
+): Promise<string> {
   const where = confine ? ' in the workspace' : '';
   if (isDynamicPattern(pattern)) {
-    return `manifest pattern '${pattern}' matches no file${where} (globs skip .git/ and node_modules/)`;
+    return `manifest pattern '${pattern}' matches no file${where} (globs skip .git/${listings ? ' and node_modules/' : ', node_modules/ and listing files'})`;
   }
   const kind = await stat(absolute).then(
     (s) => (s.isFile() ? 'file' : 'other'),

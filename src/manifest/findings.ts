@@ -4,6 +4,7 @@
  */
 import { plural } from '../text.js';
 import type * as z from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
 import { didYouMean } from '../suggest.js';
 import { CARD_CONTENT_PATH, cardMemberTakesString } from './model-card.js';
 import { clip, describeValue, type MemberPath } from './problems.js';
@@ -32,8 +33,8 @@ const QUOTED = 60;
 type Schema = z.$ZodType;
 
 /** The schema of the member at `path`, looking through optional, list and map layers. */
-function schemaAt(path: MemberPath): Schema | undefined {
-  let schema: Schema | undefined = manifestSchema;
+function schemaAt(path: MemberPath, root: Schema): Schema | undefined {
+  let schema: Schema | undefined = root;
   for (const segment of path) {
     schema = unwrap(schema);
     const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
@@ -56,19 +57,23 @@ function unwrap(schema: Schema | undefined): Schema | undefined {
   return current;
 }
 
-/** Whether the member at `path` holds a string (or one of an enum's), as an expression gives. */
-export function isStringMember(path: MemberPath): boolean {
+/**
+ * Whether the member at `path` holds a string (or one of an enum's), as an expression
+ * gives. `root` is the document's schema: the manifest's unless told.
+ */
+export function isStringMember(path: MemberPath, root: Schema = manifestSchema): boolean {
   // The card's content is a string, or a mapping whose members the card's schema knows.
-  if (CARD_CONTENT_PATH.every((segment, i) => path[i] === segment)) {
+  if (root === manifestSchema && CARD_CONTENT_PATH.every((segment, i) => path[i] === segment)) {
     const within = path.slice(CARD_CONTENT_PATH.length);
     return within.length === 0 || cardMemberTakesString(within);
   }
-  const type = (schemaAt(path)?._zod.def as { type?: string } | undefined)?.type;
+  const type = (schemaAt(path, root)?._zod.def as { type?: string } | undefined)?.type;
   return type === 'string' || type === 'enum';
 }
 
-function membersAt(path: MemberPath): string[] {
-  const def = schemaAt(path)?._zod.def as unknown as { type: string; shape?: object } | undefined;
+function membersAt(path: MemberPath, root: Schema): string[] {
+  const def = schemaAt(path, root)?._zod.def as unknown as
+    { type: string; shape?: object } | undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
@@ -108,7 +113,7 @@ function sizeMessage(issue: z.$ZodIssueTooBig | z.$ZodIssueTooSmall, value: unkn
   }
 }
 
-function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
+function fromIssue(issue: z.$ZodIssue, manifest: unknown, root: Schema): Finding[] {
   const path = issue.path as (string | number)[];
   const value = valueAt(manifest, path);
   const severity =
@@ -122,7 +127,7 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
         path: [...path, key],
         onKey: true,
         message: `unknown member '${clip(key, QUOTED)}'`,
-        hint: () => didYouMean(key, membersAt(path)),
+        hint: () => didYouMean(key, membersAt(path, root)),
       }));
     case 'invalid_type': {
       if (issue.expected === 'never')
@@ -173,9 +178,12 @@ function fromIssue(issue: z.$ZodIssue, manifest: unknown): Finding[] {
   }
 }
 
-/** Every problem the schema finds in a manifest (after expressions are resolved). */
-export function schemaFindings(manifest: unknown): Finding[] {
-  const result = manifestSchema.safeParse(manifest);
+/**
+ * Every problem a schema finds in a document (after expressions are resolved): the
+ * manifest's schema unless told, or another built from the same helpers (a listing's).
+ */
+export function schemaFindings(manifest: unknown, root: Schema = manifestSchema): Finding[] {
+  const result = safeParse(root, manifest);
   if (result.success) return [];
-  return result.error.issues.flatMap((issue) => fromIssue(issue, manifest));
+  return result.error.issues.flatMap((issue) => fromIssue(issue, manifest, root));
 }

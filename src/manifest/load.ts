@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { decodeManifest } from './encoding.js';
 import { resolveExpressions, type ExpressionContext, type ExpressionError } from './expressions.js';
-import { isStringMember, schemaFindings } from './findings.js';
+import { isStringMember, schemaFindings, type Finding } from './findings.js';
 import {
   clip,
   formatMemberPath,
@@ -60,12 +60,15 @@ const EXPECTED_TOP_LEVEL =
 
 const NONE: ProblemCounts = { errors: 0, warnings: 0 };
 
+/** A document's problems, whatever its kind. */
+export type FileProblems = Pick<CheckedManifest, 'file' | 'problems' | 'omitted'>;
+
 /** A problem with the file as a whole, at its start unless told where. */
-function fileError(
+export function fileError(
   file: string,
   message: string,
   at: { line: number; column: number } = { line: 1, column: 1 },
-): CheckedManifest {
+): FileProblems {
   return {
     file,
     problems: [{ severity: 'error', file, ...at, member: '', message }],
@@ -127,11 +130,57 @@ function span(source: ParsedSource, [from, to]: readonly [number, number]) {
   return { ...start, endLine: end.line, endColumn: end.column };
 }
 
-export function checkManifestText(
+/**
+ * What kind of document a file holds: the manifest, or another checked the same way (an
+ * AWS Marketplace listing file, src/listing/).
+ */
+export interface DocumentKind {
+  /** How messages name the file: 'manifest', 'listing file'. */
+  noun: string;
+  /** What its top level is expected to be, in words. */
+  expectedTopLevel: string;
+  /** Every finding in the document once its expressions are resolved. */
+  findings: (resolved: unknown, options: CheckOptions) => Finding[];
+  /** Whether the member at `path` holds a string, as an expression gives. */
+  isStringMember: (path: MemberPath) => boolean;
+}
+
+/** A document checked: its problems, and what it holds once its text could be read. */
+export interface CheckedDocument extends FileProblems {
+  /** How many errors there are, kept or not. */
+  errors: number;
+  /** The document with expressions resolved, and its source; undefined when it cannot be read. */
+  parsed?: { value: Record<string, unknown>; source: ParsedSource };
+}
+
+const MANIFEST: DocumentKind = {
+  noun: 'manifest',
+  expectedTopLevel: EXPECTED_TOP_LEVEL,
+  findings: (resolved, options) => [
+    ...schemaFindings(resolved),
+    ...checkImageRegions(resolved, options.region),
+  ],
+  isStringMember: (path) => isStringMember(path),
+};
+
+/** Where a member is: a scalar's value, or the key of a missing member or a collection. */
+export function locator(source: ParsedSource) {
+  return (path: MemberPath): Pick<Problem, 'line' | 'column' | 'endLine' | 'endColumn'> => {
+    const { location, found: exists } = source.locate(path);
+    return span(source, exists && location.source !== undefined ? location.value : location.key);
+  };
+}
+
+/**
+ * Checks a document of any kind: parses it, resolves its expressions, and reports every
+ * problem at once, each with its line and column.
+ */
+export function checkDocumentText(
   text: string,
   file: string,
   options: CheckOptions,
-): CheckedManifest {
+  kind: DocumentKind,
+): CheckedDocument {
   const source = parseSource(text);
   const found = new Problems(file);
   for (const e of source.errors) {
@@ -141,19 +190,26 @@ export function checkManifestText(
       message: `YAML: ${e.message}`,
     }));
   }
-  if (source.errors.length > 0) return { file, ...found.done() };
+  if (source.errors.length > 0) return { file, ...found.done(), errors: found.errors };
 
   const { value } = source;
-  if (value === undefined || value === null)
-    return fileError(file, `the manifest is empty; expected ${EXPECTED_TOP_LEVEL}`);
+  if (value === undefined || value === null) {
+    return {
+      ...fileError(file, `the ${kind.noun} is empty; expected ${kind.expectedTopLevel}`),
+      errors: 1,
+    };
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     const { location } = source.locate([]);
-    return fileError(
-      file,
-      `the top level of a manifest must be ${EXPECTED_TOP_LEVEL}; found ${found}`,
-      source.position(location.value[0]),
-    );
+    return {
+      ...fileError(
+        file,
+        `the top level of a ${kind.noun} must be ${kind.expectedTopLevel}; found ${found}`,
+        source.position(location.value[0]),
+      ),
+      errors: 1,
+    };
   }
 
   const expressionErrors: ExpressionError[] = [];
@@ -172,7 +228,7 @@ export function checkManifestText(
   // holds a placeholder passes the checks of its value, as it could resolve to a valid one.
   const unresolved = new Set(
     expressionErrors
-      .filter((e) => !e.placeholder || isStringMember(e.path))
+      .filter((e) => !e.placeholder || kind.isStringMember(e.path))
       .map((e) => formatMemberPath(e.path)),
   );
   // Below such a string are the members of the JSON it holds (ModelCardContent's): theirs too.
@@ -182,8 +238,7 @@ export function checkManifestText(
     }
     return false;
   };
-  const findings = [...schemaFindings(resolved), ...checkImageRegions(resolved, options.region)];
-  for (const finding of findings) {
+  for (const finding of kind.findings(resolved, options)) {
     if (unresolved.size > 0 && isUnresolved(finding.path)) continue;
     const { location, found: exists } = source.locate(finding.at ?? finding.path);
     // A scalar is pointed at itself; a missing member, a name or a collection at its key.
@@ -195,10 +250,24 @@ export function checkManifestText(
       message: finding.message + (finding.hint?.() ?? ''),
     }));
   }
+  return {
+    file,
+    ...found.done(),
+    errors: found.errors,
+    parsed: { value: resolved as Record<string, unknown>, source },
+  };
+}
 
-  const { problems, omitted } = found.done();
+export function checkManifestText(
+  text: string,
+  file: string,
+  options: CheckOptions,
+): CheckedManifest {
+  const { problems, omitted, errors, parsed } = checkDocumentText(text, file, options, MANIFEST);
+  if (!parsed) return { file, problems, omitted };
+  const { value: resolved, source } = parsed;
   const identity = identityOf(resolved);
-  if (found.errors > 0) return { file, problems, omitted, identity };
+  if (errors > 0) return { file, problems, omitted, identity };
   const anchor = ['ValidationSpecification', 'ModelPackageName', 'ModelPackageGroupName']
     .map((member) => source.locate([member]))
     .find((l) => l.found);
@@ -209,10 +278,7 @@ export function checkManifestText(
     omitted,
     validationLine: anchor && source.position(anchor.location.key[0]).line,
     identity,
-    locate: (path) => {
-      const { location, found: exists } = source.locate(path);
-      return span(source, exists && location.source !== undefined ? location.value : location.key);
-    },
+    locate: locator(source),
   };
 }
 
@@ -246,27 +312,42 @@ function expressionProblem(
   };
 }
 
-/** Reads and checks a manifest file. `file` is how it is named in reports. */
-export async function loadManifest(
+/**
+ * Reads a document's file and checks its text with `check`: a file too large, not UTF-8
+ * or unreadable is one problem at its start, named with `noun`.
+ */
+export async function loadDocument<T>(
   absolutePath: string,
   file: string,
-  options: CheckOptions,
-): Promise<CheckedManifest> {
+  noun: string,
+  check: (text: string) => T,
+): Promise<T | FileProblems> {
   try {
     const { size } = await stat(absolutePath);
     if (size > MAX_MANIFEST_BYTES) {
       return fileError(
         file,
-        `the manifest is ${size} bytes; manifests of more than ${MAX_MANIFEST_BYTES} bytes are refused`,
+        `the ${noun} is ${size} bytes; ${noun}s of more than ${MAX_MANIFEST_BYTES} bytes are refused`,
       );
     }
-    const decoded = decodeManifest(await readFile(absolutePath));
+    const decoded = decodeManifest(await readFile(absolutePath), noun);
     if ('error' in decoded) {
       const { message, ...at } = decoded.error;
       return fileError(file, message, at);
     }
-    return checkManifestText(decoded.text, file, options);
+    return check(decoded.text);
   } catch (e) {
-    return fileError(file, `cannot read the manifest: ${(e as Error).message}`);
+    return fileError(file, `cannot read the ${noun}: ${(e as Error).message}`);
   }
+}
+
+/** Reads and checks a manifest file. `file` is how it is named in reports. */
+export function loadManifest(
+  absolutePath: string,
+  file: string,
+  options: CheckOptions,
+): Promise<CheckedManifest> {
+  return loadDocument(absolutePath, file, 'manifest', (text) =>
+    checkManifestText(text, file, options),
+  );
 }

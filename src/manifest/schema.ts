@@ -25,11 +25,15 @@ export const WARNING = { severity: 'warning' } as const;
 
 // ---------------------------------------------------------------- building blocks
 
+/** Length checks; an infinite `max` is no maximum (a listing's ARN patterns have none). */
 function lengths(max: number, min: number) {
-  return min > 0 ? [z.minLength(min), z.maxLength(max)] : [z.maxLength(max)];
+  return [
+    ...(min > 0 ? [z.minLength(min)] : []),
+    ...(Number.isFinite(max) ? [z.maxLength(max)] : []),
+  ];
 }
 
-function text(max: number, min = 0) {
+export function text(max: number, min = 0) {
   return z.string().check(...lengths(max, min));
 }
 
@@ -38,7 +42,7 @@ function text(max: number, min = 0) {
  * in the JSON Schema, the message editors show instead of the regular expression
  * (`patternErrorMessage`, read by VS Code and the YAML language server).
  */
-function pattern(max: number, re: RegExp, expected: string, min = 0) {
+export function pattern(max: number, re: RegExp, expected: string, min = 0) {
   const message = `expected ${expected}`;
   return z
     .string()
@@ -49,13 +53,13 @@ function pattern(max: number, re: RegExp, expected: string, min = 0) {
     );
 }
 
-const opt = z.optional;
+export const opt = z.optional;
 
 /**
  * A list whose size limits are checked without hiding the problems of its items. With
  * `checkMax: false` the maximum is only declared: the rules between members check it.
  */
-function list<T extends z.ZodMiniType>(
+export function list<T extends z.ZodMiniType>(
   item: T,
   min: number,
   max?: number,
@@ -896,21 +900,31 @@ function acceptingExpressions(schema: JsonSchema): JsonSchema {
   };
 }
 
-/** The JSON Schema committed as schema/model-package.schema.json. */
-export function manifestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(manifestSchema, { unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  const { $defs, ...rest } = acceptingExpressions(schema);
+/**
+ * The JSON Schema of a document whose schema is built from the helpers above: its strings
+ * accept expressions (acceptingExpressions), which `$defs` defines.
+ */
+export function documentJsonSchema(schema: z.ZodMiniType, title: string): JsonSchema {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema;
+  const { $defs, ...rest } = acceptingExpressions(json);
   if (isRecord($defs) && EXPRESSION_DEF in $defs) {
-    throw new Error(`the manifest schema already defines ${EXPRESSION_DEF}`);
+    throw new Error(`the schema of ${title} already defines ${EXPRESSION_DEF}`);
   }
   return {
-    $schema: schema.$schema,
-    title: 'SageMaker model package manifest (CreateModelPackage request)',
+    $schema: json.$schema,
+    title,
     ...rest,
     $defs: { ...(isRecord($defs) ? $defs : {}), [EXPRESSION_DEF]: EXPRESSION },
+  };
+}
+
+/** The JSON Schema committed as schema/model-package.schema.json. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return {
+    ...documentJsonSchema(
+      manifestSchema,
+      'SageMaker model package manifest (CreateModelPackage request)',
+    ),
     oneOf: [
       { required: ['ModelPackageName'], not: { required: ['ModelPackageGroupName'] } },
       { required: ['ModelPackageGroupName'], not: { required: ['ModelPackageName'] } },
