@@ -51,7 +51,21 @@ export interface Settings {
   requireStage: StageInput | undefined;
   /** publish: a version whose validation completed moves to this stage. */
   stageOnSuccess: Required<StageInput> | undefined;
+  /** What the run does with the listing files beside the manifests (SPEC §9). */
+  marketplace: MarketplaceMode;
+  /** How long a listing's change set is followed. */
+  marketplaceTimeoutMinutes: number;
 }
+
+/**
+ * `off`: listing files are not read. `check`: they are checked, and with credentials the
+ * product is read before anything is created. `validate`: also a change set with
+ * `Intent: VALIDATE` once validation completed. `apply`: the package is added to its
+ * product as a new version once validation completed.
+ */
+export type MarketplaceMode = 'off' | 'check' | 'validate' | 'apply';
+
+export const MARKETPLACE_MODES: readonly MarketplaceMode[] = ['off', 'check', 'validate', 'apply'];
 
 /** `Stage` or `Stage/StageStatus`, as `require-stage` and `stage-on-success` spell it. */
 export interface StageInput {
@@ -96,6 +110,8 @@ export const INPUTS = {
   'compare-to': 'approved',
   'require-stage': '',
   'stage-on-success': '',
+  marketplace: 'off',
+  'marketplace-timeout-minutes': '60',
   'role-to-assume': '',
   'role-session-name': '',
   'role-duration-seconds': '3600',
@@ -271,6 +287,13 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
     compareTo: compareToInput(runner),
     requireStage: stageInput(runner, 'require-stage'),
     stageOnSuccess: stageOnSuccessOf(runner),
+    marketplace: oneOf(runner, 'marketplace', MARKETPLACE_MODES),
+    marketplaceTimeoutMinutes: numberInput(
+      runner,
+      'marketplace-timeout-minutes',
+      (n) => Number.isFinite(n) && n > 0,
+      'a positive number of minutes (decimals allowed)',
+    ),
   };
 }
 

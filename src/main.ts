@@ -155,6 +155,7 @@ async function produce(
         workflow: deps.workflow,
         env: deps.env,
         log: deps.runner,
+        listings: settings.marketplace !== 'off',
       }),
     );
   } catch (e) {
@@ -356,7 +357,10 @@ function resultOf(
     name: manifest.identity?.name ?? null,
     group: manifest.identity?.group ?? null,
     failureReason: manifest.request ? null : 'invalid-manifest',
-    problems: manifest.problems.map(({ file: _file, ...rest }) => rest),
+    // A problem names its file when it is not the manifest (the listing file).
+    problems: manifest.problems.map(({ file, ...rest }) =>
+      file === manifest.file ? rest : { ...rest, file },
+    ),
     problemsOmitted: manifest.omitted,
   };
 }

@@ -14,6 +14,10 @@
  * - dry run (publish or verify with dry-run): check the manifests, preflight when a
  *   publish has credentials (read-only), plan with read-only calls when there are
  *   credentials, and report the requests; no check runs.
+ * - marketplace (publish and verify): with `check` or more, each manifest's listing file is
+ *   checked with it and read-only checks of the product join preflight's; with `validate`
+ *   or `apply`, the last step after validation lists the package (only a package whose
+ *   validation completed and that passed the steps before it: require-approval).
  * - sync: read no manifest; collect the packages that earlier runs left validating (their
  *   check runs), describe them once, and report on those runs' check runs and comments.
  */
@@ -21,8 +25,11 @@ import type { Settings } from './inputs.js';
 
 export type ModeName = 'publish' | 'verify' | 'dry-run' | 'sync';
 
-/** A step after validation, run per package: each returns the package's new result. */
-export type AfterValidation = 'approve' | 'stage' | 'require-approval' | 'require-stage';
+/**
+ * A step after validation, run per package: each returns the package's new result. `list`
+ * starts (or finds) the listing's change set on AWS Marketplace and follows it.
+ */
+export type AfterValidation = 'approve' | 'stage' | 'require-approval' | 'require-stage' | 'list';
 
 export interface ModeSteps {
   name: ModeName;
@@ -94,6 +101,7 @@ export function modeOf(settings: Settings): ModeSteps {
       after: [
         ...(settings.requireApproval ? (['require-approval'] as const) : []),
         ...(settings.requireStage ? (['require-stage'] as const) : []),
+        ...listStep(settings),
       ],
       plan: 'when-obtaining',
       ownReports: own,
@@ -113,6 +121,7 @@ export function modeOf(settings: Settings): ModeSteps {
     after: [
       ...(settings.approveOnSuccess ? (['approve'] as const) : []),
       ...(settings.stageOnSuccess ? (['stage'] as const) : []),
+      ...listStep(settings),
     ],
     plan: 'when-obtaining',
     ownReports: own,
@@ -120,4 +129,9 @@ export function modeOf(settings: Settings): ModeSteps {
       ? ["require-stage is checked by 'mode: verify'; a publish run ignores it."]
       : [],
   };
+}
+
+/** The listing step, last after validation, when `marketplace` submits change sets. */
+function listStep(settings: Settings): AfterValidation[] {
+  return settings.marketplace === 'validate' || settings.marketplace === 'apply' ? ['list'] : [];
 }

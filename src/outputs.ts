@@ -13,6 +13,7 @@ export const OUTPUT_NAMES = [
   'comment-url',
   'report',
   'plan',
+  'listing-change-set-id',
 ] as const;
 
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
@@ -46,9 +47,19 @@ export function outputsOf(
       'comment-url': commentUrl,
       report,
       plan: plan.json,
+      'listing-change-set-id': listingChangeSetId(results),
     },
     notes: [note, plan.note].filter((n): n is string => Boolean(n)),
   };
+}
+
+/** A change set ID as the Catalog API's model allows it (1–255, ^[\w\-]+$); anything else is not one. */
+const CHANGE_SET_ID = /^[\w-]{1,255}$/;
+
+/** The change set of the first listing that has one. */
+function listingChangeSetId(results: readonly PackageResult[]): string {
+  const id = results.find((r) => r.listing?.changeSetId)?.listing?.changeSetId ?? '';
+  return CHANGE_SET_ID.test(id) ? id : '';
 }
 
 const SHORT = 1000;

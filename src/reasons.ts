@@ -95,6 +95,12 @@ export const REASONS: Record<FailureReason, ReasonWording> = {
     headline: (why) => `validation completed, but stage-on-success failed: ${why('refused')}`,
     counted: { words: 'not moved to their stage' },
   },
+  'listing-failed': {
+    title: 'Validated, not listed',
+    headline: (why) =>
+      `validation completed, but the AWS Marketplace listing failed: ${why('the change set failed')}`,
+    counted: { words: 'not listed on AWS Marketplace' },
+  },
   'internal-error': {
     title: 'Internal error',
     headline: (why) =>

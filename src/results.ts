@@ -23,6 +23,7 @@ export type FailureReason =
   | 'approval-failed'
   | 'not-in-stage'
   | 'stage-failed'
+  | 'listing-failed'
   | 'internal-error';
 
 /** A validation profile or an image scan. */
@@ -64,6 +65,57 @@ export interface Diagnosis {
   note?: string;
 }
 
+/**
+ * Where a listing stands (SPEC §9): the change set's status as the Catalog API gives it,
+ * `LISTED` for a product that already has a version of this package (nothing was
+ * submitted), or `NOT_STARTED` for a listing nothing was submitted for (yet).
+ */
+export type ListingStatus =
+  | 'NOT_STARTED'
+  | 'PREPARING'
+  | 'APPLYING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'LISTED';
+
+/** An entry of a failed change's ErrorDetailList, with what to do about it. */
+export interface ListingError {
+  code: string;
+  message: string;
+  /** What to do about it, for the codes the Catalog API reference lists; null otherwise. */
+  remedy: string | null;
+}
+
+/** The package's listing on AWS Marketplace (SPEC §9), for a manifest with a listing file. */
+export interface ListingResult {
+  /** The listing file's path relative to the workspace. */
+  file: string;
+  /** The product's entity ID (the listing's Entity.Identifier). */
+  product: string;
+  /** The product's title, once the Catalog API described it. */
+  productTitle: string | null;
+  /** The new version's title. */
+  versionTitle: string;
+  /** APPLY adds the version; VALIDATE (`marketplace: validate`) only checks the change. */
+  intent: 'APPLY' | 'VALIDATE';
+  status: ListingStatus;
+  /** The change set started or found; null when there is none. */
+  changeSetId: string | null;
+  changeSetName: string | null;
+  /** When the change set started and ended (ISO 8601), as the Catalog API says. */
+  startedAt: string | null;
+  endedAt: string | null;
+  /** CLIENT_ERROR or SERVER_FAULT, for a failed change set. */
+  failureCode: string | null;
+  failureDescription: string | null;
+  errors: ListingError[];
+  /** The change set's page in the AWS Marketplace Management Portal. */
+  link: string | null;
+  /** Anything else the reports should say: why nothing was submitted, a refused VALIDATE. */
+  note: string | null;
+}
+
 /** What a run produced for one manifest: an item of the `results` output. */
 export interface PackageResult {
   /** The manifest's path relative to the workspace. */
@@ -90,6 +142,8 @@ export interface PackageResult {
   lifeCycle: LifeCycle | null;
   /** What the manifest changes against the live version (SPEC §6), when it was planned. */
   plan?: PackagePlan;
+  /** The package's listing on AWS Marketplace, for a manifest with a listing file (SPEC §9). */
+  listing?: ListingResult;
   /** verify: the package was found, not created; set only by verify runs. */
   verified?: boolean;
   /** When SageMaker created the package (ISO 8601). */
@@ -104,8 +158,12 @@ export interface PackageResult {
   imageScans: StatusItem[];
   /** Links to the AWS console and the workflow run. */
   links: PackageLinks;
-  /** Problems found in the manifest, errors and warnings: the first 100, in reading order. */
-  problems: Omit<Problem, 'file'>[];
+  /**
+   * Problems found in the manifest and its listing file, errors and warnings: the first
+   * 100, in reading order. `file` is set only on a problem of another file than the
+   * manifest (the listing file).
+   */
+  problems: (Omit<Problem, 'file'> & { file?: string })[];
   /** How many problems there are after those. */
   problemsOmitted: ProblemCounts;
 }

@@ -9,6 +9,7 @@
  * the SDK's for the whole run.
  */
 import type { LogsApi } from '../diagnosis/diagnose.js';
+import type { CatalogApi } from '../listing/catalog.js';
 import type { PreflightApi } from '../preflight/checks.js';
 import type { Log } from '../runner/port.js';
 import type { RenewableCredentials, SageMakerApi } from '../sagemaker/api.js';
@@ -23,7 +24,7 @@ const MAX_ATTEMPTS: Partial<Record<Service, number>> = {
   logs: 2,
 };
 
-export type Service = 'sagemaker' | 's3' | 'ecr' | 'logs' | 'sts';
+export type Service = 'sagemaker' | 's3' | 'ecr' | 'logs' | 'sts' | 'marketplace';
 
 /** The configuration every SDK client of the action is made with. */
 export function sdkConfig(service: Service, region: string, credentials?: RenewableCredentials) {
@@ -45,6 +46,8 @@ export interface AwsServices {
   logs(region: string, credentials?: RenewableCredentials): Promise<LogsApi>;
   /** STS, for role-to-assume. AssumeRoleWithWebIdentity is not signed: no credentials. */
   sts(region: string): Promise<StsApi>;
+  /** The AWS Marketplace Catalog API, served from us-east-1 whatever the run's region. */
+  marketplace(credentials?: RenewableCredentials): Promise<CatalogApi>;
 }
 
 /** The SDK's clients, each imported when first asked for. */
@@ -61,12 +64,17 @@ const SDK: Omit<AwsServices, 'preflight'> = {
     const { createStsApi } = await import('./sts.js');
     return createStsApi(region);
   },
+  async marketplace(credentials) {
+    const { createCatalogApi } = await import('../listing/catalog-client.js');
+    return createCatalogApi({ credentials });
+  },
 };
 
 /** The clients of one run, each for a region: the SDK's, or what a test gives instead. */
 export type AwsClients = {
-  [S in keyof AwsServices]: (region: string) => ReturnType<AwsServices[S]>;
+  [S in Exclude<keyof AwsServices, 'marketplace'>]: (region: string) => ReturnType<AwsServices[S]>;
 } & {
+  marketplace(): Promise<CatalogApi>;
   /** role-to-assume's credentials, once assumed; undefined: the SDK's chain. */
   readonly credentials?: RenewableCredentials;
   /** The same clients with role-to-assume's credentials. */
@@ -96,6 +104,7 @@ export function awsClients(
     preflight: (region) => services.preflight(region, credentials, log),
     logs: (region) => services.logs(region, credentials),
     sts: (region) => services.sts(region),
+    marketplace: () => services.marketplace(credentials),
     withCredentials: (next) => awsClients(log, overrides, next),
   };
 }

@@ -24,6 +24,8 @@ export interface CheckInput {
   workflow: WorkflowRun;
   env: NodeJS.ProcessEnv;
   log: Log;
+  /** Whether each manifest's listing file is read and checked with it (SPEC §9). */
+  listings?: boolean;
 }
 
 /** What checking needs without a run: the check command gives placeholders for expressions. */
@@ -34,6 +36,8 @@ export interface CheckFilesInput extends Pick<
   context: ExpressionContext;
   /** Whether manifests must be inside the workspace: true (the action's) unless false. */
   confine?: boolean;
+  /** Whether each manifest's listing file is read and checked with it (SPEC §9). */
+  listings?: boolean;
 }
 
 /**
@@ -46,8 +50,15 @@ export async function checkFiles(input: CheckFilesInput): Promise<CheckedManifes
     limit: input.maxManifests,
     confine: input.confine,
   });
-  const { region, context } = input;
-  return Promise.all(files.map((f) => loadManifest(f.absolute, f.relative, { region, context })));
+  const { region, context, workspace } = input;
+  return Promise.all(
+    files.map(async (f) => {
+      const manifest = await loadManifest(f.absolute, f.relative, { region, context });
+      if (!input.listings) return manifest;
+      const { withListing } = await import('../listing/attach.js');
+      return withListing(manifest, f.absolute, { region, context, workspace });
+    }),
+  );
 }
 
 /** Checks every manifest the input names; throws ManifestPatternError for a bad input. */

@@ -6,6 +6,7 @@
  * their positions and messages (with their suggestions) are worked out for those alone,
  * so that a manifest with a problem on each of its lines is checked as fast as another.
  */
+import type { Listing } from '../listing/attach.js';
 import { readFile, stat } from 'node:fs/promises';
 import { decodeManifest } from './encoding.js';
 import { resolveExpressions, type ExpressionContext, type ExpressionError } from './expressions.js';
@@ -43,6 +44,12 @@ export interface CheckedManifest {
   identity?: { name?: string; group?: string };
   /** Where a member of a valid manifest is, for findings made later (preflight). */
   locate?: (path: MemberPath) => Pick<Problem, 'line' | 'column' | 'endLine' | 'endColumn'>;
+  /** The listing file beside the manifest, when the run reads listing files (SPEC §9). */
+  listingFile?: string;
+  /** Its change, when it is valid (src/listing/attach.ts). */
+  listing?: Listing;
+  /** Where a member of the valid listing file is, for preflight's findings. */
+  locateListing?: (path: MemberPath) => Pick<Problem, 'line' | 'column' | 'endLine' | 'endColumn'>;
 }
 
 /** Larger manifests are refused before they are parsed. */

@@ -181,9 +181,10 @@ function problems(
   const lines = result.problems.map((p) => {
     const mark = p.severity === 'error' ? '❌' : '⚠️';
     const member = p.member ? ` ${code(p.member)}` : '';
-    const position = code(`${result.manifest}:${p.line}:${p.column}`);
+    const file = p.file ?? result.manifest;
+    const position = code(`${file}:${p.line}:${p.column}`);
     const where = sourceUrl
-      ? `[${position}](${url(sourceLineUrl(sourceUrl, result.manifest, p.line))})`
+      ? `[${position}](${url(sourceLineUrl(sourceUrl, file, p.line))})`
       : position;
     return `- ${mark} ${where}${member}: ${cut(p.message, limit, runUrl)}`;
   });
