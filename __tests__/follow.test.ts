@@ -28,6 +28,8 @@ describe('followPackages', () => {
         compareTo: DEFAULT_COMPARE_TO,
         requireStage: undefined,
         stageOnSuccess: undefined,
+        marketplace: 'off',
+        marketplaceTimeoutMinutes: 60,
       },
       region: 'us-east-1',
       workflow: runContext(),

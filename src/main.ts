@@ -25,6 +25,7 @@ import { withLinks } from './report/links.js';
 import { Reporter } from './report/reporter.js';
 import { emptyResult, stopped, type Outcome, type PackageResult } from './results.js';
 import type { WorkflowRun } from './workflow-run.js';
+import { initialListing } from './listing/result.js';
 import { assumeRole } from './role.js';
 import { actionsCore } from './runner/actions-core.js';
 import type { Runner } from './runner/port.js';
@@ -303,6 +304,7 @@ async function onAws(
         file: m.file,
         request: m.request!,
         validationLine: m.validationLine,
+        listing: m.listing,
       })),
       results: pre.checked.map((m) => resultOf(m, settings, 'InProgress')),
       settings,
@@ -362,7 +364,25 @@ function resultOf(
       file === manifest.file ? rest : { ...rest, file },
     ),
     problemsOmitted: manifest.omitted,
+    ...(manifest.listing
+      ? {
+          listing: initialListing(
+            manifest.listing,
+            settings.marketplace === 'validate' ? 'VALIDATE' : 'APPLY',
+            listingNote(settings),
+          ),
+        }
+      : {}),
   };
+}
+
+/** What a listing's report says before its step, when the run submits nothing. */
+function listingNote(settings: Settings): string | null {
+  if (settings.dryRun) return 'Dry run: nothing is submitted to AWS Marketplace.';
+  if (settings.marketplace === 'check') {
+    return "Checked only ('marketplace: check'): nothing is submitted to AWS Marketplace.";
+  }
+  return null;
 }
 
 /** The clients with role-to-assume's credentials, when it is set; the outcome when it cannot be assumed. */

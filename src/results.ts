@@ -71,13 +71,7 @@ export interface Diagnosis {
  * submitted), or `NOT_STARTED` for a listing nothing was submitted for (yet).
  */
 export type ListingStatus =
-  | 'NOT_STARTED'
-  | 'PREPARING'
-  | 'APPLYING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'LISTED';
+  'NOT_STARTED' | 'PREPARING' | 'APPLYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'LISTED';
 
 /** An entry of a failed change's ErrorDetailList, with what to do about it. */
 export interface ListingError {

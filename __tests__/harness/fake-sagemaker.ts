@@ -47,7 +47,7 @@ interface Stored {
 export interface FakeSageMaker {
   api: SageMakerApi;
   /** The run's AWS clients on this SageMaker; CloudWatch Logs is not there. */
-  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
+  aws: Pick<AwsClients, 'sagemaker' | 'logs' | 'marketplace'>;
   clock: { t: number };
   /** Every operation called, in order. */
   calls: string[];
@@ -337,6 +337,9 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
     sagemaker: async () => api,
     logs: async () => {
       throw new Error('no CloudWatch Logs in the fake SageMaker');
+    },
+    marketplace: async () => {
+      throw new Error('no AWS Marketplace in the fake SageMaker');
     },
   };
   return { api, aws, clock, calls, created, updates, add, describe, setApproval, transformJobs };

@@ -68,7 +68,10 @@ export async function withListing(
   const found = await listingBeside(absolute);
   if (!found) return manifest;
   const root = await realpath(options.workspace);
-  const file = relativeTo(root, path.join(await realpath(path.dirname(found)), path.basename(found)));
+  const file = relativeTo(
+    root,
+    path.join(await realpath(path.dirname(found)), path.basename(found)),
+  );
   let checked: CheckedListing;
   const real = await realpath(found).catch(() => undefined);
   if (!real || !isInside(root, real)) {

@@ -26,7 +26,10 @@ export function createCatalogApi(options: { credentials?: RenewableCredentials }
   return {
     async describeEntity(entityId, call) {
       try {
-        return await client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId }), call);
+        return await client.send(
+          new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId }),
+          call,
+        );
       } catch (e) {
         if (e instanceof ResourceNotFoundException) return undefined;
         throw e;

@@ -36,7 +36,10 @@ export interface CallOptions {
 /** What the action calls; each method is one API call. */
 export interface CatalogApi {
   /** The entity, or undefined when the Catalog API says it does not exist. */
-  describeEntity(entityId: string, options?: CallOptions): Promise<DescribeEntityResponse | undefined>;
+  describeEntity(
+    entityId: string,
+    options?: CallOptions,
+  ): Promise<DescribeEntityResponse | undefined>;
   startChangeSet(
     request: Omit<StartChangeSetRequest, 'Catalog'>,
     options?: CallOptions,
@@ -52,4 +55,12 @@ export interface CatalogApi {
     options?: CallOptions,
   ): Promise<ChangeSetSummaryListItem[]>;
   destroy(): void;
+}
+
+/**
+ * A change set's page in the AWS Marketplace Management Portal. The portal's address for a
+ * request is not documented by AWS (unverified); it is built here only.
+ */
+export function changeSetLink(changeSetId: string): string {
+  return `https://aws.amazon.com/marketplace/management/requests/${encodeURIComponent(changeSetId)}`;
 }

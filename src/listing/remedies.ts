@@ -13,7 +13,7 @@ export const REMEDIES: Readonly<Record<string, string>> = {
   ASSET_VALIDATION_EXCEPTION:
     "AWS Marketplace's own checks of the model package failed; the message says which. Fix the package's manifest and publish a new package.",
   INVALID_ACCESS_ROLE:
-    "AWS Marketplace could not use AccessRoleArn. The role must trust assets.marketplace.amazonaws.com and allow sagemaker:DescribeModelPackage on the package; iam/marketplace-access-role.yml creates one.",
+    'AWS Marketplace could not use AccessRoleArn. The role must trust assets.marketplace.amazonaws.com and allow sagemaker:DescribeModelPackage on the package; iam/marketplace-access-role.yml creates one.',
   INCOMPATIBLE_DELIVERY_OPTIONS:
     "The product's versions deliver another kind of asset (for example an algorithm, or a package with other input and output properties). List this package on a product of its kind.",
   INVALID_RECOMMENDED_INSTANCE_TYPE:

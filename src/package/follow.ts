@@ -18,6 +18,9 @@ import type { SageMakerApi } from '../sagemaker/api.js';
 import { diagnoseFailures, RunningJobs } from '../diagnosis/index.js';
 import { credentialsError, describeError, errorKind } from '../sagemaker/errors.js';
 import { plural } from '../text.js';
+import type { Listing } from '../listing/attach.js';
+import type { CatalogApi } from '../listing/catalog.js';
+import { listPackage } from '../listing/list-package.js';
 import { approveCompleted } from './approve.js';
 import { manifestKeyOf } from './fingerprint.js';
 import { moveToStage, requireStage } from './stage.js';
@@ -30,7 +33,13 @@ export interface FollowInput {
   /** What the mode does: how packages are obtained, whether to wait, the steps after. */
   steps: Pick<ModeSteps, 'title' | 'obtain' | 'waits' | 'after'>;
   /** The valid manifests, in the order of `results`. */
-  manifests: readonly { file: string; request: ModelPackageManifest; validationLine?: number }[];
+  manifests: readonly {
+    file: string;
+    request: ModelPackageManifest;
+    validationLine?: number;
+    /** The listing file's change, when the run lists packages (SPEC §9). */
+    listing?: Listing;
+  }[];
   /** One result per manifest, as the check left it. */
   results: readonly PackageResult[];
   settings: Pick<
@@ -41,6 +50,8 @@ export interface FollowInput {
     | 'compareTo'
     | 'requireStage'
     | 'stageOnSuccess'
+    | 'marketplace'
+    | 'marketplaceTimeoutMinutes'
   >;
   region: string;
   workflow: WorkflowRun;
@@ -48,8 +59,8 @@ export interface FollowInput {
   /** Folds a phase's log lines; status changes are logged outside. */
   group: Runner['group'];
   signal: AbortSignal;
-  /** The run's AWS clients (SageMaker; CloudWatch Logs for the diagnosis). */
-  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
+  /** The run's AWS clients (SageMaker; CloudWatch Logs for the diagnosis; AWS Marketplace). */
+  aws: Pick<AwsClients, 'sagemaker' | 'logs' | 'marketplace'>;
   now?: WaitOptions['now'];
   sleep?: WaitOptions['sleep'];
   /** Called with the results once the packages exist, and after every status change. */
@@ -65,6 +76,10 @@ type Manifest = FollowInput['manifests'][number];
 interface StepContext {
   api: SageMakerApi;
   input: FollowInput;
+  /** The Catalog API client, made when a listing first needs it. */
+  catalog: () => Promise<CatalogApi>;
+  /** Reports a package's result while a step is still working on it (a listing's change set). */
+  update: (result: PackageResult) => Promise<void>;
 }
 
 /** How each way of obtaining packages gets one manifest's package. */
@@ -91,6 +106,22 @@ const AFTER: Record<
   AfterValidation,
   (result: PackageResult, context: StepContext) => Promise<PackageResult>
 > = {
+  list: (result, context) => {
+    const { input } = context;
+    const listing = input.manifests.find((m) => m.file === result.manifest)?.listing;
+    if (!listing) return Promise.resolve(result);
+    return listPackage(result, listing, {
+      catalog: context.catalog,
+      intent: input.settings.marketplace === 'validate' ? 'VALIDATE' : 'APPLY',
+      timeoutMs: input.settings.marketplaceTimeoutMinutes * 60_000,
+      follow: input.steps.waits,
+      log: input.log,
+      signal: input.signal,
+      now: input.now,
+      sleep: input.sleep,
+      onUpdate: (next) => context.update({ ...result, listing: next }),
+    });
+  },
   approve: (result, { api, input }) =>
     approveCompleted(result, { api, run: input.workflow, log: input.log, signal: input.signal }),
   stage: (result, { api, input }) =>
@@ -117,11 +148,17 @@ function requestOf(input: FollowInput, result: PackageResult): ModelPackageManif
 export async function followPackages(input: FollowInput): Promise<Outcome> {
   const { settings, steps, log, signal } = input;
   const api = await input.aws.sagemaker(input.region);
-  const context: StepContext = { api, input };
   let results = input.results;
   const progress = async (next: readonly PackageResult[]) => {
     results = next;
     await input.onProgress?.(results);
+  };
+  let catalog: Promise<CatalogApi> | undefined;
+  const context: StepContext = {
+    api,
+    input,
+    catalog: () => (catalog ??= input.aws.marketplace()),
+    update: (next) => progress(results.map((r) => (r.manifest === next.manifest ? next : r))),
   };
   const diagnosis = { api, log, signal, logs: input.aws.logs };
   const specification = (r: PackageResult) =>
@@ -209,6 +246,7 @@ export async function followPackages(input: FollowInput): Promise<Outcome> {
     };
   } finally {
     api.destroy();
+    if (catalog) (await catalog.catch(() => undefined))?.destroy();
   }
 }
 
