@@ -3,7 +3,8 @@
  * file, registers its hooks and gives the file:
  * - a temporary workspace (removed after the file) with the manifests and files it names;
  * - the emulators a test starts with `start()`: the SageMaker emulator (with its S3, ECR,
- *   CloudWatch Logs and STS) and the GitHub API emulator, closed after each test;
+ *   CloudWatch Logs and STS), the GitHub API emulator and the AWS Marketplace Catalog API
+ *   emulator, closed after each test;
  * - moto_server or an endpoint that only counts requests, for the whole file;
  * - `run()`: the built action (dist/index.js) as the runner starts it, with an environment
  *   that points every AWS client and the GitHub API at what is running, and static AWS
@@ -24,6 +25,11 @@ import {
   type GitHubEmulatorOptions,
 } from './github-emulator.js';
 import { MARKETPLACE, VALIDATION, VERSIONED, writeManifest } from './manifests.js';
+import {
+  startMarketplaceEmulator,
+  type MarketplaceEmulator,
+  type MarketplaceEmulatorOptions,
+} from './marketplace-emulator.js';
 import { startMoto, type Moto } from './moto.js';
 import { startRequestCounter, type RequestCounter } from './request-counter.js';
 import {
@@ -68,6 +74,8 @@ export interface IntegrationSetup {
   sagemaker?: EmulatorOptions;
   /** The GitHub API emulator's options for `start()`, under each test's own. */
   github?: GitHubEmulatorOptions;
+  /** The AWS Marketplace Catalog API emulator's options for `start()`, under each test's own. */
+  marketplace?: MarketplaceEmulatorOptions;
   /** AWS for the whole file instead of the SageMaker emulator: moto_server, or a request counter. */
   aws?: 'moto' | 'counter';
   /**
@@ -111,10 +119,16 @@ export interface Integration {
   start(options?: {
     sagemaker?: EmulatorOptions | false;
     github?: GitHubEmulatorOptions | false;
-  }): Promise<{ sagemaker: SageMakerEmulator; github: GitHubEmulator }>;
+    marketplace?: MarketplaceEmulatorOptions | false;
+  }): Promise<{
+    sagemaker: SageMakerEmulator;
+    github: GitHubEmulator;
+    marketplace: MarketplaceEmulator;
+  }>;
   /** This test's emulators; an error when the test has not started them. */
   readonly sagemaker: SageMakerEmulator;
   readonly github: GitHubEmulator;
+  readonly marketplace: MarketplaceEmulator;
   /** The file's moto_server or request counter (`aws`). */
   readonly moto: Moto;
   readonly counter: RequestCounter;
@@ -144,9 +158,9 @@ function merge(setups: IntegrationSetup[]): IntegrationSetup {
       copy: [...(merged.copy ?? []), ...(setup.copy ?? [])],
       inputs: { ...merged.inputs, ...setup.inputs },
     });
-    for (const emulator of ['sagemaker', 'github'] as const) {
-      if (setup[emulator]) merged[emulator] = { ...merged[emulator], ...setup[emulator] };
-    }
+    if (setup.sagemaker) merged.sagemaker = { ...merged.sagemaker, ...setup.sagemaker };
+    if (setup.github) merged.github = { ...merged.github, ...setup.github };
+    if (setup.marketplace) merged.marketplace = { ...merged.marketplace, ...setup.marketplace };
   }
   return merged;
 }
@@ -163,6 +177,7 @@ export function integration(...setups: IntegrationSetup[]): Integration {
   const workspace = mkdtempSync(path.join(tmpdir(), 'smp-integration-'));
   let sagemaker: SageMakerEmulator | undefined;
   let github: GitHubEmulator | undefined;
+  let marketplace: MarketplaceEmulator | undefined;
   let moto: Moto | undefined;
   let counter: RequestCounter | undefined;
   const saved = { ...process.env };
@@ -194,7 +209,8 @@ export function integration(...setups: IntegrationSetup[]): Integration {
   afterEach(async () => {
     await sagemaker?.close();
     await github?.close();
-    sagemaker = github = undefined;
+    await marketplace?.close();
+    sagemaker = github = marketplace = undefined;
   });
 
   afterAll(async () => {
@@ -211,6 +227,7 @@ export function integration(...setups: IntegrationSetup[]): Integration {
       ...(url ? awsEndpointEnv(url) : {}),
       ...(url && credentials ? credentials : {}),
       ...(github ? { GITHUB_API_URL: github.url } : {}),
+      ...(marketplace ? { AWS_ENDPOINT_URL_MARKETPLACE_CATALOG: marketplace.url } : {}),
       ...options.env,
     };
   }
@@ -230,14 +247,23 @@ export function integration(...setups: IntegrationSetup[]): Integration {
       if (options.github !== false && (options.github || setup.github)) {
         github = await startGitHubEmulator({ ...setup.github, ...options.github });
       }
+      if (options.marketplace !== false && (options.marketplace || setup.marketplace)) {
+        marketplace = await startMarketplaceEmulator({
+          ...setup.marketplace,
+          ...options.marketplace,
+        });
+      }
       // Only what the test started is defined: the test knows which it asked for.
-      return { sagemaker: sagemaker!, github: github! };
+      return { sagemaker: sagemaker!, github: github!, marketplace: marketplace! };
     },
     get sagemaker() {
       return required(sagemaker, 'the SageMaker emulator');
     },
     get github() {
       return required(github, 'the GitHub emulator');
+    },
+    get marketplace() {
+      return required(marketplace, 'the AWS Marketplace Catalog API emulator');
     },
     get moto() {
       return required(moto, 'moto_server');

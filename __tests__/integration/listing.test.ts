@@ -1,0 +1,239 @@
+/**
+ * Listing on AWS Marketplace (SPEC §9), the built action against the project's SageMaker
+ * and AWS Marketplace Catalog API emulators over HTTP: the pull request checks the listing
+ * and creates nothing on AWS Marketplace; the release lists the validated package as a new
+ * version; a re-run submits nothing; a locked product is waited for; each refusal is quoted
+ * with its remedy; a failed validation lists nothing; a listing-file mistake and a title
+ * already used stop the run before anything is created.
+ */
+import { describe, expect, it } from '@jest/globals';
+import {
+  MarketplaceCatalogClient,
+  StartChangeSetCommand,
+} from '@aws-sdk/client-marketplace-catalog';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../harness/dist-action.js';
+import { integration } from '../harness/integration.js';
+import { MARKETPLACE } from '../harness/manifests.js';
+import { REMEDIES } from '../../src/listing/remedies.js';
+import type { PackageResult } from '../../src/results.js';
+
+const PRODUCT = 'prod-churn1234567';
+const MANIFEST = 'models/churn/model-package.yml';
+const LISTING = 'models/churn/marketplace-listing.yml';
+const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor';
+const OLD = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor-1';
+
+/** The example listing file, for this test's product, with `title`. */
+const listing = (title = '2.0.0') =>
+  readFileSync(path.join(ROOT, 'examples/marketplace/marketplace-listing.yml'), 'utf8')
+    .replace('prod-abcdefgh12345', PRODUCT)
+    .replace('${{ github.ref_name }}', JSON.stringify(title));
+
+const t = integration({
+  manifests: { 'models/churn': MARKETPLACE },
+  files: { [LISTING]: listing() },
+  inputs: { region: 'us-east-1', manifest: MANIFEST, 'check-run': 'false', comment: 'off' },
+  sagemaker: { pendingMs: 100, inProgressMs: 200 },
+  marketplace: { preparingMs: 300, applyingMs: 300 },
+});
+
+async function start() {
+  await t.start();
+  t.marketplace.seedProduct({
+    id: PRODUCT,
+    title: 'Churn predictor',
+    versions: [{ title: '1.0.0', modelPackageArn: OLD }],
+  });
+}
+
+const resultsOf = (run: { outputs: Record<string, string> }) =>
+  JSON.parse(run.outputs.results!) as PackageResult[];
+
+const published = () => t.run({ inputs: { marketplace: 'check' } });
+const release = (inputs: Record<string, string> = {}) =>
+  t.run({ inputs: { mode: 'verify', marketplace: 'apply', ...inputs } });
+
+/** The listing file's details with `title`, filled in with `arn` as the action fills them. */
+function detailsWithPackage(title: string, arn: string) {
+  const { DetailsDocument } = parse(listing(title)) as {
+    DetailsDocument: {
+      DeliveryOptions: { Details: { SageMakerModelPackageDeliveryOptionDetails: object } }[];
+    };
+  };
+  const option = DetailsDocument.DeliveryOptions[0]!.Details;
+  option.SageMakerModelPackageDeliveryOptionDetails = {
+    ...option.SageMakerModelPackageDeliveryOptionDetails,
+    SageMakerModelPackageArn: arn,
+  };
+  return DetailsDocument;
+}
+
+/** Another job's change set on the product: another package, another title. */
+async function someoneElsesChangeSet(): Promise<string> {
+  const client = new MarketplaceCatalogClient({
+    endpoint: t.marketplace.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDOTHERJOB', secretAccessKey: 'secret' },
+  });
+  try {
+    const { ChangeSetId } = await client.send(
+      new StartChangeSetCommand({
+        Catalog: 'AWSMarketplace',
+        ChangeSet: [
+          {
+            ChangeType: 'AddDeliveryOptions',
+            Entity: { Type: 'MachineLearningProduct@1.0', Identifier: PRODUCT },
+            DetailsDocument: detailsWithPackage('1.5.0', OLD) as never,
+          },
+        ],
+      }),
+    );
+    return ChangeSetId!;
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('listing on AWS Marketplace', () => {
+  it('checks on the pull request, lists on the release, and submits nothing on a re-run', async () => {
+    await start();
+    const pr = await published();
+    expect(pr.code).toBe(0);
+    const [checked] = resultsOf(pr);
+    expect(checked!.listing).toMatchObject({
+      product: PRODUCT,
+      versionTitle: '2.0.0',
+      status: 'NOT_STARTED',
+      note: expect.stringContaining('marketplace: check'),
+    });
+    expect(t.marketplace.counts().StartChangeSet).toBeUndefined();
+
+    const listed = await release();
+    expect(listed.code).toBe(0);
+    const [result] = resultsOf(listed);
+    expect(result!.listing).toMatchObject({
+      status: 'SUCCEEDED',
+      intent: 'APPLY',
+      productTitle: 'Churn predictor',
+      errors: [],
+    });
+    expect(listed.outputs['listing-change-set-id']).toBe(result!.listing!.changeSetId);
+    expect(
+      t.marketplace.product(PRODUCT)!.versions.map((v) => [v.title, v.modelPackageArn]),
+    ).toEqual([
+      ['1.0.0', OLD],
+      ['2.0.0', ARN],
+    ]);
+    const [set] = t.marketplace.changeSets();
+    expect(set).toMatchObject({ intent: 'APPLY', status: 'SUCCEEDED' });
+
+    const again = await release();
+    expect(again.code).toBe(0);
+    expect(resultsOf(again)[0]!.listing).toMatchObject({
+      status: 'LISTED',
+      changeSetId: set!.id,
+    });
+    expect(again.outputs['listing-change-set-id']).toBe(set!.id);
+    expect(t.marketplace.counts().StartChangeSet).toBe(1);
+    expect(t.marketplace.product(PRODUCT)!.versions).toHaveLength(2);
+  });
+
+  it('waits for a product another change set holds, then lists', async () => {
+    // AWS Marketplace's clock moves only when the test says: the other change set holds
+    // the product until then, whenever the run's calls fall.
+    let clock = Date.now();
+    await t.start({ marketplace: { now: () => clock } });
+    t.marketplace.seedProduct({ id: PRODUCT, title: 'Churn predictor', versions: [] });
+    expect((await published()).code).toBe(0);
+    const other = await someoneElsesChangeSet();
+    const running = release();
+    await running.until(/locked by another change set/);
+    clock += 10 * 60_000;
+    await running.until(/started change set/);
+    clock += 10 * 60_000;
+    const listed = await running;
+    expect(listed.code).toBe(0);
+    expect(resultsOf(listed)[0]!.listing!.status).toBe('SUCCEEDED');
+    expect(t.marketplace.changeSets().map((c) => [c.id === other, c.status])).toEqual([
+      [true, 'SUCCEEDED'],
+      [false, 'SUCCEEDED'],
+    ]);
+    expect(t.marketplace.product(PRODUCT)!.versions.map((v) => v.title)).toEqual([
+      '1.5.0',
+      '2.0.0',
+    ]);
+  });
+
+  it('quotes each error of a refused change set with what to do about it', async () => {
+    await start();
+    expect((await published()).code).toBe(0);
+    const codes = Object.keys(REMEDIES);
+    t.marketplace.forceOutcome({
+      failureCode: 'CLIENT_ERROR',
+      errors: codes.map((code) => ({
+        ErrorCode: code,
+        ErrorMessage: `AWS Marketplace says ${code}.`,
+      })),
+    });
+    const refused = await release();
+    expect(refused.code).not.toBe(0);
+    expect(refused.outputs['failure-reason']).toBe('listing-failed');
+    const [result] = resultsOf(refused);
+    expect(result!.listing!.errors).toEqual(
+      codes.map((code) => ({
+        code,
+        message: `AWS Marketplace says ${code}.`,
+        remedy: REMEDIES[code],
+      })),
+    );
+    const error = refused.annotations.find(
+      (a) => a.level === 'error' && a.message.includes('refused change set'),
+    );
+    expect(error?.properties.file).toBe(LISTING);
+    expect(t.marketplace.product(PRODUCT)!.versions).toHaveLength(1);
+  });
+
+  it('lists nothing when validation failed', async () => {
+    await t.start({
+      sagemaker: { outcome: () => ({ status: 'Failed', failureReason: 'ClientError: exit 1' }) },
+    });
+    t.marketplace.seedProduct({ id: PRODUCT, title: 'Churn predictor', versions: [] });
+    const run = await t.run({ inputs: { marketplace: 'apply' } });
+    expect(run.outputs['failure-reason']).toBe('validation-failed');
+    const [result] = resultsOf(run);
+    expect(result!.listing).toMatchObject({ status: 'NOT_STARTED', changeSetId: null });
+    expect(result!.listing!.note).toContain('validation-failed');
+    expect(run.outputs['listing-change-set-id']).toBe('');
+    expect(t.marketplace.counts().StartChangeSet).toBeUndefined();
+  });
+
+  it('reports a listing-file mistake at its line before anything is created', async () => {
+    await start();
+    t.files('', {
+      [LISTING]: listing().replace(
+        'RealtimeInference: ml.m5.large',
+        'RealtimeInference: ml.m5.large with spaces',
+      ),
+    });
+    try {
+      const run = await t.run({ inputs: { marketplace: 'apply' } });
+      expect(run.code).not.toBe(0);
+      expect(run.outputs['failure-reason']).toBe('invalid-manifest');
+      const annotation = run.annotations.find((a) => a.properties.file === LISTING);
+      expect(annotation?.properties.line).toBe(
+        String(
+          listing()
+            .split('\n')
+            .findIndex((l) => l.includes('RealtimeInference:')) + 1,
+        ),
+      );
+      expect(t.sagemaker.requests.map((r) => r.operation)).not.toContain('CreateModelPackage');
+      expect(t.marketplace.requests).toEqual([]);
+    } finally {
+      t.files('', { [LISTING]: listing() });
+    }
+  });
+});
