@@ -48,6 +48,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'cloudwatch-logs': 'logs',
   sts: 'sts',
   iam: 'iam',
+  'marketplace-catalog': 'aws-marketplace',
 };
 
 /**
@@ -55,7 +56,9 @@ const SERVICE_PREFIX: Record<string, string> = {
  * GetObject and HeadBucket and ListObjectsV2 as ListBucket; AssumeRoleWithWebIdentity
  * is allowed by the role's trust policy, not by a permission of the caller; a package
  * created with tags (the action's fingerprint tag) needs AddTags, and one with a
- * ValidationSpecification passes its ValidationRole.
+ * ValidationSpecification passes its ValidationRole; a listing's change set names the
+ * AccessRoleArn, which the Service Authorization Reference lists as iam:PassRole to
+ * assets.marketplace.amazonaws.com among StartChangeSet's actions.
  */
 const IRREGULAR: Record<string, string[]> = {
   's3:HeadObject': ['s3:GetObject'],
@@ -68,6 +71,7 @@ const IRREGULAR: Record<string, string[]> = {
     'sagemaker:AddTags',
     'iam:PassRole',
   ],
+  'aws-marketplace:StartChangeSet': ['aws-marketplace:StartChangeSet', 'iam:PassRole'],
 };
 
 /** Folders of features whose permissions are in statements named after them. */
@@ -76,6 +80,10 @@ const FEATURES: Record<string, { dir: string; modes: readonly Mode[] }> = {
   Preflight: { dir: 'src/preflight', modes: ['publish'] },
   // The diagnosis of a failed validation is part of every report of one.
   Diagnosis: { dir: 'src/diagnosis', modes: MODES },
+  // A listing is checked before creating (publish) and submitted after validation by
+  // publish or verify (marketplace: validate or apply). Sync only follows a change set
+  // that a listing left running: its own test below.
+  Listing: { dir: 'src/listing', modes: ['publish', 'verify'] },
 };
 
 interface Call {
@@ -215,23 +223,85 @@ describe('the policies of the modes', () => {
     expect(stale).toEqual([]);
   });
 
-  it('verify and sync write nothing and pass no role', () => {
-    for (const mode of ['verify', 'sync'] as const) {
-      const writes = [...granted(policies[mode])].filter((a) =>
-        /:(Create|Update|Delete|Put|Add|Pass|Start|Stop)/.test(a),
-      );
-      expect(writes).toEqual([]);
-    }
+  const WRITE = /:(Create|Update|Delete|Put|Add|Pass|Start|Stop|Cancel|Tag|Untag)/;
+
+  it('sync writes nothing and passes no role', () => {
+    expect([...granted(policies.sync)].filter((a) => WRITE.test(a))).toEqual([]);
   });
 
-  it('publish passes only the ValidationRole, and only to SageMaker', () => {
-    const pass = policies.publish.Statement.filter((s) => actionsOf(s).includes('iam:PassRole'));
-    expect(pass).toHaveLength(1);
-    expect(actionsOf(pass[0]!)).toEqual(['iam:PassRole']);
-    expect(pass[0]!.Resource).not.toContain('*');
-    expect(pass[0]!.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-    });
+  it("verify writes nothing but a listing's change set, and passes only its access role", () => {
+    const writes = policies.verify.Statement.flatMap((s) =>
+      actionsOf(s)
+        .filter((a) => WRITE.test(a))
+        .map((a) => `${s.Sid}: ${a}`),
+    );
+    expect(writes).toEqual([
+      'ListingAddVersion: aws-marketplace:StartChangeSet',
+      'ListingPassAccessRole: iam:PassRole',
+    ]);
+  });
+
+  it.each(['publish', 'verify'] as const)(
+    '%s passes each role only to the service that assumes it',
+    (mode) => {
+      const pass = policies[mode].Statement.filter((s) => actionsOf(s).includes('iam:PassRole'));
+      const passedTo = Object.fromEntries(
+        pass.map((s) => {
+          expect(actionsOf(s)).toEqual(['iam:PassRole']);
+          expect(s.Resource).toHaveLength(1);
+          expect(s.Resource).not.toContain('*');
+          return [s.Sid, s.Condition];
+        }),
+      );
+      const toMarketplace = {
+        ListingPassAccessRole: {
+          StringEquals: { 'iam:PassedToService': 'assets.marketplace.amazonaws.com' },
+        },
+      };
+      expect(passedTo).toEqual(
+        mode === 'publish'
+          ? {
+              PassValidationRole: {
+                StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+              },
+              ...toMarketplace,
+            }
+          : toMarketplace,
+      );
+    },
+  );
+
+  it.each(['publish', 'verify'] as const)(
+    '%s may only add versions to machine-learning products on AWS Marketplace',
+    (mode) => {
+      const starts = policies[mode].Statement.filter((s) =>
+        actionsOf(s).includes('aws-marketplace:StartChangeSet'),
+      );
+      expect(starts).toHaveLength(1);
+      expect(actionsOf(starts[0]!)).toEqual(['aws-marketplace:StartChangeSet']);
+      expect(starts[0]!.Resource).toEqual([
+        'arn:aws:aws-marketplace:us-east-1:*:AWSMarketplace/MachineLearningProduct/*',
+        'arn:aws:aws-marketplace:us-east-1:*:AWSMarketplace/ChangeSet/*',
+      ]);
+      expect(starts[0]!.Condition).toEqual({
+        StringEquals: { 'catalog:ChangeType': 'AddDeliveryOptions' },
+      });
+    },
+  );
+
+  it('sync only describes the change sets of listings, to conclude their check runs', () => {
+    const marketplace = [...granted(policies.sync)].filter((a) => a.startsWith('aws-marketplace:'));
+    expect(marketplace).toEqual(['aws-marketplace:DescribeChangeSet']);
+  });
+
+  it('name AWS Marketplace resources in us-east-1, where the Catalog API is served', () => {
+    const regions = MODES.flatMap((mode) =>
+      policies[mode].Statement.flatMap((s) => [s.Resource].flat() as string[]),
+    )
+      .filter((arn) => arn.startsWith('arn:aws:aws-marketplace:'))
+      .map((arn) => arn.split(':')[3]);
+    expect(regions.length).toBeGreaterThan(0);
+    expect(new Set(regions)).toEqual(new Set(['us-east-1']));
   });
 });
 
@@ -285,9 +355,11 @@ interface Template {
   Outputs: Record<string, unknown>;
 }
 
-const template = parse(readFileSync(path.join(ROOT, 'iam/github-oidc-role.yml'), 'utf8'), {
-  customTags: FUNCTIONS.flatMap(intrinsic),
-}) as Template;
+const readTemplate = (file: string) =>
+  parse(readFileSync(path.join(ROOT, file), 'utf8'), {
+    customTags: FUNCTIONS.flatMap(intrinsic),
+  }) as Template;
+const template = readTemplate('iam/github-oidc-role.yml');
 
 /**
  * A policy document's statements as deployed when its conditions hold: a statement that
@@ -369,6 +441,27 @@ describe('the CloudFormation template', () => {
     expect(bySid(doc)).toEqual(bySid(policies[mode]));
   });
 
+  it.each(MODES)('grants mode %s nothing of AWS Marketplace unless MarketplaceListing', (mode) => {
+    const resource = template.Resources[`${mode[0]!.toUpperCase()}${mode.slice(1)}Policy`]!;
+    const statements = (resource.Properties.PolicyDocument as PolicyDocument).Statement;
+    const listing = policies[mode].Statement.filter((s) => s.Sid?.startsWith('Listing'));
+    expect(listing.length).toBeGreaterThan(0);
+    const conditions = listing.map((json) => {
+      const wrapped = statements.find(
+        (s) => (s as { 'Fn::If'?: [string, Statement] })['Fn::If']?.[1].Sid === json.Sid,
+      ) as { 'Fn::If': [string, Statement, unknown] } | undefined;
+      return [json.Sid, wrapped?.['Fn::If'][0]];
+    });
+    expect(conditions).toEqual(listing.map((s) => [s.Sid, 'ListsOnMarketplace']));
+    expect(template.Conditions.ListsOnMarketplace).toEqual({
+      'Fn::Equals': [{ Ref: 'MarketplaceListing' }, 'true'],
+    });
+    expect(template.Parameters.MarketplaceListing).toMatchObject({
+      AllowedValues: ['false', 'true'],
+      Default: 'false',
+    });
+  });
+
   it('gives the ValidationRole what iam/validation-role-*.json give', () => {
     const role = template.Resources.ValidationRole!.Properties;
     expect(role.AssumeRolePolicyDocument).toEqual(readJson('iam/validation-role-trust.json'));
@@ -380,11 +473,58 @@ describe('the CloudFormation template', () => {
   });
 });
 
+describe('the Marketplace access role template', () => {
+  const access = readTemplate('iam/marketplace-access-role.yml');
+  const role = access.Resources.AccessRole!;
+
+  it('makes one role, which only AWS Marketplace may assume', () => {
+    expect(Object.keys(access.Resources)).toEqual(['AccessRole']);
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'assets.marketplace.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+  });
+
+  it("may only describe this account's model packages in its region", () => {
+    const policies = role.Properties.Policies as { PolicyDocument: PolicyDocument }[];
+    const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.map((s) => [actionsOf(s), s.Resource])).toEqual([
+      [
+        ['sagemaker:DescribeModelPackage'],
+        [
+          {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/${ModelPackageNames}',
+          },
+        ],
+      ],
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('is named as the OIDC template passes it, and gives its ARN for the listing file', () => {
+    expect(access.Parameters.RoleName).toMatchObject({
+      Default: (template.Parameters.MarketplaceAccessRoleName as { Default?: string }).Default,
+    });
+    expect(role.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(access.Outputs.AccessRoleArn).toMatchObject({
+      Value: { 'Fn::GetAtt': ['AccessRole', 'Arn'] },
+    });
+  });
+});
+
 describe('cfn-lint', () => {
   const templates = templatesUnder(ROOT);
 
   it('lints every CloudFormation template of iam/, and nothing else', () => {
-    expect(templates).toEqual(['iam/github-oidc-role.yml']);
+    expect(templates).toEqual(['iam/github-oidc-role.yml', 'iam/marketplace-access-role.yml']);
     const all = readdirSync(path.join(ROOT, 'iam'), { recursive: true }) as string[];
     expect(all.filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
   });
