@@ -12,7 +12,11 @@
  *      Studio and moved it to Production: the plan against that live version (the image
  *      moved, an instance type added), a new version moved to Staging once validated;
  *   7. a commit that only edits the model card: that version updated in place, nothing
- *      validated again.
+ *      validated again;
+ *   8. AWS Marketplace: a fixed churn model's pull request checks its listing file against
+ *      the product ('marketplace: check'); the release ('mode: verify', 'marketplace:
+ *      apply') adds the validated package to the product as a new version, against the
+ *      project's AWS Marketplace Catalog API emulator; a re-run submits nothing.
  * Each run's log is printed as the runner shows it (masked values as ***), and the
  * pull-request comment as it reads on GitHub.
  */
@@ -23,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { runAction, type ActionRun } from '../__tests__/harness/dist-action.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
+import { startMarketplaceEmulator } from '../__tests__/harness/marketplace-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
 import { seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 import { readable, RunnerView } from './terminal-view.js';
@@ -63,6 +68,18 @@ const emulator = await startSageMakerEmulator({
   transformJobs: { noiseJobs: 6 },
 });
 const github = await startGitHubEmulator();
+// AWS Marketplace: the seller's machine-learning product, with its first version.
+const marketplace = await startMarketplaceEmulator({ preparingMs: 2_000, applyingMs: 3_000 });
+marketplace.seedProduct({
+  id: 'prod-abcdefgh12345',
+  title: 'Churn predictor',
+  versions: [
+    {
+      title: 'v1.0.0',
+      modelPackageArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-predictor-v1',
+    },
+  ],
+});
 // The examples' model artifacts, validation data and images, for preflight to find.
 seedWorkspace(emulator, path.join(root, 'examples'));
 const PR = 42;
@@ -72,7 +89,7 @@ github.setBranch('octo-org', 'models', 'main', ['0123456789abcdef0123456789abcde
 
 async function run(
   title: string,
-  { event: eventName = 'pull_request', sha, ...inputs }: Record<string, string>,
+  { event: eventName = 'pull_request', sha, ref, ...inputs }: Record<string, string>,
 ): Promise<ActionRun> {
   rule(title);
   const view = new RunnerView();
@@ -83,11 +100,13 @@ async function run(
       GITHUB_API_URL: github.url,
       AWS_ENDPOINT_URL: emulator.url,
       AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+      AWS_ENDPOINT_URL_MARKETPLACE_CATALOG: marketplace.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...(sha ? { GITHUB_SHA: sha } : {}),
+      GITHUB_REF_NAME: ref ?? `${PR}/merge`,
     },
     event:
       eventName === 'pull_request'
@@ -225,6 +244,51 @@ try {
   showComment('examples/registry/model-package.yml');
   codes.push(edited.code);
 
+  // A fixed churn model: a new package, validated, then listed by the release.
+  const churn = path.join(workspace, 'examples', 'marketplace', 'model-package.yml');
+  writeFileSync(
+    churn,
+    readFileSync(churn, 'utf8').replace(
+      'ModelPackageName: churn-predictor',
+      'ModelPackageName: churn-predictor-v2',
+    ),
+  );
+  const checked = await run(
+    "8. AWS Marketplace: the pull request checks the listing file against the product ('marketplace: check')",
+    { manifest: 'examples/marketplace/model-package.yml', marketplace: 'check' },
+  );
+  showComment('examples/marketplace/model-package.yml');
+  codes.push(checked.code);
+  const released = await run(
+    "   the release: 'mode: verify' with 'marketplace: apply' adds the package as version v2.0.0",
+    {
+      manifest: 'examples/marketplace/model-package.yml',
+      mode: 'verify',
+      marketplace: 'apply',
+      event: 'release',
+      ref: 'v2.0.0',
+    },
+  );
+  rule("the listing in the release run's job summary");
+  const listingSection = released.summary.split(/\n(?=#+ )/).filter((s) => /Marketplace/.test(s));
+  console.log(readable(listingSection.join('\n') || released.summary));
+  note(`listing-change-set-id=${released.outputs['listing-change-set-id'] ?? ''}`);
+  codes.push(released.code);
+  const rerun = await run('   the release job re-run: the version is there, nothing is submitted', {
+    manifest: 'examples/marketplace/model-package.yml',
+    mode: 'verify',
+    marketplace: 'apply',
+    event: 'release',
+    ref: 'v2.0.0',
+  });
+  codes.push(rerun.code);
+  rule(
+    `AWS Marketplace: the product's versions: ${marketplace
+      .product('prod-abcdefgh12345')!
+      .versions.map((v) => v.title)
+      .join(', ')}; requests: ${JSON.stringify(marketplace.counts())}`,
+  );
+
   rule(`AWS requests the emulator answered: ${JSON.stringify(emulator.counts())}`);
   const writes = (method: string, kind: RegExp) =>
     github.requests.filter((r) => r.method === method && kind.test(r.path)).length;
@@ -236,5 +300,6 @@ try {
 } finally {
   await emulator.close();
   await github.close();
+  await marketplace.close();
   rmSync(workspace, { recursive: true, force: true });
 }
