@@ -198,7 +198,14 @@ function preflightFailed(pre: Preflighted, settings: Settings): Outcome {
     (m) => {
       const errors = countErrors(m.problems);
       if (errors === 0) return undefined;
-      const error = `preflight found ${plural(errors, 'error')} in the manifest's references; nothing was created`;
+      const inListing = countErrors(m.problems.filter((p) => p.file === m.listingFile));
+      const where =
+        inListing === 0
+          ? "in the manifest's references"
+          : inListing === errors
+            ? `in the listing file ${m.listingFile}`
+            : "in the manifest's references and its listing file";
+      const error = `preflight found ${plural(errors, 'error')} ${where}; nothing was created`;
       return { failureReason: 'preflight-failed', error };
     },
     'preflight of another manifest of this run failed',

@@ -124,7 +124,7 @@ interface Unchecked {
  * A limiter shared by the checks of every request: each call waits for a slot, so no more
  * than `limit` are in flight however many targets there are.
  */
-function limiter(limit: number) {
+export function limiter(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(call: () => Promise<T>): Promise<T> => {

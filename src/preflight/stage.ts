@@ -1,10 +1,13 @@
 /**
  * Preflight as a stage of the pipeline (main.ts): it runs when the mode says (modes.ts),
  * gives the manifests back with its findings, and makes the outcome of a run it stops.
+ * With `marketplace` on, the products of the manifests' listing files are read too (SPEC
+ * §9), through a Catalog API client made only when some manifest has a listing.
  * Loads nothing of the AWS SDK itself: run.js and the clients are imported when it runs.
  */
 import { plural } from '../text.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { CatalogApi } from '../listing/catalog.js';
 import type { Settings } from '../inputs.js';
 import type { ModeSteps } from '../modes.js';
 import type { CheckedManifest } from '../manifest/load.js';
@@ -23,7 +26,7 @@ export interface StageInput {
   checked: readonly CheckedManifest[];
   /** When preflight runs (modes.ts). */
   mode: Pick<ModeSteps, 'preflight'>;
-  settings: Pick<Settings, 'region' | 'role'>;
+  settings: Pick<Settings, 'region' | 'role' | 'marketplace'>;
   runner: Runner;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -56,16 +59,32 @@ export async function runPreflight(input: StageInput): Promise<Preflighted> {
 async function preflightWith(input: StageInput, aws: AwsClients): Promise<Preflighted> {
   const { checked, runner } = input;
   const region = input.settings.region!;
+  const listings =
+    input.settings.marketplace !== 'off' && checked.some((m) => m.listing !== undefined);
   const [{ preflight }, api] = await Promise.all([import('./run.js'), aws.preflight(region)]);
-  const found = await runner.group('Preflight: the S3 objects, images and algorithms', () =>
-    preflight({ manifests: checked, region, log: runner, signal: input.signal, api }),
+  let catalog: CatalogApi | undefined;
+  try {
+    catalog = listings ? await aws.marketplace() : undefined;
+  } catch (e) {
+    api.destroy();
+    throw e;
+  }
+  const title = listings
+    ? 'Preflight: the S3 objects, images and algorithms, and the AWS Marketplace listings'
+    : 'Preflight: the S3 objects, images and algorithms';
+  const found = await runner.group(title, () =>
+    preflight({ manifests: checked, region, log: runner, signal: input.signal, api, catalog }),
   );
   if (found.errors === 0) return { checked: found.manifests };
+  const what = [
+    ...(found.errors > found.listingErrors ? ['something a manifest names is missing'] : []),
+    ...(found.listingErrors > 0 ? ['a listing cannot be made as its listing file says'] : []),
+  ];
   return {
     checked: found.manifests,
     failure: {
       reason: 'preflight-failed',
-      message: `preflight found ${plural(found.errors, 'error')}: something a manifest names is missing; nothing was created`,
+      message: `preflight found ${plural(found.errors, 'error')}: ${what.join('; ')}; nothing was created`,
     },
   };
 }
