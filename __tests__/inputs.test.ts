@@ -11,6 +11,8 @@ const read = (
 describe('getInputs', () => {
   it("has action.yml's defaults when inputs are absent", () => {
     expect(getInputs(memoryRunner({ 'dry-run': 'true' }), {})).toEqual({
+      marketplace: 'off',
+      marketplaceTimeoutMinutes: 60,
       mode: 'publish',
       manifests: ['model-package.yml'],
       maxManifests: 20,

@@ -75,7 +75,9 @@ export type ListingStatus =
 
 /** An entry of a failed change's ErrorDetailList, with what to do about it. */
 export interface ListingError {
+  /** The entry's ErrorCode, such as DUPLICATE_VERSION_TITLE. */
   code: string;
+  /** Its ErrorMessage, as AWS Marketplace wrote it (cut at 1,000 characters). */
   message: string;
   /** What to do about it, for the codes the Catalog API reference lists; null otherwise. */
   remedy: string | null;
@@ -96,12 +98,15 @@ export interface ListingResult {
   status: ListingStatus;
   /** The change set started or found; null when there is none. */
   changeSetId: string | null;
+  /** Its name: a digest of the change, the same in every run that makes the same change. */
   changeSetName: string | null;
-  /** When the change set started and ended (ISO 8601), as the Catalog API says. */
+  /** When the change set started (ISO 8601), as the Catalog API says. */
   startedAt: string | null;
+  /** When it ended (ISO 8601), once it has. */
   endedAt: string | null;
   /** CLIENT_ERROR or SERVER_FAULT, for a failed change set. */
   failureCode: string | null;
+  /** The Catalog API's FailureDescription of a failed change set. */
   failureDescription: string | null;
   errors: ListingError[];
   /** The change set's page in the AWS Marketplace Management Portal. */
