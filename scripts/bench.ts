@@ -18,7 +18,15 @@
  * request against a 1 MiB live version (in process, on the in-memory SageMaker).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +45,7 @@ import { RUN_ENV } from '../__tests__/harness/run-context.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../__tests__/harness/manifests.js';
 import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
 import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import { startMarketplaceEmulator } from '../__tests__/harness/marketplace-emulator.js';
 import { seedArtifacts, seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 import { benchHostileManifests } from './bench-hostile.js';
 
@@ -532,6 +541,63 @@ report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <=
   report(
     'the same, with the search and the live version (in-memory SageMaker)',
     ms(whole.ms / 1000),
+  );
+}
+
+// ------------------------------------------------------------------ listing
+
+/**
+ * One package published with `marketplace: apply`: validation (5 s + 5 s) then a change set
+ * that prepares for 10 s and applies for 20 s, both on real time. The Catalog API's
+ * requests by kind, and the time from the end of validation to StartChangeSet.
+ */
+{
+  const PENDING = 5_000;
+  const IN_PROGRESS = 5_000;
+  const emulator = await startSageMakerEmulator({ pendingMs: PENDING, inProgressMs: IN_PROGRESS });
+  const marketplace = await startMarketplaceEmulator({ preparingMs: 10_000, applyingMs: 20_000 });
+  marketplace.seedProduct({ id: 'prod-abcdefgh12345', title: 'Churn predictor', versions: [] });
+  const workspace = path.join(work, 'listing');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(path.join(workspace, 'model-package.yml'), MARKETPLACE);
+  writeFileSync(
+    path.join(workspace, 'marketplace-listing.yml'),
+    readFileSync(path.join(root, 'examples/marketplace/marketplace-listing.yml'), 'utf8').replace(
+      '${{ github.ref_name }}',
+      'v2.0.0',
+    ),
+  );
+  seedWorkspace(emulator, workspace);
+  const run = await runAction({
+    workspace,
+    inputs: { region: 'us-east-1', marketplace: 'apply', 'check-run': 'false', comment: 'off' },
+    env: {
+      AWS_ENDPOINT_URL: emulator.url,
+      AWS_ENDPOINT_URL_MARKETPLACE_CATALOG: marketplace.url,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  const counts = marketplace.counts();
+  const created = emulator.requests.find((r) => r.operation === 'CreateModelPackage')!.at;
+  const started = marketplace.requests.find((r) => r.operation === 'StartChangeSet')?.at;
+  await emulator.close();
+  await marketplace.close();
+  if (run.code !== 0 || !started) {
+    throw new Error(`the listing run failed (${run.code}):\n${run.stdout}${run.stderr}`);
+  }
+  const reads = (counts.DescribeEntity ?? 0) + (counts.ListChangeSets ?? 0);
+  report(
+    'Catalog API requests per listing (30 s change set): reads before / writes / polls',
+    `${reads} / ${counts.StartChangeSet ?? 0} / ${counts.DescribeChangeSet ?? 0}`,
+    'target: 1 write',
+  );
+  report(
+    'validation completed -> change set started',
+    `${((started - (created + PENDING + IN_PROGRESS)) / 1000).toFixed(1)} s`,
+    'target <= 5 s',
   );
 }
 
