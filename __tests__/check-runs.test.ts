@@ -1,13 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkRunName, checkRunOf, CheckRuns, headShaOf } from '../src/report/check-runs.js';
+import {
+  checkRunName,
+  checkRunOf,
+  CheckRuns,
+  headShaOf,
+  listingCheckRunOf,
+} from '../src/report/check-runs.js';
+import { readState } from '../src/report/check-run-state.js';
 import { GitHubTimeoutError } from '../src/report/github-api.js';
 import { createCheckRunClient } from '../src/report/github-checks.js';
 import { Reporter, type ReportTarget } from '../src/report/reporter.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
 import { silentLog } from '../src/runner/port.js';
 import { fakeCheckRuns } from './harness/fake-check-runs.js';
+import {
+  CHANGE_SET,
+  FAILED,
+  listed,
+  listingFailed,
+  NOT_STARTED,
+  PREPARING,
+  PRODUCT,
+  SUCCEEDED,
+} from './harness/listing-fixtures.js';
 import { startGitHubEmulator } from './harness/github-emulator.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { REPORT_FIXTURES, RUN_URL } from './harness/report-fixtures.js';
@@ -154,6 +171,41 @@ describe('CheckRuns', () => {
     expect(written[0]!.output.text).toContain('### ✅ fraud-detector (gpu)');
   });
 
+  it("writes a listed package's second check run on the same commit, as its change set goes", async () => {
+    const { sink: runs, calls, runs: written } = sink({ label: 'gpu' });
+    await runs.write(listed(NOT_STARTED), false);
+    await runs.write(listed(PREPARING), false);
+    await runs.write(listed(PREPARING), false);
+    await runs.write(listed(SUCCEEDED), false);
+    await runs.write(listed(SUCCEEDED), true);
+    expect(calls).toEqual([
+      'create 500 success',
+      // The validation's report shows the listing too.
+      'update 500 success',
+      'create 501 in_progress',
+      'update 500 success',
+      'update 501 success',
+    ]);
+    expect(written.map((r) => [r.name, r.head_sha, r.external_id])).toEqual([
+      ['SageMaker validation: churn-predictor (gpu)', HEAD, listed(SUCCEEDED).arn],
+      [`Marketplace listing: ${PRODUCT} (gpu)`, HEAD, CHANGE_SET],
+    ]);
+  });
+
+  it("a sync's listing target: updates the listing's check run only", async () => {
+    const { sink: runs, calls } = sink(
+      { listingOnly: true, listingCheckRunId: 77 },
+      {
+        updateCheckRun: async (_repo: unknown, id: number, fields: { conclusion?: string }) => {
+          calls.push(`update ${id} ${fields.conclusion}`);
+          return { id };
+        },
+      },
+    );
+    await runs.write(listingFailed(), true);
+    expect(calls).toEqual(['update 77 failure']);
+  });
+
   it('a package reused after it finished: created already concluded', async () => {
     const { sink: runs, calls } = sink();
     await runs.write(REPORT_FIXTURES.reused!.result, false);
@@ -214,6 +266,102 @@ describe('CheckRuns', () => {
   });
 });
 
+describe('listingCheckRunOf', () => {
+  const to = { headSha: HEAD, runUrl: RUN_URL, waits: true, commit: HEAD, syncedPullRequest: 7 };
+
+  it('none for a listing nothing was submitted for, nor for a dry run', () => {
+    const notes = [
+      'Dry run: nothing is submitted to AWS Marketplace.',
+      "Checked only ('marketplace: check'): nothing is submitted to AWS Marketplace.",
+      'Nothing was submitted to AWS Marketplace: validation has not completed.',
+      // A VALIDATE change set refused: a note, not a failure, and no check run.
+      'AWS Marketplace refused a VALIDATE change set for this product (ValidationException: no).',
+    ];
+    for (const note of notes) {
+      expect(listingCheckRunOf(listed({ ...NOT_STARTED, note }), true, to)).toBeUndefined();
+    }
+    expect(listingCheckRunOf(completed, true, to)).toBeUndefined();
+    const dryRun = listed(SUCCEEDED, { status: 'DryRun' });
+    expect(listingCheckRunOf(dryRun, true, to)).toBeUndefined();
+  });
+
+  it('in progress while the change set is open, with the state a later sync concludes it from', () => {
+    const run = listingCheckRunOf(listed(PREPARING), false, { ...to, label: 'gpu' })!;
+    expect(run).toMatchObject({
+      name: `Marketplace listing: ${PRODUCT} (gpu)`,
+      status: 'in_progress',
+      external_id: CHANGE_SET,
+      details_url: RUN_URL,
+      output: { title: 'Listing in progress' },
+    });
+    expect(run).not.toHaveProperty('conclusion');
+    expect(run.output.summary).toContain(
+      'This run follows the change set and concludes this check run when it ends.',
+    );
+    expect(run.output.text).toContain('**AWS Marketplace listing**');
+    const state = readState(run.output.summary)!;
+    expect(state).toMatchObject({ listing: true, label: 'gpu', pullRequest: 7, runUrl: RUN_URL });
+    expect(state.result.listing).toEqual(PREPARING);
+    // A listing's validation has ended: its statuses stay in the state, for the comment.
+    expect(state.result.validation).toEqual(listed(PREPARING).validation);
+    // The validation's check run carries no listing flag.
+    const validation = checkRunOf(validating, false, to)!;
+    expect(readState(validation.output.summary)).not.toHaveProperty('listing');
+
+    const stopped = listingCheckRunOf(listed(PREPARING), true, to)!;
+    expect(stopped.status).toBe('in_progress');
+    expect(stopped.output.summary).toContain(
+      "This run stopped following the change set. AWS Marketplace goes on with the change set. A later run with 'mode: sync' concludes this check run once it has ended.",
+    );
+    const noWait = listingCheckRunOf(listed(PREPARING), false, { ...to, waits: false })!;
+    expect(noWait.output.summary).toContain('(`wait: false`)');
+    expect(noWait.output.summary).toContain("'mode: sync'");
+  });
+
+  it.each([
+    ['SUCCEEDED (APPLY)', listed(SUCCEEDED), 'success', 'Version added'],
+    [
+      'SUCCEEDED (VALIDATE)',
+      listed({ ...SUCCEEDED, intent: 'VALIDATE' }),
+      'success',
+      'Listing validated',
+    ],
+    ['LISTED', listed({ ...NOT_STARTED, status: 'LISTED' }), 'success', 'Already listed'],
+    ['FAILED', listingFailed(), 'failure', 'Listing failed'],
+    [
+      'CANCELLED',
+      listingFailed({ ...FAILED, status: 'CANCELLED', errors: [] }),
+      'failure',
+      'Change set cancelled',
+    ],
+    // SERVER_FAULT after the one retry: the package is not listed.
+    [
+      'FAILED (SERVER_FAULT)',
+      listed({ ...FAILED, failureCode: 'SERVER_FAULT', errors: [] }),
+      'failure',
+      'Listing failed',
+    ],
+    [
+      'failed before submitting (the version title is taken)',
+      listingFailed({ ...NOT_STARTED, errors: FAILED.errors.slice(0, 1) }),
+      'failure',
+      'Not listed',
+    ],
+    [
+      'failed before submitting (no such product)',
+      listingFailed(NOT_STARTED),
+      'failure',
+      'Not listed',
+    ],
+  ] as const)('%s: concluded %s', (_name, result, conclusion, title) => {
+    const run = listingCheckRunOf(result, true, to)!;
+    expect(run).toMatchObject({ status: 'completed', conclusion, output: { title } });
+    expect(readState(run.output.summary)).toBeUndefined();
+    if (result.listing.changeSetId) expect(run.external_id).toBe(CHANGE_SET);
+    else expect(run).not.toHaveProperty('external_id');
+  });
+});
+
 describe('headShaOf', () => {
   const MERGE = '0123456789abcdef0123456789abcdef01234567';
   const of = (name: string, payload: object) => headShaOf(runContext({ name, payload }));
@@ -261,6 +409,34 @@ describe('the reporter', () => {
     await reporter.finish({ results: [result] });
     return { ...fake, runner };
   }
+
+  it("leaves a listing's check run in progress when the run ends before its change set", async () => {
+    const fake = fakeCheckRuns();
+    const reporter = new Reporter({
+      workflow: runContext({ name: 'push', payload: {} }),
+      settings,
+      runner: memoryRunner(),
+      checks: () => fake.client,
+    });
+    await reporter.progress([listed(NOT_STARTED)]);
+    await reporter.progress([listed(PREPARING)]);
+    await reporter.finish({ results: [listed({ ...PREPARING, status: 'APPLYING' })] });
+    expect(fake.calls).toEqual([
+      'create 500 success',
+      'update 500 success',
+      'create 501 in_progress',
+      'update 500 success',
+      'update 501 in_progress',
+    ]);
+    const listing = fake.runs.find((r) => r.id === 501)!;
+    expect(listing.output.summary).toContain(
+      "A later run with 'mode: sync' concludes this check run",
+    );
+    expect(readState(listing.output.summary)).toMatchObject({
+      listing: true,
+      result: { listing: { status: 'APPLYING', changeSetId: CHANGE_SET } },
+    });
+  });
 
   it('writes check runs with a token, and none when off, on a dry run, or without a token', async () => {
     expect((await report({})).calls).toEqual(['create 500 success']);

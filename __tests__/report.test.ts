@@ -55,6 +55,11 @@ describe('markdown escaping', () => {
     expect(escaped).toContain('&#124;');
     expect(code('a|b <c> @d')).toBe('<code>a&#124;b &lt;c&gt; @\u200bd</code>');
     expect(text('line\nbreak')).toBe('line break');
+    // Line breaks of every kind: no escaped text starts a line of its own, where a workflow
+    // command (`::error::`) would be read by whatever prints the report.
+    expect(text('a\r\n::set-output name=x::y\r::b\u0085::c\u2028::d\u2029::e')).toBe(
+      'a ::set-output name=x::y ::b ::c ::d ::e',
+    );
   });
 
   it('fences a block so that its content cannot close it', () => {
@@ -170,6 +175,7 @@ describe('outputs', () => {
       'comment-url': 'https://x',
       report: '## SageMaker model package\n',
       plan: '[]',
+      'listing-change-set-id': '',
     });
     // A run-wide reason wins over the results'.
     const cancelled = outputsOf({ results, failure: { reason: 'cancelled', message: 'x' } });

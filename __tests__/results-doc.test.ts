@@ -19,7 +19,10 @@ describe('docs/results.md, from the PackageResult type', () => {
         'StatusItem',
         'PackageLinks',
         'ProblemCounts',
-        "Omit<Problem, 'file'>",
+        'ResultProblem',
+        'ListingResult',
+        'ListingStatus',
+        'ListingError',
         'FailureReason',
         'LifeCycle',
         'PackagePlan',
@@ -69,9 +72,17 @@ describe('docs/results.md, from the PackageResult type', () => {
       'FailureReason | null (see FailureReason)',
       expect.any(String),
     ]);
-    // The problems' fields, without `file`, which a result leaves out.
-    const problemRows = rendered.rows.filter((r) => r[0] === 'message' || r[0] === 'file');
-    expect(problemRows.map((r) => r[0])).toEqual(['message']);
+    // A problem's `file` is optional: only a listing file's problems name their file.
+    expect(rendered.rows).toContainEqual([
+      'file (optional)',
+      'string',
+      expect.stringMatching(/^The listing file's path/),
+    ]);
+    expect(rendered.rows).toContainEqual([
+      'listing (optional)',
+      'ListingResult (see ListingResult)',
+      expect.stringMatching(/AWS Marketplace/),
+    ]);
     for (const row of rendered.rows) expect(row).toHaveLength(3);
     expect(markdown).toContain('One of `Completed`, `Failed`, `InProgress`, `DryRun`.');
   });

@@ -77,7 +77,7 @@ export type ListingStatus =
 export interface ListingError {
   /** The entry's ErrorCode, such as DUPLICATE_VERSION_TITLE. */
   code: string;
-  /** Its ErrorMessage, as AWS Marketplace wrote it (cut at 1,000 characters). */
+  /** The entry's ErrorMessage, as AWS Marketplace words it (at most 1,000 characters). */
   message: string;
   /** What to do about it, for the codes the Catalog API reference lists; null otherwise. */
   remedy: string | null;
@@ -98,21 +98,31 @@ export interface ListingResult {
   status: ListingStatus;
   /** The change set started or found; null when there is none. */
   changeSetId: string | null;
-  /** Its name: a digest of the change, the same in every run that makes the same change. */
+  /** The change set's name: the same for the same change in every run. */
   changeSetName: string | null;
   /** When the change set started (ISO 8601), as the Catalog API says. */
   startedAt: string | null;
-  /** When it ended (ISO 8601), once it has. */
+  /** When it ended (ISO 8601); null while it is open. */
   endedAt: string | null;
   /** CLIENT_ERROR or SERVER_FAULT, for a failed change set. */
   failureCode: string | null;
-  /** The Catalog API's FailureDescription of a failed change set. */
+  /** The change set's FailureDescription (at most 1,000 characters). */
   failureDescription: string | null;
+  /** The failed change's ErrorDetailList entries (at most 20), each with what to do about it. */
   errors: ListingError[];
   /** The change set's page in the AWS Marketplace Management Portal. */
   link: string | null;
   /** Anything else the reports should say: why nothing was submitted, a refused VALIDATE. */
   note: string | null;
+}
+
+/** A problem of a package's manifest, or of its listing file. */
+export interface ResultProblem extends Omit<Problem, 'file'> {
+  /**
+   * The listing file's path relative to the workspace, for a problem of the listing file;
+   * absent for the manifest's own.
+   */
+  file?: string;
 }
 
 /** What a run produced for one manifest: an item of the `results` output. */
@@ -159,10 +169,9 @@ export interface PackageResult {
   links: PackageLinks;
   /**
    * Problems found in the manifest and its listing file, errors and warnings: the first
-   * 100, in reading order. `file` is set only on a problem of another file than the
-   * manifest (the listing file).
+   * 100, in reading order.
    */
-  problems: (Omit<Problem, 'file'> & { file?: string })[];
+  problems: ResultProblem[];
   /** How many problems there are after those. */
   problemsOmitted: ProblemCounts;
 }

@@ -5,12 +5,21 @@
  * and updates the comment with the report a waiting run would have written. It is a
  * hidden line at the end of the check run's summary, base64url JSON, written and read
  * here only.
+ *
+ * A listing's check run (SPEC §9) carries the same, with `listing: true`: the result's
+ * validation has ended, and its listing's change set is what the sync describes.
  */
 import type { PackagePlan } from '../plan/types.js';
-import { emptyResult, type PackageResult } from '../results.js';
+import { cutTo } from '../limits.js';
+import { emptyResult, type ListingResult, type PackageResult } from '../results.js';
 
 const PREFIX = '<!-- sagemaker-model-package-action state=';
 const SUFFIX = ' -->';
+/**
+ * The state's format. `listing` was added without a new version: a sync of an earlier
+ * release takes only check runs named `SageMaker validation: …`, never a listing's, and
+ * reads no member it does not know; a state without `listing` is a validation's.
+ */
 const VERSION = 1;
 
 /** The most characters the state line may take; the result is shortened beyond it. */
@@ -26,6 +35,8 @@ export interface CheckRunState {
   commit?: string;
   /** The pull request whose comment reports the package; none: no comment to update. */
   pullRequest?: number;
+  /** The state of a listing's check run: the sync concludes the result's listing. */
+  listing?: true;
 }
 
 function encode(state: CheckRunState): string {
@@ -46,14 +57,43 @@ function briefPlan(plan: PackagePlan): PackagePlan {
 }
 
 /**
- * Ever shorter forms of a result for the state line: without its problems, with a brief
- * plan, without a plan, and at last its identity alone. Text from a manifest or from
- * SageMaker can make any of the others too long.
+ * A listing with what identifies it and its change set only, each text cut to 200
+ * characters: its failure, errors and note left out.
+ */
+function briefListing(listing: ListingResult): ListingResult {
+  const short = <T extends string | null>(value: T): T =>
+    (typeof value === 'string' ? cutTo(value, 200, 'characters') : value) as T;
+  return {
+    file: short(listing.file),
+    product: short(listing.product),
+    productTitle: short(listing.productTitle),
+    versionTitle: short(listing.versionTitle),
+    intent: short(listing.intent),
+    status: short(listing.status),
+    changeSetId: short(listing.changeSetId),
+    changeSetName: short(listing.changeSetName),
+    startedAt: short(listing.startedAt),
+    endedAt: short(listing.endedAt),
+    failureCode: short(listing.failureCode),
+    failureDescription: null,
+    errors: [],
+    link: listing.link && listing.link.length <= 600 ? listing.link : null,
+    note: null,
+  };
+}
+
+/**
+ * Ever shorter forms of a result for the state line: without its problems, without the
+ * validation's statuses, with a brief plan, without a plan, and at last its identity (and
+ * a brief listing) alone. Text from a manifest, from SageMaker or from AWS Marketplace
+ * can make any of the others too long.
  */
 const SHORTER: ((result: PackageResult) => PackageResult)[] = [
   (r) => ({ ...r, problems: [] }),
+  (r) => ({ ...r, validation: [], imageScans: [] }),
   (r) => ({ ...r, plan: r.plan && briefPlan(r.plan) }),
   (r) => ({ ...r, plan: undefined }),
+  (r) => ({ ...r, listing: r.listing && briefListing(r.listing) }),
   (r) => ({
     ...emptyResult(r.manifest, r.status),
     name: r.name,
@@ -63,13 +103,18 @@ const SHORTER: ((result: PackageResult) => PackageResult)[] = [
     region: r.region,
     reused: r.reused,
     createdAt: r.createdAt,
+    validatedAt: r.validatedAt,
+    ...(r.listing ? { listing: briefListing(r.listing) } : {}),
   }),
 ];
 
 /** The hidden line of `state`, within {@link MAX_STATE_CHARACTERS}. */
 export function stateLine(state: CheckRunState): string {
-  // The validation's statuses come from SageMaker when it ends.
-  let result: PackageResult = { ...state.result, validation: [], imageScans: [] };
+  // The validation's statuses come from SageMaker when it ends; a listing's check run is
+  // written once it has ended, and its sync describes the change set only.
+  let result: PackageResult = state.listing
+    ? state.result
+    : { ...state.result, validation: [], imageScans: [] };
   let line = encode({ ...state, result });
   for (const shorter of SHORTER) {
     if (line.length <= MAX_STATE_CHARACTERS) break;
@@ -92,6 +137,7 @@ export function readState(summary: string | null | undefined): CheckRunState | u
     const result = state.result as Partial<PackageResult> | undefined;
     if (v !== VERSION || typeof result?.manifest !== 'string') return undefined;
     if (state.pullRequest !== undefined && !Number.isInteger(state.pullRequest)) return undefined;
+    if (state.listing !== undefined && state.listing !== true) return undefined;
     return state;
   } catch {
     return undefined;

@@ -4,20 +4,29 @@
  * ARN as its external_id. In progress while SageMaker validates, written again only when
  * its content changes, and concluded with the validation's result. When the run stops
  * waiting the check run stays in progress, for a later run of the action to conclude.
+ *
+ * A package listed on AWS Marketplace (SPEC §9) gets a second check run on the same
+ * commit, `Marketplace listing: <product>` (and ` (<label>)`), carrying the change set's
+ * ID as its external_id: in progress while the change set is open, concluded with its
+ * result, and left in progress, for a later `sync`, when the run stops following it.
+ *
  * GitHub API errors are warnings: they never change the run's result.
  */
 import { CHECK_RUN_OUTPUT_CHARACTERS, cutTo } from '../limits.js';
 import { REASONS } from '../reasons.js';
-import { packageLabel, type PackageResult } from '../results.js';
+import { packageLabel, type ListingResult, type PackageResult } from '../results.js';
 import type { WorkflowRun } from '../workflow-run.js';
 import type { Log } from '../runner/port.js';
 import { stateLine } from './check-run-state.js';
 import type { CheckRunClient, CheckRunFields, Repository } from './github-checks.js';
 import { githubError } from './github-api.js';
 import type { ReportTarget } from './reporter.js';
-import { renderCheckRunOutput } from './render.js';
+import { listingOpen } from './render-listing.js';
+import { renderCheckRunOutput, renderListingCheckRunOutput } from './render.js';
 
 export const CHECK_RUN_PREFIX = 'SageMaker validation: ';
+/** The name of every listing's check run starts with this. */
+export const LISTING_CHECK_RUN_PREFIX = 'Marketplace listing: ';
 
 /** The check run's name: the package as the log names it, and the job's label. */
 export function checkRunName(result: PackageResult, label?: string): string {
@@ -101,6 +110,97 @@ export function checkRunOf(
   };
 }
 
+/** A listing's check run name: the product's entity ID, and the job's label. */
+export function listingCheckRunName(listing: ListingResult, label?: string): string {
+  return `${LISTING_CHECK_RUN_PREFIX}${listing.product}${label ? ` (${label})` : ''}`;
+}
+
+/**
+ * Whether a package's listing has a check run of its own: once a change set was started
+ * or found, when the product lists the package already, and when the listing failed,
+ * before submitting too. A listing nothing was submitted for (a dry run, `marketplace:
+ * check`, a package that did not pass validation, a VALIDATE change set that AWS
+ * Marketplace refused, which is a note) has none.
+ */
+export function hasListingCheckRun(result: PackageResult): boolean {
+  const { listing } = result;
+  if (!listing || result.status === 'DryRun') return false;
+  return (
+    Boolean(listing.changeSetId) ||
+    ['LISTED', 'FAILED', 'CANCELLED'].includes(listing.status) ||
+    (Array.isArray(listing.errors) && listing.errors.length > 0) ||
+    result.failureReason === 'listing-failed'
+  );
+}
+
+/**
+ * A listing check run's conclusion: success once the version was added (or the change
+ * validated), or the product lists the package already; failure when AWS Marketplace
+ * refused or cancelled the change set, or the listing failed before submitting; none
+ * while the change set is open.
+ */
+export function listingConclusion(result: PackageResult): CheckRunFields['conclusion'] {
+  const { listing } = result;
+  if (!listing || listingOpen(listing)) return undefined;
+  if (result.failureReason === 'listing-failed') return 'failure';
+  return listing.status === 'SUCCEEDED' || listing.status === 'LISTED' ? 'success' : 'failure';
+}
+
+const LISTING_LATER =
+  "AWS Marketplace goes on with the change set. A later run with 'mode: sync' concludes this check run once it has ended.";
+
+/** Why a listing still open is no longer followed, in its check run's summary. */
+function listingPendingNote(final: boolean, waits: boolean): string {
+  if (!waits) return `This run does not follow the change set (\`wait: false\`). ${LISTING_LATER}`;
+  if (final) return `This run stopped following the change set. ${LISTING_LATER}`;
+  return 'This run follows the change set and concludes this check run when it ends.';
+}
+
+/**
+ * A package's listing check run on `to.headSha`, or undefined for a package without one
+ * (see {@link hasListingCheckRun}). In progress, its summary ends with the state a later
+ * `sync` concludes it from.
+ */
+export function listingCheckRunOf(
+  result: PackageResult,
+  final: boolean,
+  to: Pick<ReportTarget, 'headSha' | 'label' | 'runUrl' | 'commit' | 'waits' | 'syncedPullRequest'>,
+): CheckRunFields | undefined {
+  const { listing } = result;
+  if (!listing || !hasListingCheckRun(result)) return undefined;
+  const conclusion = listingConclusion(result);
+  const { label, runUrl } = to;
+  const output = renderListingCheckRunOutput(
+    { ...result, listing },
+    {
+      label,
+      runUrl,
+      commit: to.headSha,
+      note: conclusion ? undefined : listingPendingNote(final, to.waits),
+    },
+  );
+  if (!conclusion) {
+    const line = stateLine({
+      result,
+      label,
+      runUrl,
+      commit: to.commit,
+      pullRequest: to.syncedPullRequest,
+      listing: true,
+    });
+    const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
+    output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
+  }
+  return {
+    name: listingCheckRunName(listing, label),
+    status: conclusion ? 'completed' : 'in_progress',
+    ...(conclusion ? { conclusion } : {}),
+    ...(listing.changeSetId ? { external_id: listing.changeSetId } : {}),
+    ...(runUrl ? { details_url: runUrl } : {}),
+    output,
+  };
+}
+
 /** The check runs of a repository, one per package and commit (and label). */
 export class CheckRuns {
   private readonly written = new Map<string, { id: number; content: string }>();
@@ -113,27 +213,46 @@ export class CheckRuns {
   ) {}
 
   /**
-   * Writes a package's check run on `to.headSha`, unless its content is what was written
-   * last. `final`: the run is about to end, so a package still validating is no longer
-   * waited for. A target's `checkRunId` is updated rather than a new check run created.
+   * Writes a package's check runs on `to.headSha`, its validation's (unless
+   * `to.listingOnly`) and its listing's, each unless its content is what was written last.
+   * `final`: the run is about to end, so a package still validating, or a change set still
+   * open, is no longer waited for. A target's `checkRunId` and `listingCheckRunId` are
+   * updated rather than new check runs created.
    */
   async write(result: PackageResult, final: boolean, to: ReportTarget): Promise<void> {
     if (this.disabled || !to.headSha) return;
-    const fields = checkRunOf(result, final, to);
-    if (!fields) return;
+    const key = [to.headSha, to.label ?? '', result.manifest];
+    if (!to.listingOnly) {
+      await this.send(checkRunOf(result, final, to), key, to.headSha, to.checkRunId);
+    }
+    await this.send(
+      listingCheckRunOf(result, final, to),
+      [...key, 'listing'],
+      to.headSha,
+      to.listingCheckRunId,
+    );
+  }
+
+  private async send(
+    fields: CheckRunFields | undefined,
+    keyParts: readonly string[],
+    headSha: string,
+    existing: number | undefined,
+  ): Promise<void> {
+    if (!fields || this.disabled) return;
     const content = JSON.stringify(fields);
-    const key = JSON.stringify([to.headSha, to.label ?? '', result.manifest]);
+    const key = JSON.stringify(keyParts);
     const previous = this.written.get(key);
     if (previous?.content === content) return;
-    const id = previous?.id ?? to.checkRunId;
+    const id = previous?.id ?? existing;
     try {
       const run =
         id !== undefined
           ? await this.client.updateCheckRun(this.repo, id, fields)
-          : await this.client.createCheckRun(this.repo, to.headSha, fields);
+          : await this.client.createCheckRun(this.repo, headSha, fields);
       this.written.set(key, { id: run.id, content });
-      if (to.checkRunId !== undefined && fields.conclusion) {
-        this.log.info(`Concluded ${fields.name} on ${to.headSha}: ${fields.conclusion}.`);
+      if (existing !== undefined && fields.conclusion) {
+        this.log.info(`Concluded ${fields.name} on ${headSha}: ${fields.conclusion}.`);
       }
     } catch (e) {
       const error = githubError(e);

@@ -19,9 +19,11 @@ const BREAK = '\u200b';
 
 /**
  * Escapes text for inline use in markdown and HTML, table cells included. Line breaks
- * become spaces, so the characters that only mean something at the start of a line
- * (#, -, +, >) need no escape. Mentions (@name), issue references (#1, GH-1), e-mail
- * addresses and bare URLs (https://, www.) are broken by a zero-width space.
+ * become spaces (U+0085, U+2028 and U+2029 too, which some readers of a log or of a
+ * copied report take for one), so the characters that only mean something at the start
+ * of a line (#, -, +, >, and the `::` of a workflow command) need no escape. Mentions
+ * (@name), issue references (#1, GH-1), e-mail addresses and bare URLs (https://, www.)
+ * are broken by a zero-width space.
  */
 function inline(value: string): string {
   return value
@@ -31,7 +33,7 @@ function inline(value: string): string {
     .replace(/\b(www)\./gi, `$1${BREAK}.`)
     .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
     .replace(/[&<>"'|]/g, (c) => ENTITIES[c]!)
-    .replace(/\r\n?|\n/g, ' ');
+    .replace(/\r\n?|[\n\u0085\u2028\u2029]/g, ' ');
 }
 
 export function text(value: string): string {
@@ -41,6 +43,11 @@ export function text(value: string): string {
 /** Inline code that stays inline code whatever it contains; safe in table cells. */
 export function code(value: string): string {
   return `<code>${inline(value)}</code>`;
+}
+
+/** A URL as a markdown link target: characters that could end it are encoded. */
+export function url(value: string): string {
+  return value.replace(/[()<>\s"]/g, (c) => encodeURIComponent(c));
 }
 
 /** A fenced block that no content can close early. */

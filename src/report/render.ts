@@ -3,9 +3,10 @@
  * (every package of the run) and the pull-request comment (one package, with a hidden
  * marker). Per package: status with an icon, identity (with its approval status and
  * stage), timings, what the manifest changes against the live version (render-plan.ts),
- * the validation profiles and image scans with their failure reasons, links, the
- * manifest's problems and, for a dry run, the request. The check run of a package carries
- * the same report. Text from AWS or a manifest is escaped; long bodies are cut.
+ * the validation profiles and image scans with their failure reasons, the AWS Marketplace
+ * listing (render-listing.ts), links, the manifest's problems and, for a dry run, the
+ * request. The check run of a package carries the same report; a listing's check run, its
+ * listing. Text from AWS or a manifest is escaped; long bodies are cut.
  */
 import {
   CHECK_RUN_OUTPUT_CHARACTERS,
@@ -21,8 +22,15 @@ import { displayName, type PackageResult, type PackageStatus } from '../results.
 import { plural } from '../text.js';
 import { combinedMarker, commentMarker } from './comment-marker.js';
 import { LINK_TITLES, type PackageLinks } from './links.js';
-import { code, codeBlock, details, table, text } from './markdown.js';
+import { code, codeBlock, details, table, text, url } from './markdown.js';
 import { renderDiagnoses, withoutGenericJobLinks } from './render-diagnosis.js';
+import {
+  listingIcon,
+  listingOpen,
+  listingStatusWords,
+  LISTING_NAME_CHARACTERS,
+  renderListing,
+} from './render-listing.js';
 import {
   approvalAndStage,
   PLAN_FOLD_ROWS,
@@ -65,11 +73,6 @@ function cut(value: string, limit: number, runUrl: string | undefined): string {
   if (value.length <= limit) return text(value);
   const where = runUrl ? ` in the [workflow run](${url(runUrl)})` : ' in the workflow run';
   return `${text(value.slice(0, limit))}… *(cut; ${value.length} characters${where})*`;
-}
-
-/** A URL as a markdown link target: characters that could end it are encoded. */
-function url(value: string): string {
-  return value.replace(/[()<>\s"]/g, (c) => encodeURIComponent(c));
 }
 
 function headline(result: PackageResult, limit: number, runUrl?: string): string {
@@ -220,6 +223,11 @@ function renderPackage(result: PackageResult, options: RenderOptions = {}): stri
   }
   if (result.imageScans.length) {
     parts.push(statusTable('Image scan', result.imageScans, limit, options.runUrl));
+  }
+  if (result.listing) {
+    parts.push(
+      renderListing(result.listing, { limit, failed: result.failureReason === 'listing-failed' }),
+    );
   }
   const linkLine = links(withoutGenericJobLinks(result));
   if (linkLine) parts.push(linkLine);
@@ -429,4 +437,65 @@ export function renderCheckRunOutput(
     rest.runUrl,
   );
   return { title: checkRunTitle(result), summary, text: report };
+}
+
+/** A listing's check run title: a few plain words, no markdown. */
+function listingCheckRunTitle(result: PackageResult): string {
+  const listing = result.listing!;
+  switch (listing.status) {
+    case 'PREPARING':
+    case 'APPLYING':
+      return 'Listing in progress';
+    case 'SUCCEEDED':
+      return listing.intent === 'VALIDATE' ? 'Listing validated' : 'Version added';
+    case 'LISTED':
+      return 'Already listed';
+    case 'CANCELLED':
+      return 'Change set cancelled';
+    case 'FAILED':
+      return 'Listing failed';
+    default:
+      return result.failureReason === 'listing-failed' ? 'Not listed' : 'Nothing submitted';
+  }
+}
+
+/**
+ * The output of a package's AWS Marketplace listing check run: a short title; the listing
+ * in one line (with why it failed, and `note`) as its summary; the package's name and
+ * the listing section as its text; each within GitHub's limits.
+ */
+export function renderListingCheckRunOutput(
+  result: PackageResult & { listing: NonNullable<PackageResult['listing']> },
+  options: Omit<RenderOptions, 'reasonLimit' | 'request'> & { note?: string } = {},
+): CheckRunOutput {
+  const { listing } = result;
+  const failed = result.failureReason === 'listing-failed';
+  const { note, runUrl } = options;
+  const summary = fit(
+    (reasonLimit) => {
+      const bound = Math.min(LISTING_NAME_CHARACTERS, reasonLimit);
+      const version = `version ${code(cutTo(String(listing.versionTitle), bound, 'characters'))} of ${code(cutTo(String(listing.product), bound, 'characters'))}`;
+      const why =
+        failed && result.error && !listingOpen(listing)
+          ? `: ${cut(result.error, Math.min(reasonLimit, 4000), runUrl)}`
+          : '';
+      const line = `${listingIcon(listing, failed)} ${code(result.manifest)}: ${version}: ${listingStatusWords(listing)}${why}`;
+      return [line, ...(note ? [note] : [])].join('\n\n');
+    },
+    CHECK_RUN_OUTPUT_CHARACTERS,
+    runUrl,
+  );
+  const label = options.label ? ` (${text(options.label)})` : '';
+  const report = fit(
+    (reasonLimit) =>
+      [
+        `### ${listingIcon(listing, failed)} ${text(displayName(result))}${label}`,
+        `${code(result.manifest)}${result.arn ? `: ${code(result.arn)}` : ''}`,
+        renderListing(listing, { limit: reasonLimit, failed }),
+        ...(runUrl ? [`[Workflow run](${url(runUrl)})`] : []),
+      ].join('\n\n'),
+    CHECK_RUN_OUTPUT_CHARACTERS,
+    runUrl,
+  );
+  return { title: listingCheckRunTitle(result), summary, text: report };
 }

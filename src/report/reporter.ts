@@ -2,7 +2,8 @@
  * The one report path of every mode: the pull-request comments and the check runs while
  * the run goes on (on status changes, never per poll) and at its end, and the job summary.
  * Each package's reports go to its target: this run's commit and pull request, or, for a
- * `sync`, the check run and pull request of the run that created the package.
+ * `sync`, the check run (a validation's or a listing's) and pull request of the run that
+ * created the package.
  */
 import type { CommentMode, Settings } from '../inputs.js';
 import type { Outcome, PackageResult } from '../results.js';
@@ -14,6 +15,7 @@ import { COMBINED_COMMENT, PullRequestComments, type CommentOptions } from './co
 import { createCheckRunClient, type CheckRunClient } from './github-checks.js';
 import { createCommentClient, type CommentClient, type PullRequest } from './github-comments.js';
 import { pullRequestOf } from './pull-request.js';
+import { listingOpen } from './render-listing.js';
 import { renderCombinedComment, renderComment, renderSummary } from './render.js';
 
 /** Where one package's check run and pull-request comment go. */
@@ -22,6 +24,13 @@ export interface ReportTarget {
   headSha?: string;
   /** A check run that an earlier run left in progress, which this run concludes (sync). */
   checkRunId?: number;
+  /** A listing's check run that an earlier run left in progress, which this run concludes (sync). */
+  listingCheckRunId?: number;
+  /**
+   * Only the listing's check run is written, not the validation's: a sync that concludes a
+   * listing, whose validation's check run the earlier run concluded.
+   */
+  listingOnly?: boolean;
   /** The pull request commented on; none: no comment. */
   pullRequest?: PullRequest;
   comment: Exclude<CommentMode, 'off'>;
@@ -34,8 +43,16 @@ export interface ReportTarget {
   waits: boolean;
   /** The pull request a later `sync` updates the comment of (the check run carries it). */
   syncedPullRequest?: number;
-  /** Only a package whose validation ended is reported: a sync leaves the others as they are. */
+  /**
+   * Only a package whose validation ended (with `listingOnly`, whose listing's change set
+   * ended) is reported: a sync leaves the others as they are.
+   */
   endedOnly?: boolean;
+}
+
+/** Whether what a target reports on has ended: the validation, or the listing's change set. */
+function ended(result: PackageResult, to: ReportTarget): boolean {
+  return to.listingOnly ? !listingOpen(result.listing) : result.status !== 'InProgress';
 }
 
 export interface ReporterOptions {
@@ -155,7 +172,7 @@ export class Reporter {
     const combined: PackageResult[] = [];
     for (const [i, result] of results.entries()) {
       const to = targets ? targets[i] : this.own;
-      if (!to || (to.endedOnly && result.status === 'InProgress')) continue;
+      if (!to || (to.endedOnly && !ended(result, to))) continue;
       const comments = this.commentsOn(to);
       if (comments && to.comment === 'combined') combined.push(result);
       else if (comments) {

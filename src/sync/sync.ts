@@ -7,22 +7,42 @@
  * update, from the state the check run carries. The reporter writes them, as it writes
  * every run's reports; packages still validating are left as they are.
  *
+ * Listings on AWS Marketplace (SPEC §9) are concluded the same way: a check run
+ * `Marketplace listing: …` left in progress names its change set in its external_id; the
+ * change set is described once (DescribeChangeSet), and an ended one concludes that check
+ * run, and only that one, and updates the comment. A change set still open, or one that
+ * cannot be described, is left as it is.
+ *
  * The step fails only when GitHub cannot be read at all; validation results of other
  * commits gate through their check runs, and GitHub or AWS errors for one package are
  * warnings.
  */
+import type { DescribeChangeSetResponse } from '@aws-sdk/client-marketplace-catalog';
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { AwsClients } from '../aws/clients.js';
 import { diagnoseFailures } from '../diagnosis/index.js';
+import { cutTo } from '../limits.js';
+import { changeSetLink, type CatalogApi } from '../listing/catalog.js';
+import { errorsOf } from '../listing/list-package.js';
 import { currentStatuses, hasEnded, withDescription } from '../package/status.js';
 import { readState, type CheckRunState } from '../report/check-run-state.js';
-import { CHECK_RUN_PREFIX } from '../report/check-runs.js';
+import { CHECK_RUN_PREFIX, LISTING_CHECK_RUN_PREFIX } from '../report/check-runs.js';
 import { githubError } from '../report/github-api.js';
 import type { Repository } from '../report/github-checks.js';
+import { code } from '../report/markdown.js';
+import { CHANGE_SET_ID, listingOpen } from '../report/render-listing.js';
 import type { ReportTarget } from '../report/reporter.js';
-import { aggregateStatus, displayName, type Outcome, type PackageResult } from '../results.js';
+import {
+  aggregateStatus,
+  displayName,
+  type ListingResult,
+  type ListingStatus,
+  type Outcome,
+  type PackageResult,
+} from '../results.js';
 import { repositoryOf, type WorkflowRun } from '../workflow-run.js';
 import type { Log } from '../runner/port.js';
+import { describeError } from '../sagemaker/errors.js';
 import { plural } from '../text.js';
 import type { ListedCheckRun, SyncClient } from './github.js';
 
@@ -35,8 +55,11 @@ export interface SyncOptions {
   workflow: WorkflowRun;
   log: Log;
   github: SyncClient;
-  /** SageMaker, and CloudWatch Logs for the diagnosis of failed validations. */
-  aws: Pick<AwsClients, 'sagemaker' | 'logs'>;
+  /**
+   * SageMaker, CloudWatch Logs for the diagnosis of failed validations, and AWS
+   * Marketplace for the listings' change sets (made only when a listing is open).
+   */
+  aws: Pick<AwsClients, 'sagemaker' | 'logs' | 'marketplace'>;
 }
 
 /** A check run of this action that is still in progress, and what it carries. */
@@ -54,6 +77,29 @@ function openRun(run: ListedCheckRun): Open | undefined {
   const state = readState(run.output.summary);
   if (!match || !state) return undefined;
   return { run, arn: run.external_id, region: match[1]!, state };
+}
+
+/** A listing's check run left in progress: its change set, and the state it carries. */
+interface OpenListing {
+  run: ListedCheckRun;
+  changeSetId: string;
+  state: CheckRunState & { result: PackageResult & { listing: ListingResult } };
+}
+
+/**
+ * The listing's check run and its change set, when it is this action's and carries a
+ * listing's state: its name starts with the listing prefix, its external_id is a change
+ * set ID, and its state says `listing` and holds the listing.
+ */
+function openListing(run: ListedCheckRun): OpenListing | undefined {
+  if (!run.name.startsWith(LISTING_CHECK_RUN_PREFIX) || !run.external_id) return undefined;
+  if (!CHANGE_SET_ID.test(run.external_id)) return undefined;
+  const state = readState(run.output.summary);
+  const listing: unknown = state?.result.listing;
+  if (!state?.listing || typeof listing !== 'object' || listing === null) return undefined;
+  const { product, errors } = listing as Partial<ListingResult>;
+  if (typeof product !== 'string' || !Array.isArray(errors)) return undefined;
+  return { run, changeSetId: run.external_id, state: state as OpenListing['state'] };
 }
 
 const describe = (error: unknown) => githubError(error).message;
@@ -154,12 +200,15 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
   }
 
   const open: Open[] = [];
+  const listings: OpenListing[] = [];
   let unreadable = 0;
   for (const sha of shas) {
     try {
       for (const run of await options.github.inProgressCheckRuns(repo, sha)) {
         const found = openRun(run);
         if (found && !open.some((o) => o.run.id === run.id)) open.push(found);
+        const listing = found ? undefined : openListing(run);
+        if (listing && !listings.some((o) => o.run.id === run.id)) listings.push(listing);
       }
     } catch (e) {
       unreadable++;
@@ -174,16 +223,37 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
       },
     };
   }
+  const listed = listings.length
+    ? ` and ${plural(listings.length, 'AWS Marketplace listing')} still in progress`
+    : '';
   log.info(
-    `Looked at ${plural(shas.length, 'commit')}: ${plural(open.length, 'package')} still validating when last reported.`,
+    `Looked at ${plural(shas.length, 'commit')}: ${plural(open.length, 'package')} still validating${listed} when last reported.`,
   );
 
   const { found: described, calls, failed } = await finished(options, open);
-  if (calls > 0 && failed === calls) {
+  const changeSets = await describeChangeSets(options, listings);
+  const awsCalls = calls + changeSets.calls;
+  if (awsCalls > 0 && failed + changeSets.failed === awsCalls) {
+    const ids = new Set(listings.map((l) => l.changeSetId));
+    const what = [
+      ...(open.length ? [plural(open.length, 'package')] : []),
+      ...(ids.size ? [plural(ids.size, 'change set')] : []),
+    ].join(' and ');
+    const permissions = [
+      ...(open.length ? ['sagemaker:DescribeModelPackage'] : []),
+      ...(listings.length ? ['aws-marketplace:DescribeChangeSet'] : []),
+    ].join(' and ');
     return {
-      results: open.map(({ state }) => ({ ...state.result, status: 'InProgress', error: null })),
+      results: [
+        ...open.map(({ state }) => ({
+          ...state.result,
+          status: 'InProgress' as const,
+          error: null,
+        })),
+        ...listings.map(({ state }) => state.result),
+      ],
       failure: {
-        message: `sync could not describe any of ${plural(open.length, 'package')} (AWS credentials and region, and sagemaker:DescribeModelPackage?); nothing was concluded`,
+        message: `sync could not describe any of ${what} (AWS credentials and region, and ${permissions}?); nothing was concluded`,
       },
     };
   }
@@ -217,11 +287,151 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
       endedOnly: true,
     });
   }
-  const concluded = results.filter((r) => r.status !== 'InProgress');
+  const validations = results.length;
+  for (const { run, changeSetId, state } of listings) {
+    const answer = changeSets.found.get(changeSetId);
+    results.push(answer ? withChangeSet(state.result, changeSetId, answer) : state.result);
+    targets.push({
+      headSha: run.head_sha,
+      listingCheckRunId: run.id,
+      listingOnly: true,
+      pullRequest:
+        state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
+      comment: 'update',
+      label: state.label,
+      runUrl: state.runUrl,
+      commit: state.commit,
+      waits: true,
+      endedOnly: true,
+    });
+  }
+  const looked = results.map((result, i) => ({ result, listing: i >= validations }));
+  const counts = countLooked(looked);
+  const stillListing = listings.length
+    ? `, ${plural(counts.listing.length, 'AWS Marketplace listing')} still in progress`
+    : '';
   log.info(
-    `Concluding ${concluded.length}; ${results.length - concluded.length} still validating (${aggregateStatus(results)}).`,
+    `Concluding ${counts.concluded.length}; ${counts.validating.length} still validating${stillListing} (${aggregateStatus(results)}).`,
   );
-  return { results, targets, syncNote: syncNote(concluded, results) };
+  return { results, targets, syncNote: syncNote(looked) };
+}
+
+/** A check run a sync looked at: a validation's, or a listing's. */
+interface Looked {
+  result: PackageResult;
+  listing: boolean;
+}
+
+/** What was concluded, what is still validating, and which listings are still open. */
+function countLooked(looked: readonly Looked[]) {
+  const open = (l: Looked) =>
+    l.listing ? listingOpen(l.result.listing) : l.result.status === 'InProgress';
+  return {
+    concluded: looked.filter((l) => !open(l)),
+    validating: looked.filter((l) => !l.listing && open(l)),
+    listing: looked.filter((l) => l.listing && open(l)),
+  };
+}
+
+/**
+ * The change sets of the open listings, each described once, by ID: one DescribeChangeSet
+ * call each, the Catalog API's client made only when there is one. A change set that could
+ * not be described is left out, so its check run stays as it is.
+ */
+async function describeChangeSets(
+  options: SyncOptions,
+  open: readonly OpenListing[],
+): Promise<{ found: Map<string, DescribeChangeSetResponse>; calls: number; failed: number }> {
+  const found = new Map<string, DescribeChangeSetResponse>();
+  const ids = [...new Set(open.map((o) => o.changeSetId))];
+  if (ids.length === 0) return { found, calls: 0, failed: 0 };
+  let catalog: CatalogApi;
+  try {
+    catalog = await options.aws.marketplace();
+  } catch (e) {
+    options.log.warning(
+      `Could not reach AWS Marketplace (${describeError(e)}): ${plural(ids.length, 'listing')} left as ${ids.length === 1 ? 'it is' : 'they are'}.`,
+    );
+    return { found, calls: ids.length, failed: ids.length };
+  }
+  let failed = 0;
+  try {
+    for (const id of ids) {
+      try {
+        found.set(id, await catalog.describeChangeSet(id));
+      } catch (e) {
+        failed++;
+        const denied =
+          (e as { name?: string }).name === 'AccessDeniedException'
+            ? ' (the role needs aws-marketplace:DescribeChangeSet)'
+            : '';
+        options.log.warning(
+          `Could not describe the AWS Marketplace change set ${id}${denied}: ${describeError(e)}. Its check run is left as it is.`,
+        );
+      }
+    }
+  } finally {
+    catalog.destroy();
+  }
+  return { found, calls: ids.length, failed };
+}
+
+/** The change set's statuses that end it: a sync concludes its check run. */
+const ENDED: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+const clip = (value: string, max: number) => {
+  const cut = cutTo(value, max, 'characters');
+  return cut.length < value.length ? `${cut}… (cut)` : cut;
+};
+
+/**
+ * The result with its listing as the change set now stands, when it ended: failed with
+ * `listing-failed` when AWS Marketplace refused it (FAILED) or it was cancelled.
+ */
+function withChangeSet(
+  result: PackageResult & { listing: ListingResult },
+  id: string,
+  answer: DescribeChangeSetResponse,
+): PackageResult {
+  const status = String(answer.Status ?? '');
+  if (!ENDED.includes(status)) {
+    // Still open: the job summary shows where it stands; its check run is left as it is.
+    const open = status === 'PREPARING' || status === 'APPLYING';
+    return open ? { ...result, listing: { ...result.listing, status } } : result;
+  }
+  const listing: ListingResult = {
+    ...result.listing,
+    status: status as ListingStatus,
+    changeSetId: id,
+    link: changeSetLink(id),
+    changeSetName: answer.ChangeSetName ?? result.listing.changeSetName,
+    startedAt: answer.StartTime ?? result.listing.startedAt,
+    endedAt: answer.EndTime ?? null,
+    failureCode: answer.FailureCode ?? null,
+    failureDescription: answer.FailureDescription ? clip(answer.FailureDescription, 1000) : null,
+    errors: errorsOf(answer),
+  };
+  if (status === 'SUCCEEDED') return { ...result, listing };
+  return {
+    ...result,
+    listing,
+    status: 'Failed',
+    failureReason: 'listing-failed',
+    error: listingFailure(id, listing),
+  };
+}
+
+/** Why a change set that ended failed, in the words of the listing step. */
+function listingFailure(id: string, listing: ListingResult): string {
+  if (listing.status === 'CANCELLED') {
+    return `change set ${id} was cancelled in AWS Marketplace; nothing was listed`;
+  }
+  if (listing.failureCode === 'SERVER_FAULT') {
+    return `change set ${id} failed with SERVER_FAULT, a fault of AWS Marketplace${listing.failureDescription ? ` (${listing.failureDescription})` : ''}: run the job again, which starts the change set once more`;
+  }
+  const codes = listing.errors.length ? ` (${listing.errors.map((e) => e.code).join(', ')})` : '';
+  const description = listing.failureDescription ? `: ${listing.failureDescription}` : '';
+  return `AWS Marketplace refused change set ${id}: ${listing.failureCode ?? 'FAILED'}${codes}${description}`;
 }
 
 /** The result with the diagnosis of its failed validation profiles, when any failed. */
@@ -244,15 +454,35 @@ async function diagnosed(
   }
 }
 
-/** The job summary's list of what was concluded and what is still validating. */
-function syncNote(concluded: readonly PackageResult[], results: readonly PackageResult[]): string {
-  const name = (r: PackageResult) => `\`${displayName(r)}\`${r.version ? ` v${r.version}` : ''}`;
-  const pending = results.filter((r) => r.status === 'InProgress');
+/**
+ * The job summary's list of what was concluded, what is still validating and which
+ * listings' change sets are still open. Names are escaped: they come from check runs.
+ */
+function syncNote(looked: readonly Looked[]): string {
+  const name = (r: PackageResult) =>
+    `${code(cutTo(displayName(r), 200, 'characters'))}${r.version ? ` v${r.version}` : ''}`;
+  const listingOf = (r: PackageResult) =>
+    `${name(r)} on AWS Marketplace (${code(cutTo(String(r.listing?.product), 200, 'characters'))}, ${code(cutTo(String(r.listing?.status), 40, 'characters'))})`;
+  const { concluded, validating, listing } = countLooked(looked);
+  const listings = looked.some((l) => l.listing)
+    ? `, ${plural(listing.length, 'AWS Marketplace listing')} still in progress`
+    : '';
   const lines = [
-    `**Sync**: ${plural(results.length, 'check run')} in progress found; ${concluded.length} concluded, ${pending.length} still validating.`,
+    `**Sync**: ${plural(looked.length, 'check run')} in progress found; ${concluded.length} concluded, ${validating.length} still validating${listings}.`,
   ];
-  if (concluded.length)
-    lines.push(`- Concluded: ${concluded.map((r) => `${name(r)} (${r.status})`).join(', ')}`);
-  if (pending.length) lines.push(`- Still validating: ${pending.map(name).join(', ')}`);
+  if (concluded.length) {
+    const each = concluded.map(({ result: r, listing: isListing }) =>
+      isListing ? listingOf(r) : `${name(r)} (${r.status})`,
+    );
+    lines.push(`- Concluded: ${each.join(', ')}`);
+  }
+  if (validating.length) {
+    lines.push(`- Still validating: ${validating.map((l) => name(l.result)).join(', ')}`);
+  }
+  if (listing.length) {
+    lines.push(
+      `- Listings still in progress: ${listing.map((l) => listingOf(l.result)).join(', ')}`,
+    );
+  }
   return lines.join('\n');
 }
