@@ -18,6 +18,9 @@ import { ROOT } from '../harness/dist-action.js';
 import { integration } from '../harness/integration.js';
 import { MARKETPLACE } from '../harness/manifests.js';
 import { REMEDIES } from '../../src/listing/remedies.js';
+import { CHECK_RUN_OUTPUT_CHARACTERS, OUTPUT_BYTES, SUMMARY_BYTES } from '../../src/limits.js';
+import { commandLines, inert } from '../harness/inert.js';
+import { RUN_ENV } from '../harness/run-context.js';
 import type { PackageResult } from '../../src/results.js';
 
 const PRODUCT = 'prod-churn1234567';
@@ -31,6 +34,17 @@ const listing = (title = '2.0.0') =>
   readFileSync(path.join(ROOT, 'examples/marketplace/marketplace-listing.yml'), 'utf8')
     .replace('prod-abcdefgh12345', PRODUCT)
     .replace('${{ github.ref_name }}', JSON.stringify(title));
+
+/** Text the runner, GitHub's markdown or a browser would act on. */
+const HOSTILE_TEXT = [
+  '<img src=x onerror=alert(1)>',
+  '[link](https://evil.example)',
+  '</details></summary></td></table>',
+  '@octo-org/team @octocat',
+  '#1 GH-2',
+  'a | b',
+  '::warning::forged',
+].join(' ');
 
 const t = integration({
   manifests: { 'models/churn': MARKETPLACE },
@@ -232,6 +246,128 @@ describe('listing on AWS Marketplace', () => {
       );
       expect(t.sagemaker.requests.map((r) => r.operation)).not.toContain('CreateModelPackage');
       expect(t.marketplace.requests).toEqual([]);
+    } finally {
+      t.files('', { [LISTING]: listing() });
+    }
+  });
+
+  it('finds a version title already used before anything is created', async () => {
+    await t.start();
+    t.marketplace.seedProduct({
+      id: PRODUCT,
+      title: 'Churn predictor',
+      versions: [{ title: '2.0.0', modelPackageArn: OLD }],
+    });
+    const run = await t.run({ inputs: { marketplace: 'check' } });
+    expect(run.code).not.toBe(0);
+    expect(run.outputs['failure-reason']).toBe('preflight-failed');
+    const line =
+      listing()
+        .split('\n')
+        .findIndex((l) => l.includes('VersionTitle:')) + 1;
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        properties: expect.objectContaining({ file: LISTING, line: String(line) }),
+        message: expect.stringContaining('DUPLICATE_VERSION_TITLE'),
+      }),
+    );
+    expect(t.sagemaker.requests.map((r) => r.operation)).not.toContain('CreateModelPackage');
+    expect(t.marketplace.counts()).toEqual({ DescribeEntity: 1 });
+  });
+
+  it("leaves the listing's check run in progress with 'wait: false', and sync concludes it", async () => {
+    let clock = Date.now();
+    await t.start({ marketplace: { now: () => clock }, github: {} });
+    t.marketplace.seedProduct({ id: PRODUCT, title: 'Churn predictor', versions: [] });
+    t.github.setBranch('octo-org', 'models', 'main', [RUN_ENV.GITHUB_SHA]);
+    expect((await published()).code).toBe(0);
+    const reports = { 'check-run': 'true', 'github-token': 'ghs_writer' };
+    const released = await release({ ...reports, wait: 'false' });
+    expect(released.code).toBe(0);
+    expect(resultsOf(released)[0]!.listing!.status).toBe('PREPARING');
+    const name = `Marketplace listing: ${PRODUCT}`;
+    const listingRun = () =>
+      t.github.checkRuns('octo-org', 'models', RUN_ENV.GITHUB_SHA).find((r) => r.name === name);
+    expect(listingRun()).toMatchObject({ status: 'in_progress' });
+    expect(listingRun()!.external_id).toBe(released.outputs['listing-change-set-id']);
+
+    const sync = () =>
+      t.run({ inputs: { mode: 'sync', ...reports }, event: { name: 'schedule', payload: {} } });
+    const early = await sync();
+    expect(early.code).toBe(0);
+    expect(listingRun()).toMatchObject({ status: 'in_progress' });
+    clock += 10 * 60_000;
+    const late = await sync();
+    expect(late.code).toBe(0);
+    expect(listingRun()).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(t.marketplace.counts().StartChangeSet).toBe(1);
+  });
+
+  it('shows hostile listing text and AWS Marketplace answers as text, within limits', async () => {
+    await t.start({ github: {} });
+    t.marketplace.seedProduct({
+      id: PRODUCT,
+      title: `Churn ${HOSTILE_TEXT}`,
+      versions: [{ title: `1.0 ${HOSTILE_TEXT}`.slice(0, 64), modelPackageArn: OLD }],
+    });
+    t.marketplace.forceOutcome({
+      failureCode: 'CLIENT_ERROR',
+      errors: [
+        {
+          ErrorCode: '::error::CODE',
+          ErrorMessage: `${HOSTILE_TEXT}\n::error::forged\r\n${'x'.repeat(200_000)}`,
+        },
+      ],
+    });
+    const title = '2.0 <img src=x> @octocat #1';
+    t.files('', {
+      [LISTING]: listing(title).replace(
+        /ReleaseNotes: \|[\s\S]*?\n  DeliveryOptions/,
+        `ReleaseNotes: ${JSON.stringify(`${HOSTILE_TEXT}\n::error::notes`)}\n  DeliveryOptions`,
+      ),
+    });
+    try {
+      const run = await t.run({
+        inputs: { marketplace: 'apply', 'check-run': 'true', 'github-token': 'ghs_writer' },
+      });
+      expect(run.stderr).toBe('');
+      expect(run.outputs['failure-reason']).toBe('listing-failed');
+      for (const line of commandLines(run)) {
+        expect(line).toMatch(/^::(group|endgroup|add-mask|error [^:]*::|error::Model packages: )/);
+      }
+      // The annotations are the action's own: the refusal, at the listing file, and the step's failure.
+      expect(run.annotations).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          properties: expect.objectContaining({ file: LISTING }),
+        }),
+        {
+          level: 'error',
+          properties: {},
+          message: 'Model packages: 1 not listed on AWS Marketplace (of 1).',
+        },
+      ]);
+      expect(run.stdout).not.toMatch(/^[\s\u0085]*::error::forged/m);
+      const [result] = resultsOf(run);
+      expect(result!.listing!.errors[0]!.message.length).toBeLessThanOrEqual(1_100);
+      for (const name of ['results', 'report']) {
+        expect(Buffer.byteLength(run.outputs[name] ?? '')).toBeLessThanOrEqual(OUTPUT_BYTES);
+      }
+      expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(SUMMARY_BYTES);
+      const summary = inert(run.summary);
+      expect(summary.text).toContain('::error::CODE');
+      const outputs = t.github.requests
+        .filter((r) => r.path.includes('/check-runs') && r.status < 300)
+        .map((r) => (r.body as { output?: { summary: string; text: string } }).output)
+        .filter((o): o is { summary: string; text: string } => Boolean(o));
+      expect(outputs.length).toBeGreaterThan(0);
+      for (const output of outputs) {
+        expect(output.summary.length).toBeLessThanOrEqual(CHECK_RUN_OUTPUT_CHARACTERS);
+        expect(output.text.length).toBeLessThanOrEqual(CHECK_RUN_OUTPUT_CHARACTERS);
+        inert(output.summary);
+        inert(output.text);
+      }
     } finally {
       t.files('', { [LISTING]: listing() });
     }
