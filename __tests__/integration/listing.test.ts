@@ -323,7 +323,7 @@ describe('listing on AWS Marketplace', () => {
     const title = '2.0 <img src=x> @octocat #1';
     t.files('', {
       [LISTING]: listing(title).replace(
-        /ReleaseNotes: \|[\s\S]*?\n  DeliveryOptions/,
+        /ReleaseNotes: \|[\s\S]*?\n {2}DeliveryOptions/,
         `ReleaseNotes: ${JSON.stringify(`${HOSTILE_TEXT}\n::error::notes`)}\n  DeliveryOptions`,
       ),
     });
