@@ -17,7 +17,7 @@ import type { CheckedManifest } from '../src/manifest/load.js';
 import { preflight } from '../src/preflight/run.js';
 import { fakePreflight } from './harness/fake-preflight.js';
 import { fakeSageMaker } from './harness/fake-sagemaker.js';
-import { CONTEXT, MARKETPLACE, replaceLine } from './harness/manifests.js';
+import { CONTEXT, listingText, MARKETPLACE, replaceLine } from './harness/manifests.js';
 import {
   startMarketplaceEmulator,
   type MarketplaceEmulator,
@@ -34,23 +34,7 @@ const IDENTIFIER_AT = '2:15';
 const TITLE_AT = '5:19';
 
 /** A valid listing file; Entity.Identifier is at 2:15, VersionTitle at 5:19. */
-const listing = (product: string, title: string) => `Entity:
-  Identifier: ${product}
-DetailsDocument:
-  Version:
-    VersionTitle: ${title}
-    ReleaseNotes: Retrained.
-  DeliveryOptions:
-    - Details:
-        SageMakerModelPackageDeliveryOptionDetails:
-          AccessRoleArn: arn:aws:iam::123456789012:role/MarketplaceAccess
-          UsageInstructions: Send CSV.
-          SampleNotebookUrl: https://github.com/octo-org/models/blob/main/sample.ipynb
-          RepositoryUrl: https://github.com/octo-org/models
-          InputProperties: {Description: CSV rows.}
-          OutputProperties: {Description: Probabilities.}
-          RecommendedInstanceTypes: {RealtimeInference: ml.m5.large, BatchTransform: ml.m5.large}
-`;
+const listing = (product: string, title: string) => listingText(product, title);
 
 /** The Marketplace manifest of the harness, made the package `name`. */
 const manifestOf = (name: string) =>

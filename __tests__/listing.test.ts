@@ -5,30 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkListingText, loadListing } from '../src/listing/load.js';
 import { isListingFile } from '../src/listing/names.js';
-import { CONTEXT } from './harness/manifests.js';
+import { CONTEXT, listingText } from './harness/manifests.js';
 
 const EXAMPLE = readFileSync('examples/marketplace/marketplace-listing.yml', 'utf8');
 const DETAILS =
   'DetailsDocument.DeliveryOptions[0].Details.SageMakerModelPackageDeliveryOptionDetails';
 
 /** A valid listing; line numbers are referred to by the tests. */
-const LISTING = `Entity:
-  Identifier: prod-abcdefgh12345
-DetailsDocument:
-  Version:
-    VersionTitle: \${{ github.ref_name }}
-    ReleaseNotes: Retrained.
-  DeliveryOptions:
-    - Details:
-        SageMakerModelPackageDeliveryOptionDetails:
-          AccessRoleArn: arn:aws:iam::123456789012:role/MarketplaceAccess
-          UsageInstructions: Send CSV.
-          SampleNotebookUrl: https://github.com/octo-org/models/blob/main/sample.ipynb
-          RepositoryUrl: https://github.com/octo-org/models
-          InputProperties: {Description: CSV rows.}
-          OutputProperties: {Description: Probabilities.}
-          RecommendedInstanceTypes: {RealtimeInference: ml.m5.large, BatchTransform: ml.m5.large}
-`;
+const LISTING = listingText();
 
 const check = (text: string) =>
   checkListingText(text, 'marketplace-listing.yml', { context: CONTEXT });

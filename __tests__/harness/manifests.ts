@@ -103,3 +103,26 @@ export function writeManifest(workspace: string, dir: string, text: string): str
   writeFileSync(path.join(workspace, dir, 'model-package.yml'), text);
   return `${dir}/model-package.yml`;
 }
+
+/**
+ * A valid listing file (SPEC §9) with every member its details require, in a few lines:
+ * Entity.Identifier is at 2:15 and VersionTitle at 5:19.
+ */
+export const listingText = (product = 'prod-abcdefgh12345', title = '${{ github.ref_name }}') =>
+  `Entity:
+  Identifier: ${product}
+DetailsDocument:
+  Version:
+    VersionTitle: ${title}
+    ReleaseNotes: Retrained.
+  DeliveryOptions:
+    - Details:
+        SageMakerModelPackageDeliveryOptionDetails:
+          AccessRoleArn: arn:aws:iam::123456789012:role/MarketplaceAccess
+          UsageInstructions: Send CSV.
+          SampleNotebookUrl: https://github.com/octo-org/models/blob/main/sample.ipynb
+          RepositoryUrl: https://github.com/octo-org/models
+          InputProperties: {Description: CSV rows.}
+          OutputProperties: {Description: Probabilities.}
+          RecommendedInstanceTypes: {RealtimeInference: ml.m5.large, BatchTransform: ml.m5.large}
+`;

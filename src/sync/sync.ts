@@ -274,36 +274,13 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
           )
         : before,
     );
-    targets.push({
-      headSha: run.head_sha,
-      checkRunId: run.id,
-      pullRequest:
-        state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
-      comment: 'update',
-      label: state.label,
-      runUrl: state.runUrl,
-      commit: state.commit,
-      waits: true,
-      endedOnly: true,
-    });
+    targets.push({ ...targetOf(run, state, repo), checkRunId: run.id });
   }
   const validations = results.length;
   for (const { run, changeSetId, state } of listings) {
     const answer = changeSets.found.get(changeSetId);
     results.push(answer ? withChangeSet(state.result, changeSetId, answer) : state.result);
-    targets.push({
-      headSha: run.head_sha,
-      listingCheckRunId: run.id,
-      listingOnly: true,
-      pullRequest:
-        state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
-      comment: 'update',
-      label: state.label,
-      runUrl: state.runUrl,
-      commit: state.commit,
-      waits: true,
-      endedOnly: true,
-    });
+    targets.push({ ...targetOf(run, state, repo), listingCheckRunId: run.id, listingOnly: true });
   }
   const looked = results.map((result, i) => ({ result, listing: i >= validations }));
   const counts = countLooked(looked);
@@ -432,6 +409,24 @@ function listingFailure(id: string, listing: ListingResult): string {
   const codes = listing.errors.length ? ` (${listing.errors.map((e) => e.code).join(', ')})` : '';
   const description = listing.failureDescription ? `: ${listing.failureDescription}` : '';
   return `AWS Marketplace refused change set ${id}: ${listing.failureCode ?? 'FAILED'}${codes}${description}`;
+}
+
+/**
+ * Where a concluded check run's reports go: that check run's commit, and the comment of
+ * the pull request its state names, as the run that left it in progress would have written.
+ */
+function targetOf(run: ListedCheckRun, state: CheckRunState, repo: Repository): ReportTarget {
+  return {
+    headSha: run.head_sha,
+    pullRequest:
+      state.pullRequest === undefined ? undefined : { ...repo, number: state.pullRequest },
+    comment: 'update',
+    label: state.label,
+    runUrl: state.runUrl,
+    commit: state.commit,
+    waits: true,
+    endedOnly: true,
+  };
 }
 
 /** The result with the diagnosis of its failed validation profiles, when any failed. */
