@@ -117,6 +117,25 @@ function otherChange() {
   } as never;
 }
 
+/** Another job's change set, which holds the product for 3 minutes (PREPARING, APPLYING). */
+async function holdProduct(): Promise<void> {
+  const api = createCatalogApi();
+  try {
+    await api.startChangeSet({
+      ChangeSet: [
+        {
+          ChangeType: 'AddDeliveryOptions',
+          Entity: { Type: 'MachineLearningProduct@1.0', Identifier: PRODUCT },
+          DetailsDocument: otherChange(),
+        },
+      ],
+      ChangeSetName: 'someone else',
+    });
+  } finally {
+    api.destroy();
+  }
+}
+
 describe('listing a validated package', () => {
   it('adds the package to the product as a new version with one change set', async () => {
     const { after, listing, updates } = await list();
@@ -172,22 +191,7 @@ describe('listing a validated package', () => {
   });
 
   it('waits for a product locked by another change set, then starts', async () => {
-    const api = createCatalogApi();
-    try {
-      await api.startChangeSet({
-        ChangeSet: [
-          {
-            ChangeType: 'AddDeliveryOptions',
-            Entity: { Type: 'MachineLearningProduct@1.0', Identifier: PRODUCT },
-            DetailsDocument: otherChange(),
-          },
-        ],
-        ChangeSetName: 'someone else',
-      });
-    } finally {
-      api.destroy();
-    }
-    // The other change set holds the product for 3 minutes (PREPARING, APPLYING).
+    await holdProduct();
     const { listing, runner } = await list();
     expect(listing.status).toBe('SUCCEEDED');
     const refused = emulator.requests.filter(
@@ -198,20 +202,7 @@ describe('listing a validated package', () => {
   });
 
   it('gives up on a product locked past the timeout with listing-failed, nothing submitted', async () => {
-    const api = createCatalogApi();
-    try {
-      await api.startChangeSet({
-        ChangeSet: [
-          {
-            ChangeType: 'AddDeliveryOptions',
-            Entity: { Type: 'MachineLearningProduct@1.0', Identifier: PRODUCT },
-            DetailsDocument: otherChange(),
-          },
-        ],
-      });
-    } finally {
-      api.destroy();
-    }
+    await holdProduct();
     const { after } = await list(completed, { timeoutMs: MINUTE });
     expect(after).toMatchObject({ status: 'Failed', failureReason: 'listing-failed' });
     expect(after.error).toContain('locked by another change set');

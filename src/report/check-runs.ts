@@ -70,6 +70,28 @@ function pendingNote(result: PackageResult, final: boolean, waits: boolean): str
 }
 
 /**
+ * Ends an open check run's summary with what a later `sync` run needs to conclude it as
+ * this run would have: the result, and the comment's commit and pull request.
+ */
+function withState(
+  output: CheckRunFields['output'],
+  result: PackageResult,
+  to: Pick<ReportTarget, 'label' | 'runUrl' | 'commit' | 'syncedPullRequest'>,
+  listing?: true,
+): void {
+  const line = stateLine({
+    result,
+    label: to.label,
+    runUrl: to.runUrl,
+    commit: to.commit,
+    pullRequest: to.syncedPullRequest,
+    ...(listing ? { listing } : {}),
+  });
+  const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
+  output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
+}
+
+/**
  * A package's check run on `to.headSha` (the commit its report shows), or undefined for a
  * package that has none (a dry run).
  */
@@ -87,19 +109,7 @@ export function checkRunOf(
     commit: to.headSha,
     note: inProgress ? pendingNote(result, final, to.waits) : undefined,
   });
-  if (inProgress) {
-    // What a later `sync` run needs to conclude it as this run would have: the comment's
-    // commit and pull request.
-    const line = stateLine({
-      result,
-      label,
-      runUrl,
-      commit: to.commit,
-      pullRequest: to.syncedPullRequest,
-    });
-    const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
-    output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
-  }
+  if (inProgress) withState(output, result, to);
   return {
     name: checkRunName(result, label),
     status: inProgress ? 'in_progress' : 'completed',
@@ -179,18 +189,7 @@ export function listingCheckRunOf(
       note: conclusion ? undefined : listingPendingNote(final, to.waits),
     },
   );
-  if (!conclusion) {
-    const line = stateLine({
-      result,
-      label,
-      runUrl,
-      commit: to.commit,
-      pullRequest: to.syncedPullRequest,
-      listing: true,
-    });
-    const room = CHECK_RUN_OUTPUT_CHARACTERS - line.length - 2;
-    output.summary = `${cutTo(output.summary, room, 'characters')}\n\n${line}`;
-  }
+  if (!conclusion) withState(output, result, to, true);
   return {
     name: listingCheckRunName(listing, label),
     status: conclusion ? 'completed' : 'in_progress',
