@@ -87,7 +87,7 @@ describe('substitute', () => {
   ])('refuses a value that looks like a credential: %s', (value, kind) => {
     const result = run('${{ env.DATABASE_URL }}', { ...CONTEXT, env: { DATABASE_URL: value } });
     expect(result.messages).toEqual([
-      `the value of env.DATABASE_URL looks like ${kind}; a manifest is sent to SageMaker and shown in logs and reports, so it may not contain one`,
+      `the value of env.DATABASE_URL looks like ${kind}; what a manifest or listing file says is sent to AWS and shown in logs and reports, so it may not contain one`,
     ]);
     expect(JSON.stringify(result)).not.toContain(value.slice(4, 20));
   });

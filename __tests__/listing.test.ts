@@ -88,7 +88,7 @@ describe('the listing file', () => {
 
   it('reports an expression that does not resolve at the expression', () => {
     expect(found(LISTING.replace('github.ref_name', 'github.ref'))).toEqual([
-      '5:19 error DetailsDocument.Version.VersionTitle: ${{ github.ref }}: unknown property github.ref; a manifest may use github.sha, github.ref_name, github.run_id, github.run_number, github.repository',
+      '5:19 error DetailsDocument.Version.VersionTitle: ${{ github.ref }}: unknown property github.ref; an expression may use github.sha, github.ref_name, github.run_id, github.run_number, github.repository',
     ]);
   });
 

@@ -68,7 +68,7 @@ export interface ExpressionError {
 }
 
 const NO_CREDENTIALS =
-  'a manifest is sent to SageMaker and shown in logs and reports, so it may not contain one';
+  'what a manifest or listing file says is sent to AWS and shown in logs and reports, so it may not contain one';
 
 const OPEN = '${{';
 const CLOSE = '}}';
@@ -83,14 +83,14 @@ function resolveReference(
   const reference = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
   if (!reference) {
     return {
-      error: `'${quoted(expr)}' is not supported: a manifest may only refer to github.<name> or env.<NAME>, as in \${{ github.sha }}`,
+      error: `'${quoted(expr)}' is not supported: an expression may only refer to github.<name> or env.<NAME>, as in \${{ github.sha }}`,
     };
   }
   const [, scope, name] = reference as unknown as [string, string, string];
   if (scope === 'github') {
     if (!(GITHUB_PROPERTIES as readonly string[]).includes(name)) {
       return {
-        error: `unknown property github.${quoted(name)}${didYouMean(name, GITHUB_PROPERTIES)}; a manifest may use github.${GITHUB_PROPERTIES.join(', github.')}`,
+        error: `unknown property github.${quoted(name)}${didYouMean(name, GITHUB_PROPERTIES)}; an expression may use github.${GITHUB_PROPERTIES.join(', github.')}`,
       };
     }
     if (context.placeholders) return { placeholder: true };
@@ -120,7 +120,7 @@ function resolveReference(
   }
   const hint = scope === 'secrets' || scope === 'vars' ? ` (${scope} are not available here)` : '';
   return {
-    error: `unknown context '${quoted(scope)}'${hint}; a manifest may only use the github and env contexts`,
+    error: `unknown context '${quoted(scope)}'${hint}; an expression may only use the github and env contexts`,
   };
 }
 
