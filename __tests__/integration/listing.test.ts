@@ -11,7 +11,8 @@ import {
   MarketplaceCatalogClient,
   StartChangeSetCommand,
 } from '@aws-sdk/client-marketplace-catalog';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../harness/dist-action.js';
@@ -370,6 +371,34 @@ describe('listing on AWS Marketplace', () => {
       }
     } finally {
       t.files('', { [LISTING]: listing() });
+    }
+  });
+
+  it('does not read a listing file that links out of the workspace', async () => {
+    await start();
+    const outside = mkdtempSync(path.join(tmpdir(), 'smp-outside-'));
+    const linked = path.join(t.workspace, LISTING);
+    try {
+      writeFileSync(path.join(outside, 'secret.yml'), `${listing()}# not the workspace's\n`);
+      rmSync(linked);
+      symlinkSync(path.join(outside, 'secret.yml'), linked);
+      const run = await t.run({ inputs: { marketplace: 'apply' } });
+      expect(run.code).not.toBe(0);
+      expect(run.outputs['failure-reason']).toBe('invalid-manifest');
+      expect(run.annotations).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          properties: expect.objectContaining({ file: LISTING, line: '1' }),
+          message: expect.stringContaining('leads outside the workspace'),
+        }),
+      );
+      expect(run.stdout).not.toContain("not the workspace's");
+      expect(t.sagemaker.requests.map((r) => r.operation)).not.toContain('CreateModelPackage');
+      expect(t.marketplace.requests).toEqual([]);
+    } finally {
+      rmSync(linked, { force: true });
+      t.files('', { [LISTING]: listing() });
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 });
