@@ -136,6 +136,12 @@ describe('listing on AWS Marketplace', () => {
       errors: [],
     });
     expect(listed.outputs['listing-change-set-id']).toBe(result!.listing!.changeSetId);
+    // The job summary reports the new version.
+    const summary = inert(listed.summary).text;
+    expect(summary).toContain('AWS Marketplace listing');
+    expect(summary).toMatch(/Version title: ?2\.0\.0/);
+    expect(summary).toContain('SUCCEEDED');
+    expect(summary).toContain(result!.listing!.changeSetId!);
     expect(
       t.marketplace.product(PRODUCT)!.versions.map((v) => [v.title, v.modelPackageArn]),
     ).toEqual([
@@ -204,6 +210,9 @@ describe('listing on AWS Marketplace', () => {
         remedy: REMEDIES[code],
       })),
     );
+    const summary = inert(refused.summary).text;
+    for (const code of codes) expect(summary).toContain(code);
+    expect(summary).toContain(REMEDIES.UPDATE_PRICING_REQUIRED!.slice(0, 60));
     const error = refused.annotations.find(
       (a) => a.level === 'error' && a.message.includes('refused change set'),
     );
