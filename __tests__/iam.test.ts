@@ -499,7 +499,11 @@ describe('cfn-lint', () => {
   const templates = templatesUnder(ROOT);
 
   it('lints every CloudFormation template of iam/, and nothing else', () => {
-    expect(templates).toEqual(['iam/github-oidc-role.yml', 'iam/marketplace-access-role.yml']);
+    expect(templates).toEqual([
+      'iam/github-oidc-role.yml',
+      'iam/marketplace-access-role.yml',
+      'iam/sagemaker-events-to-github.yml',
+    ]);
     const all = readdirSync(path.join(ROOT, 'iam'), { recursive: true }) as string[];
     expect(all.filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
   });
