@@ -8,8 +8,8 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 import { cfnLint, cfnLintInstalled, templatesUnder } from '../scripts/cfn-lint.js';
+import { readTemplate } from './harness/cloudformation.js';
 import { ROOT } from './harness/dist-action.js';
 
 const MODES = ['publish', 'verify', 'sync'] as const;
@@ -334,31 +334,6 @@ describe('the ValidationRole', () => {
 
 // ---------------------------------------------------------------- the CloudFormation template
 
-const FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Condition'];
-const intrinsic = (name: string): (ScalarTag | CollectionTag)[] => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  const tag = `!${name}`;
-  return [
-    { tag, resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }) },
-    { tag, collection: 'seq', resolve: (seq) => ({ [key]: seq.toJSON() }) },
-    { tag, collection: 'map', resolve: (map) => ({ [key]: map.toJSON() }) },
-  ] as (ScalarTag | CollectionTag)[];
-};
-
-interface Template {
-  Parameters: Record<string, { AllowedValues?: string[] }>;
-  Conditions: Record<string, unknown>;
-  Resources: Record<
-    string,
-    { Type: string; Condition?: string; Properties: Record<string, unknown> }
-  >;
-  Outputs: Record<string, unknown>;
-}
-
-const readTemplate = (file: string) =>
-  parse(readFileSync(path.join(ROOT, file), 'utf8'), {
-    customTags: FUNCTIONS.flatMap(intrinsic),
-  }) as Template;
 const template = readTemplate('iam/github-oidc-role.yml');
 
 /**
@@ -524,7 +499,11 @@ describe('cfn-lint', () => {
   const templates = templatesUnder(ROOT);
 
   it('lints every CloudFormation template of iam/, and nothing else', () => {
-    expect(templates).toEqual(['iam/github-oidc-role.yml', 'iam/marketplace-access-role.yml']);
+    expect(templates).toEqual([
+      'iam/github-oidc-role.yml',
+      'iam/marketplace-access-role.yml',
+      'iam/sagemaker-events-to-github.yml',
+    ]);
     const all = readdirSync(path.join(ROOT, 'iam'), { recursive: true }) as string[];
     expect(all.filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
   });
