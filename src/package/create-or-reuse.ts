@@ -2,7 +2,8 @@
  * Create or version a package (SPEC §4): plan it (plan/plan.ts), then reuse the package
  * a previous run made from the same manifest, updating its metadata in place when only
  * that differs; or create the group of a versioned package when it is missing, and the
- * package with its fingerprint, its manifest's key and the run's provenance.
+ * package with its fingerprint, its manifest's key, where its run reports on it and the
+ * run's provenance.
  */
 import type {
   CreateModelPackageInput,
@@ -20,6 +21,7 @@ import { clientToken, fingerprint } from './fingerprint.js';
 import { findExisting, type Search } from './find.js';
 import { withProvenance } from './provenance.js';
 import { differences } from '../plan/diff.js';
+import { reportRecordOf } from '../sync/report-record.js';
 
 export interface CreateOptions extends PlanOptions {
   workflow: WorkflowRun;
@@ -52,7 +54,11 @@ export async function createOrReuse(
   try {
     const { search, plan } = await planManifest(request, options);
     if ('found' in search) return await reuse(request, search.found, plan, options);
-    const entries = { fingerprint: fingerprint(request), manifest: options.manifestKey };
+    const entries = {
+      fingerprint: fingerprint(request),
+      manifest: options.manifestKey,
+      report: reportRecordOf(options.workflow),
+    };
     const arn = request.ModelPackageGroupName
       ? await createVersion(request, request.ModelPackageGroupName, search, entries, options)
       : await createUnversioned(request, request.ModelPackageName!, search, entries, options);
