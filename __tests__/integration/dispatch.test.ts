@@ -172,6 +172,67 @@ describe('a dispatched sync', () => {
     }
   });
 
+  it('concludes the check run of the latest commit whose run reused the package while it validated', async () => {
+    await start();
+    const { churn, fraud } = await publish();
+    const head = 'beefbeefbeefbeefbeefbeefbeefbeefbeefbeef';
+    const pushed = {
+      name: 'pull_request',
+      payload: { number: PR, pull_request: { number: PR, head: { sha: head } } },
+    };
+    const rerun = async () => {
+      const before = t.sagemaker.requests.length;
+      const run = await t.run({
+        inputs: {
+          manifest: 'a/model-package.yml\nb/model-package.yml',
+          region: 'us-east-1',
+          wait: 'false',
+        },
+        event: pushed,
+      });
+      expect(run.code).toBe(0);
+      return t.sagemaker.requests.slice(before);
+    };
+    // The new head's run reuses both packages, still validating, and records its commit:
+    // AddTags on the unversioned package, UpdateModelPackage on the version.
+    const moved = await rerun();
+    const record = `${OWNER}/${REPO}@${head}`;
+    expect(moved.filter((r) => r.operation === 'CreateModelPackage')).toEqual([]);
+    expect(
+      moved.filter((r) => r.operation === 'AddTags' || r.operation === 'UpdateModelPackage'),
+    ).toEqual([
+      expect.objectContaining({
+        operation: 'AddTags',
+        body: { ResourceArn: churn, Tags: [{ Key: REPORT_KEY, Value: record }] },
+      }),
+      expect.objectContaining({
+        operation: 'UpdateModelPackage',
+        body: { ModelPackageArn: fraud, CustomerMetadataProperties: { [REPORT_KEY]: record } },
+      }),
+    ]);
+    // Once recorded, a run of the same commit writes nothing.
+    const again = await rerun();
+    expect(
+      again.filter((r) => r.operation === 'AddTags' || r.operation === 'UpdateModelPackage'),
+    ).toEqual([]);
+
+    held.next(2);
+    for (const arn of [churn, fraud]) {
+      const done = await dispatch(payload(arn));
+      expect(done.run.code).toBe(0);
+      expect(done.github[0]).toBe(`GET /repos/${OWNER}/${REPO}/commits/${head}/check-runs`);
+    }
+    // Each run of the commit made its check runs; the newest of each name, which GitHub
+    // shows, is concluded.
+    const latest = t.github.checkRuns(OWNER, REPO, head).slice(-2);
+    expect(latest.map((r) => [r.name, r.status, r.conclusion])).toEqual([
+      [CHURN, 'completed', 'success'],
+      [FRAUD, 'completed', 'failure'],
+    ]);
+    // The first commit's check runs are left to the scheduled sync.
+    expect(runs().map((r) => r.status)).toEqual(['in_progress', 'in_progress']);
+  });
+
   it("writes nothing for an unknown ARN, another repository's package, or a payload without an ARN", async () => {
     await start();
     const { churn } = await publish();
