@@ -14,6 +14,8 @@ import {
   actionEntries,
   actionTags,
   FINGERPRINT_KEY,
+  MANIFEST_KEY,
+  REPORT_KEY,
 } from '../src/action-entries.js';
 import type { ModelPackageManifest } from '../src/manifest/schema.js';
 import { createOrReuse, CreateError } from '../src/package/create-or-reuse.js';
@@ -22,7 +24,7 @@ import { silentLog } from '../src/runner/port.js';
 import type { SageMakerApi } from '../src/sagemaker/api.js';
 import { createSageMakerApi } from '../src/sagemaker/client.js';
 import { check, errors, MARKETPLACE, VERSIONED } from './harness/manifests.js';
-import { runContext } from './harness/run-context.js';
+import { RUN_ENV, runContext } from './harness/run-context.js';
 import { startSageMakerEmulator, type SageMakerEmulator } from './harness/sagemaker-emulator.js';
 
 const saved = { ...process.env };
@@ -106,6 +108,8 @@ describe.each(KINDS)('$kind', ({ member, manifest, oneMore, entries }) => {
     const own = Object.keys(found).filter((key) => key.startsWith(ACTION_KEY_PREFIX));
     expect(own).toHaveLength(ACTION_ENTRIES);
     expect(found[FINGERPRINT_KEY]).toBe(fingerprint(checked.request!));
+    // The run is a push: its check runs are on its own commit.
+    expect(found[REPORT_KEY]).toBe(`octo-org/models@${RUN_ENV.GITHUB_SHA}`);
   });
 
   it(`refuses ${ROOM + 1}, which SageMaker would refuse with the action’s entries`, async () => {
@@ -132,7 +136,11 @@ describe.each(KINDS)('$kind', ({ member, manifest, oneMore, entries }) => {
 
 describe("the action's entries", () => {
   it('are the same as tags and as customer metadata properties, each under the prefix', () => {
-    const source = { fingerprint: 'sha256:abc', manifest: 'manifest-key' };
+    const source = {
+      fingerprint: 'sha256:abc',
+      manifest: 'manifest-key',
+      report: `octo-org/models@${RUN_ENV.GITHUB_SHA}`,
+    };
     const properties = actionEntries(source);
     expect(Object.keys(properties)).toHaveLength(ACTION_ENTRIES);
     expect(actionTags(source)).toEqual(
@@ -140,5 +148,16 @@ describe("the action's entries", () => {
     );
     for (const key of Object.keys(properties)) expect(key.startsWith(ACTION_KEY_PREFIX)).toBe(true);
     expect(properties[FINGERPRINT_KEY]).toBe('sha256:abc');
+  });
+
+  it('leave out where the package is reported when the run names no commit, in the same room', () => {
+    const source = { fingerprint: 'sha256:abc', manifest: 'manifest-key' };
+    expect(Object.keys(actionEntries(source))).toEqual([FINGERPRINT_KEY, MANIFEST_KEY]);
+    expect(actionEntries({ ...source, report: 'octo-org/models@' + 'a'.repeat(40) })).toEqual({
+      [FINGERPRINT_KEY]: 'sha256:abc',
+      [MANIFEST_KEY]: 'manifest-key',
+      [REPORT_KEY]: 'octo-org/models@' + 'a'.repeat(40),
+    });
+    expect(ACTION_ENTRIES).toBe(3);
   });
 });

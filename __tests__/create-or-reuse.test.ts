@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MANIFEST_KEY } from '../src/action-entries.js';
+import { MANIFEST_KEY, REPORT_KEY } from '../src/action-entries.js';
 import { DEFAULT_COMPARE_TO } from '../src/plan/live.js';
 import {
   canonicalJson,
@@ -161,5 +161,36 @@ describe('createOrReuse', () => {
     await expect(
       createOrReuse(check(MARKETPLACE).request!, options(expired.api)),
     ).rejects.toBeInstanceOf(CredentialsError);
+  });
+});
+
+describe('where a reused package is reported', () => {
+  const push = (sha: string) => runContext(undefined, { sha: sha.repeat(40) });
+  const warnings: string[] = [];
+  const warned = { ...silentLog, warning: (message: string) => warnings.push(message) };
+
+  it('moves to the commit of a run that reuses it while it validates; a refusal is a warning', async () => {
+    const { api, fake } = fakeApi({
+      addTags: () => Promise.reject(error('AccessDeniedException', 'not authorized')),
+    });
+    const request = check(MARKETPLACE).request!;
+    const first = await createOrReuse(request, options(api, { workflow: push('a') }));
+    expect(first.reused).toBe(false);
+    expect(fake.created[0]!.Tags).toContainEqual({
+      Key: REPORT_KEY,
+      Value: `octo-org/models@${'a'.repeat(40)}`,
+    });
+    // The same commit's run writes nothing; another commit's tries to record itself.
+    const again = await createOrReuse(request, options(api, { workflow: push('a'), log: warned }));
+    expect(again.reused).toBe(true);
+    expect(warnings).toEqual([]);
+    const other = await createOrReuse(request, options(api, { workflow: push('b'), log: warned }));
+    expect(other).toMatchObject({ reused: true, arn: first.arn });
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `Could not record on ${first.arn} that this run reports on it (${REPORT_KEY}): `,
+      ),
+    ]);
+    expect(warnings[0]).toContain('a scheduled sync concludes it');
   });
 });

@@ -453,31 +453,31 @@ describe("room for the action's own entries", () => {
   const properties = (n: number) => Array.from({ length: n }, (_, i) => `  key${i}: v\n`).join('');
   const withTags = (n: number) => MARKETPLACE.replace('  - {Key: team, Value: ml}\n', tags(n));
 
-  it('an unversioned package may have 48 tags, not 49: the action adds 2', () => {
-    expect(check(withTags(48)).problems).toEqual([]);
-    const e = onlyError(withTags(49));
+  it('an unversioned package may have 47 tags, not 48: the action adds 3', () => {
+    expect(check(withTags(47)).problems).toEqual([]);
+    const e = onlyError(withTags(48));
     expect(e).toMatchObject({ line: 24, column: 1, member: 'Tags' });
     expect(e.message).toBe(
-      'Tags has 49 entries, but SageMaker allows 50 and the action adds 2 entries of its own (its fingerprint and its manifest): a manifest may have at most 48 entries here; remove 1',
+      'Tags has 48 entries, but SageMaker allows 50 and the action adds 3 entries of its own (its fingerprint, its manifest and where it is reported): a manifest may have at most 47 entries here; remove 1',
     );
   });
 
   it('more tags than the API allows is one error, that says the same', () => {
     const e = onlyError(withTags(55));
     expect(e).toMatchObject({ line: 24, member: 'Tags' });
-    expect(e.message).toContain('at most 48 entries here; remove 7');
+    expect(e.message).toContain('at most 47 entries here; remove 8');
   });
 
-  it('a version may have 48 customer metadata properties, not 49', () => {
-    expect(check(`${VERSIONED}CustomerMetadataProperties:\n${properties(48)}`).problems).toEqual(
+  it('a version may have 47 customer metadata properties, not 48', () => {
+    expect(check(`${VERSIONED}CustomerMetadataProperties:\n${properties(47)}`).problems).toEqual(
       [],
     );
-    const e = onlyError(`${VERSIONED}CustomerMetadataProperties:\n${properties(49)}`);
+    const e = onlyError(`${VERSIONED}CustomerMetadataProperties:\n${properties(48)}`);
     expect(e).toMatchObject({ line: 9, column: 1, member: 'CustomerMetadataProperties' });
     expect(e.message).toContain(
-      'the action adds 2 entries of its own (its fingerprint and its manifest)',
+      'the action adds 3 entries of its own (its fingerprint, its manifest and where it is reported)',
     );
-    expect(e.message).toContain('at most 48 entries here; remove 1');
+    expect(e.message).toContain('at most 47 entries here; remove 1');
   });
 
   it('an unversioned package keeps all 50 customer metadata properties: the action tags it', () => {

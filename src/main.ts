@@ -79,7 +79,7 @@ export async function run(overrides: Partial<Dependencies> = {}): Promise<void> 
   if (token) runner.setSecret(token);
   const read = readSettings(deps);
   const settings = 'manifests' in read ? read : undefined;
-  const mode = settings && modeOf(settings);
+  const mode = settings && modeOf(settings, deps.workflow.eventName);
   const reporter = new Reporter({
     workflow: deps.workflow,
     settings,
@@ -137,7 +137,7 @@ async function produce(
 ): Promise<Produced> {
   for (const note of mode.notes) deps.runner.warning(note);
   const aws = awsClients(deps.runner, deps.aws);
-  if (mode.source === 'check-runs') {
+  if (mode.source !== 'manifests') {
     return { outcome: await sync(deps, settings, mode, aws), requests: NONE };
   }
   if (!settings.region) {
@@ -331,7 +331,10 @@ async function onAws(
   }
 }
 
-/** `mode: sync`: the packages earlier runs left validating, with their reports' targets. */
+/**
+ * `mode: sync`: the packages earlier runs left validating (or, dispatched, the one package
+ * its event names), with their reports' targets.
+ */
 async function sync(
   deps: Dependencies,
   settings: Settings,
@@ -342,13 +345,16 @@ async function sync(
   if ('outcome' in assumed) return assumed.outcome;
   const { aws } = assumed;
   try {
-    const [{ collectOpenPackages }, { createSyncClient }] = await Promise.all([
-      import('./sync/sync.js'),
-      import('./sync/github.js'),
-    ]);
+    const [{ collectOpenPackages }, { collectDispatchedPackage }, { createSyncClient }] =
+      await Promise.all([
+        import('./sync/sync.js'),
+        import('./sync/dispatch.js'),
+        import('./sync/github.js'),
+      ]);
     const github = (deps.syncGitHub ?? createSyncClient)(settings.githubToken);
+    const collect = mode.source === 'dispatch' ? collectDispatchedPackage : collectOpenPackages;
     return await deps.runner.group(mode.title, () =>
-      collectOpenPackages({ workflow: deps.workflow, log: deps.runner, github, aws }),
+      collect({ workflow: deps.workflow, log: deps.runner, github, aws }),
     );
   } finally {
     released(deps, aws);

@@ -20,6 +20,9 @@
  *   validation completed and that passed the steps before it: require-approval).
  * - sync: read no manifest; collect the packages that earlier runs left validating (their
  *   check runs), describe them once, and report on those runs' check runs and comments.
+ *   On a `repository_dispatch` event (SageMaker's own event, SPEC §10), only the package
+ *   its payload names: described again, found by the record of where it was reported
+ *   (sync/dispatch.ts), its check runs concluded and its comment updated.
  */
 import type { Settings } from './inputs.js';
 
@@ -35,8 +38,11 @@ export interface ModeSteps {
   name: ModeName;
   /** The log group the packages are obtained under. */
   title: string;
-  /** Where the packages come from: the manifests, or the open check runs (sync). */
-  source: 'manifests' | 'check-runs';
+  /**
+   * Where the packages come from: the manifests, the open check runs (sync), or the one
+   * package a dispatched sync's event names.
+   */
+  source: 'manifests' | 'check-runs' | 'dispatch';
   /**
    * Preflight's read-only checks: before anything is created; in a dry run, only when
    * there are credentials to make them with; or none.
@@ -58,13 +64,17 @@ export interface ModeSteps {
   notes: readonly string[];
 }
 
-export function modeOf(settings: Settings): ModeSteps {
+/** `eventName`: the event of the run (a `repository_dispatch` makes a sync a dispatched one). */
+export function modeOf(settings: Settings, eventName?: string): ModeSteps {
   const own = { checkRuns: true, comments: true };
   if (settings.mode === 'sync') {
+    const dispatched = eventName === 'repository_dispatch';
     return {
       name: 'sync',
-      title: 'Concluding the check runs of earlier runs',
-      source: 'check-runs',
+      title: dispatched
+        ? "Concluding the check runs of the dispatched event's package"
+        : 'Concluding the check runs of earlier runs',
+      source: dispatched ? 'dispatch' : 'check-runs',
       preflight: 'none',
       obtain: 'none',
       waits: false,

@@ -328,6 +328,13 @@ export function fakeSageMaker(options: FakeSageMakerOptions = {}): FakeSageMaker
       call('ListTags');
       return packages.get(arn)?.tags ?? [];
     },
+    async addTags(arn, tags) {
+      call('AddTags');
+      const p = packages.get(arn);
+      if (!p) throw new Error(`no package ${arn}`);
+      const keys = new Set(tags.map((t) => t.Key));
+      p.tags = [...p.tags.filter((t) => !keys.has(t.Key)), ...tags];
+    },
     destroy: () => undefined,
   };
   const setApproval = (arn: string, status: string) => {

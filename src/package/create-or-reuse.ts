@@ -2,14 +2,20 @@
  * Create or version a package (SPEC §4): plan it (plan/plan.ts), then reuse the package
  * a previous run made from the same manifest, updating its metadata in place when only
  * that differs; or create the group of a versioned package when it is missing, and the
- * package with its fingerprint, its manifest's key and the run's provenance.
+ * package with its fingerprint, its manifest's key, where its run reports on it and the
+ * run's provenance.
  */
 import type {
   CreateModelPackageInput,
   DescribeModelPackageOutput,
   UpdateModelPackageInput,
 } from '@aws-sdk/client-sagemaker';
-import { actionEntries, actionTags, type ActionEntrySource } from '../action-entries.js';
+import {
+  actionEntries,
+  actionTags,
+  REPORT_KEY,
+  type ActionEntrySource,
+} from '../action-entries.js';
 import type { Log } from '../runner/port.js';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import { planManifest, type PlanOptions } from '../plan/plan.js';
@@ -19,7 +25,9 @@ import { credentialsError, describeError, errorKind } from '../sagemaker/errors.
 import { clientToken, fingerprint } from './fingerprint.js';
 import { findExisting, type Search } from './find.js';
 import { withProvenance } from './provenance.js';
+import { hasEnded } from './status.js';
 import { differences } from '../plan/diff.js';
+import { reportRecordOf } from '../sync/report-record.js';
 
 export interface CreateOptions extends PlanOptions {
   workflow: WorkflowRun;
@@ -51,8 +59,14 @@ export async function createOrReuse(
 ): Promise<Package> {
   try {
     const { search, plan } = await planManifest(request, options);
-    if ('found' in search) return await reuse(request, search.found, plan, options);
-    const entries = { fingerprint: fingerprint(request), manifest: options.manifestKey };
+    if ('found' in search) {
+      return await reuse(request, search.found, plan, options, search.report);
+    }
+    const entries = {
+      fingerprint: fingerprint(request),
+      manifest: options.manifestKey,
+      report: reportRecordOf(options.workflow),
+    };
     const arn = request.ModelPackageGroupName
       ? await createVersion(request, request.ModelPackageGroupName, search, entries, options)
       : await createUnversioned(request, request.ModelPackageName!, search, entries, options);
@@ -71,26 +85,74 @@ function what(found: DescribeModelPackageOutput): string {
     : `${found.ModelPackageName}`;
 }
 
-/** The package found; its metadata updated in place first when the plan says so. */
+/**
+ * The package found; its metadata updated in place first when the plan says so. A package
+ * still validating that another commit's run reported on records this run's commit
+ * instead (REPORT_KEY), so that a dispatched sync concludes this run's check run: in the
+ * same UpdateModelPackage for a version, with AddTags for an unversioned package.
+ * `recorded`: an unversioned package's record, from its tags.
+ */
 async function reuse(
   request: ModelPackageManifest,
   found: DescribeModelPackageOutput,
   plan: PackagePlan,
-  { api, log, signal }: CreateOptions,
+  { api, log, signal, workflow }: CreateOptions,
+  recorded?: string,
 ): Promise<Package> {
   const arn = found.ModelPackageArn!;
+  const versioned = Boolean(found.ModelPackageGroupName);
+  const report = reportRecordOf(workflow);
+  const moved =
+    report !== undefined &&
+    !hasEnded(found.ModelPackageStatus) &&
+    report !== (versioned ? found.CustomerMetadataProperties?.[REPORT_KEY] : recorded);
   if (plan.cost === 'in-place') {
-    await api.updateModelPackage(inPlaceUpdate(arn, request, plan.inPlace), {
-      abortSignal: signal,
-    });
+    const input = inPlaceUpdate(arn, request, plan.inPlace);
+    if (moved && versioned) {
+      input.CustomerMetadataProperties = {
+        ...input.CustomerMetadataProperties,
+        [REPORT_KEY]: report,
+      };
+    }
+    await api.updateModelPackage(input, { abortSignal: signal });
     log.info(
       `${what(found)} has this manifest's definition; updated in place (${plan.inPlace.map((c) => c.path).join(', ')}): no new version, no validation.`,
     );
   } else {
     log.info(`${what(found)} has this manifest's definition; reusing ${arn}.`);
   }
+  if (moved && !(versioned && plan.cost === 'in-place')) {
+    await recordReport(arn, versioned, report, { api, log, signal });
+  }
   for (const note of plan.notes) log.info(`${what(found)}: ${note}`);
   return { arn, reused: true, existing: found, plan };
+}
+
+/**
+ * Records where this run reports on a package it reuses; a refusal is a warning, since the
+ * scheduled sync still concludes this run's check run.
+ */
+async function recordReport(
+  arn: string,
+  versioned: boolean,
+  report: string,
+  { api, log, signal }: Pick<CreateOptions, 'api' | 'log' | 'signal'>,
+): Promise<void> {
+  try {
+    if (versioned) {
+      await api.updateModelPackage(
+        { ModelPackageArn: arn, CustomerMetadataProperties: { [REPORT_KEY]: report } },
+        { abortSignal: signal },
+      );
+    } else {
+      await api.addTags(arn, [{ Key: REPORT_KEY, Value: report }], { abortSignal: signal });
+    }
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    log.warning(
+      `Could not record on ${arn} that this run reports on it (${REPORT_KEY}): ${describeError(e)}. A dispatched sync will not find this run's check run; a scheduled sync concludes it.`,
+    );
+  }
 }
 
 /**

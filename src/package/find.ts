@@ -6,6 +6,7 @@
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { ModelPackageManifest } from '../manifest/schema.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
+import { REPORT_KEY } from '../action-entries.js';
 import { FINGERPRINT_KEY, isFingerprintOf } from './fingerprint.js';
 
 /** How many of a group's newest versions are searched for an identical one. */
@@ -15,16 +16,21 @@ export const VERSIONS_SEARCHED = 20;
  * What a search for a manifest's package found: the package with its fingerprint, or
  * why there is none, with the candidate it was compared with.
  */
-export type Search = (
-  | { found: DescribeModelPackageOutput }
-  | { missing: 'group' }
-  | { missing: 'package' }
-  /** A versioned package: `candidate` is the group's newest version, when it has one. */
-  | { missing: 'fingerprint'; candidate?: DescribeModelPackageOutput }
-) & {
-  /** Every package the search described, by ARN, for the plan to use again. */
-  described: ReadonlyMap<string, DescribeModelPackageOutput>;
-};
+export type Search =
+  /**
+   * `report`: an unversioned package's record of where it was reported (its tag; a
+   * version's is in its description).
+   */
+  (
+    | { found: DescribeModelPackageOutput; report?: string }
+    | { missing: 'group' }
+    | { missing: 'package' }
+    /** A versioned package: `candidate` is the group's newest version, when it has one. */
+    | { missing: 'fingerprint'; candidate?: DescribeModelPackageOutput }
+  ) & {
+    /** Every package the search described, by ARN, for the plan to use again. */
+    described: ReadonlyMap<string, DescribeModelPackageOutput>;
+  };
 
 export async function findExisting(
   request: ModelPackageManifest,
@@ -58,6 +64,6 @@ export async function findExisting(
   const tags = await api.listTags(existing.ModelPackageArn!, { abortSignal: signal });
   const recorded = tags.find((t) => t.Key === FINGERPRINT_KEY)?.Value;
   return isFingerprintOf(recorded, request)
-    ? { found: existing, described }
+    ? { found: existing, described, report: tags.find((t) => t.Key === REPORT_KEY)?.Value }
     : { missing: 'fingerprint', candidate: existing, described };
 }

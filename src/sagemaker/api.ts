@@ -80,6 +80,8 @@ export interface SageMakerApi {
   ): Promise<DescribeTransformJobResponse | undefined>;
   /** Every tag of a resource, all pages. */
   listTags(arn: string, options?: CallOptions): Promise<Tag[]>;
+  /** Adds tags to a resource, or sets the value of those it has. */
+  addTags(arn: string, tags: Tag[], options?: CallOptions): Promise<void>;
   /** Frees the connections; the api is unusable afterwards. */
   destroy(): void;
 }

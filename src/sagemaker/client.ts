@@ -5,6 +5,7 @@
  * Loaded only when the action talks to AWS; a dry run never imports it.
  */
 import {
+  AddTagsCommand,
   BatchDescribeModelPackageCommand,
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -158,6 +159,9 @@ export function createSageMakerApi(region: string, options: ClientOptions = {}):
         tags.push(...(page.Tags ?? []));
       }
       return tags;
+    },
+    async addTags(arn, tags, options) {
+      await client.send(new AddTagsCommand({ ResourceArn: arn, Tags: tags }), options);
     },
     destroy() {
       client.destroy();

@@ -49,7 +49,8 @@ import type { ListedCheckRun, SyncClient } from './github.js';
 /** How many of the default branch's newest commits a sync looks at. */
 export const RECENT_COMMITS = 20;
 
-const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:model-package\/(.+)$/;
+/** A model package's ARN: its region, and its name (with the version of a version). */
+export const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:model-package\/(.+)$/;
 
 export interface SyncOptions {
   workflow: WorkflowRun;
@@ -63,7 +64,7 @@ export interface SyncOptions {
 }
 
 /** A check run of this action that is still in progress, and what it carries. */
-interface Open {
+export interface Open {
   run: ListedCheckRun;
   arn: string;
   region: string;
@@ -71,7 +72,7 @@ interface Open {
 }
 
 /** The check run's package ARN and region, when it is this action's and carries its state. */
-function openRun(run: ListedCheckRun): Open | undefined {
+export function openRun(run: ListedCheckRun): Open | undefined {
   if (!run.name.startsWith(CHECK_RUN_PREFIX) || !run.external_id) return undefined;
   const match = PACKAGE_ARN.exec(run.external_id);
   const state = readState(run.output.summary);
@@ -294,7 +295,7 @@ export async function collectOpenPackages(options: SyncOptions): Promise<Outcome
 }
 
 /** A check run a sync looked at: a validation's, or a listing's. */
-interface Looked {
+export interface Looked {
   result: PackageResult;
   listing: boolean;
 }
@@ -415,7 +416,11 @@ function listingFailure(id: string, listing: ListingResult): string {
  * Where a concluded check run's reports go: that check run's commit, and the comment of
  * the pull request its state names, as the run that left it in progress would have written.
  */
-function targetOf(run: ListedCheckRun, state: CheckRunState, repo: Repository): ReportTarget {
+export function targetOf(
+  run: ListedCheckRun,
+  state: CheckRunState,
+  repo: Repository,
+): ReportTarget {
   return {
     headSha: run.head_sha,
     pullRequest:
@@ -430,7 +435,7 @@ function targetOf(run: ListedCheckRun, state: CheckRunState, repo: Repository): 
 }
 
 /** The result with the diagnosis of its failed validation profiles, when any failed. */
-async function diagnosed(
+export async function diagnosed(
   result: PackageResult,
   description: DescribeModelPackageOutput,
   options: SyncOptions,
@@ -453,7 +458,7 @@ async function diagnosed(
  * The job summary's list of what was concluded, what is still validating and which
  * listings' change sets are still open. Names are escaped: they come from check runs.
  */
-function syncNote(looked: readonly Looked[]): string {
+export function syncNote(looked: readonly Looked[]): string {
   const name = (r: PackageResult) =>
     `${code(cutTo(displayName(r), 200, 'characters'))}${r.version ? ` v${r.version}` : ''}`;
   const listingOf = (r: PackageResult) =>

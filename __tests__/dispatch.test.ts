@@ -1,0 +1,119 @@
+/**
+ * A dispatched sync's pieces: the package its payload names (only a model package's ARN,
+ * whatever else the payload holds), the record a package carries of where it was
+ * reported, and the mode's decision to act on the dispatched package alone.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { getInputs } from '../src/inputs.js';
+import { modeOf } from '../src/modes.js';
+import { dispatchedPackage } from '../src/sync/dispatch.js';
+import { readReportRecord, reportRecordOf, sameRepository } from '../src/sync/report-record.js';
+import { memoryRunner } from './harness/memory-runner.js';
+import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
+
+const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-detector/3';
+
+describe('the package a dispatched payload names', () => {
+  it('is its ARN, with the region the ARN says; the other keys are not read', () => {
+    expect(dispatchedPackage({ client_payload: { arn: ARN, status: 'Completed' } })).toEqual({
+      arn: ARN,
+      region: 'eu-west-1',
+    });
+    const unversioned = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-2';
+    expect(dispatchedPackage({ client_payload: { arn: unversioned } })).toEqual({
+      arn: unversioned,
+      region: 'cn-north-1',
+    });
+  });
+
+  it.each([
+    ['no payload', undefined, 'no client_payload object'],
+    ['a string payload', { client_payload: 'arn' }, 'no client_payload object'],
+    ['a list payload', { client_payload: [ARN] }, 'no client_payload object'],
+    ['no arn', { client_payload: { status: 'Completed' } }, 'client_payload.arn is missing'],
+    ['a null arn', { client_payload: { arn: null } }, 'client_payload.arn is not a string'],
+    ['a list arn', { client_payload: { arn: [ARN] } }, 'client_payload.arn is not a string'],
+    ['a model', { client_payload: { arn: ARN.replace('model-package', 'model') } }, 'not a'],
+    ['a group', { client_payload: { arn: ARN.replace('/3', '') + '/' } }, 'not a'],
+    ['a path', { client_payload: { arn: `${ARN}/../4` } }, 'not a'],
+    ['a newline', { client_payload: { arn: `${ARN}\n::error::x` } }, 'not a'],
+    ['a space', { client_payload: { arn: ` ${ARN}` } }, 'not a'],
+    [
+      'too long a name',
+      { client_payload: { arn: `${ARN.slice(0, -16)}${'a'.repeat(64)}` } },
+      'not a',
+    ],
+    ['too long', { client_payload: { arn: `${ARN}${'0'.repeat(2100)}` } }, 'not a'],
+    ['another service', { client_payload: { arn: ARN.replace(':sagemaker:', ':s3:') } }, 'not a'],
+  ])('refuses %s, saying why without repeating it', (_, payload, why) => {
+    const found = dispatchedPackage(payload);
+    expect(found).toEqual({ why: expect.stringContaining(why) });
+    expect((found as { why: string }).why).not.toContain('::error::');
+  });
+
+  it("takes a name of 63 characters, SageMaker's longest", () => {
+    const arn = `arn:aws:sagemaker:us-east-1:123456789012:model-package/${'a'.repeat(63)}`;
+    expect(dispatchedPackage({ client_payload: { arn } })).toEqual({ arn, region: 'us-east-1' });
+  });
+});
+
+describe('the record of where a package is reported', () => {
+  it("is the pull request's head commit, not the merge commit, in the run's repository", () => {
+    const record = reportRecordOf(runContext(pullRequestEvent(7)));
+    expect(record).toBe(`octo-org/models@${PR_HEAD_SHA}`);
+    expect(record!.length).toBeLessThanOrEqual(256);
+    expect(record).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
+    expect(reportRecordOf(runContext())).toBe(`octo-org/models@${RUN_ENV.GITHUB_SHA}`);
+  });
+
+  it('is none when the run names no commit to check, or a repository GitHub would not name', () => {
+    expect(reportRecordOf(runContext({ name: 'issue_comment', payload: {} }))).toBeUndefined();
+    expect(reportRecordOf(runContext(undefined, { sha: '' }))).toBeUndefined();
+    expect(
+      reportRecordOf(runContext(undefined, { repo: { owner: 'octo org', repo: 'models' } })),
+    ).toBeUndefined();
+  });
+
+  it('is read back, and nothing else is', () => {
+    const sha = 'a'.repeat(40);
+    expect(readReportRecord(`octo-org/models.v2@${sha}`)).toEqual({
+      owner: 'octo-org',
+      repo: 'models.v2',
+      sha,
+    });
+    for (const bad of [
+      undefined,
+      7,
+      '',
+      `octo-org/models@${sha.slice(1)}`,
+      `octo-org/models@${sha.toUpperCase()}`,
+      `octo-org@${sha}`,
+      `octo-org/models/x@${sha}`,
+      `-octo/models@${sha}`,
+      `octo-org/models@${sha} `,
+    ]) {
+      expect(readReportRecord(bad)).toBeUndefined();
+    }
+  });
+
+  it('names this repository whatever the case of its letters, and no other', () => {
+    const repo = { owner: 'octo-org', repo: 'models' };
+    expect(sameRepository({ owner: 'Octo-Org', repo: 'Models' }, repo)).toBe(true);
+    expect(sameRepository({ owner: 'octo-org', repo: 'models-2' }, repo)).toBe(false);
+    expect(sameRepository({ owner: 'octo', repo: 'models' }, repo)).toBe(false);
+  });
+});
+
+describe('a sync', () => {
+  const settings = getInputs(memoryRunner({ mode: 'sync', 'github-token': 'ghs_x' }), {});
+
+  it('on a repository_dispatch event acts on the package the event names', () => {
+    expect(modeOf(settings, 'repository_dispatch').source).toBe('dispatch');
+  });
+
+  it('on any other event collects the check runs still in progress', () => {
+    for (const event of ['schedule', 'workflow_dispatch', 'push', undefined]) {
+      expect(modeOf(settings, event).source).toBe('check-runs');
+    }
+  });
+});
