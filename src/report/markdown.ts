@@ -4,6 +4,7 @@
  * people or teams, refer to issues, or break a table: GitHub renders markdown inside
  * `<code>` elements too, and links bare URLs, so both escape the same way.
  */
+import { cutTo } from '../limits.js';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -64,4 +65,16 @@ export function details(summary: string, body: string): string {
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The longest start of `value` within `limit` characters, escaped, with a note when cut. */
+export function bounded(value: string, limit: number): string {
+  if (value.length <= limit) return text(value);
+  return `${text(cutTo(value, limit, 'characters'))}… *(cut; ${value.length} characters)*`;
+}
+
+/** As `bounded`, as inline code. */
+export function boundedCode(value: string, limit: number): string {
+  if (value.length <= limit) return code(value);
+  return `${code(`${cutTo(value, limit, 'characters')}…`)} *(cut; ${value.length} characters)*`;
 }

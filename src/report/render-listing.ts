@@ -7,11 +7,10 @@
  * Marketplace: it is escaped through `text()`/`code()`, and every text is cut to a bound
  * whatever the listing step did, so the report stays within GitHub's limits.
  */
-import { cutTo } from '../limits.js';
 import { changeSetLink } from '../listing/catalog.js';
 import type { ListingResult } from '../results.js';
 import { plural } from '../text.js';
-import { code, text, url } from './markdown.js';
+import { bounded, boundedCode, url } from './markdown.js';
 
 /** Messages, descriptions and notes longer than this (characters) are cut in a report. */
 export const LISTING_TEXT_CHARACTERS = 1000;
@@ -67,18 +66,6 @@ export function listingStatusWords(listing: ListingResult): string {
   const status = String(listing.status);
   const words = known(status)?.words(String(listing.intent));
   return words ?? `status ${bounded(status, LISTING_NAME_CHARACTERS)}`;
-}
-
-/** The longest start of `value` within `limit` characters, escaped, with a note when cut. */
-function bounded(value: string, limit: number): string {
-  if (value.length <= limit) return text(value);
-  return `${text(cutTo(value, limit, 'characters'))}… *(cut; ${value.length} characters)*`;
-}
-
-/** As `bounded`, as inline code. */
-function boundedCode(value: string, limit: number): string {
-  if (value.length <= limit) return code(value);
-  return `${code(`${cutTo(value, limit, 'characters')}…`)} *(cut; ${value.length} characters)*`;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

@@ -7,11 +7,10 @@
  * is escaped through `text()`/`code()`, and every value, path and note is cut to a bound
  * whatever the planner did.
  */
-import { cutTo } from '../limits.js';
 import { stageName } from '../plan/life-cycle.js';
 import type { LifeCycle, MemberChange, PackagePlan, PlannedPackage } from '../plan/types.js';
 import { plural } from '../text.js';
-import { code, details, table, text } from './markdown.js';
+import { bounded, boundedCode, details, table } from './markdown.js';
 
 /** Values, paths and notes longer than this (characters) are cut in a report. */
 export const PLAN_TEXT_CHARACTERS = 300;
@@ -31,18 +30,6 @@ export interface PlanRenderOptions {
   limit?: number;
   /** Fold the table of changes into a `<details>` block when it has more rows than this. */
   foldAbove?: number;
-}
-
-/** The longest start of `value` within `limit` characters, escaped, with a note when cut. */
-function bounded(value: string, limit: number): string {
-  if (value.length <= limit) return text(value);
-  return `${text(cutTo(value, limit, 'characters'))}… *(cut; ${value.length} characters)*`;
-}
-
-/** As `bounded`, as inline code. */
-function boundedCode(value: string, limit: number): string {
-  if (value.length <= limit) return code(value);
-  return `${code(`${cutTo(value, limit, 'characters')}…`)} *(cut; ${value.length} characters)*`;
 }
 
 function textLimit(limit: number | undefined): number {
