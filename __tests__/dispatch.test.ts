@@ -6,7 +6,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { getInputs } from '../src/inputs.js';
 import { modeOf } from '../src/modes.js';
-import { dispatchedPackage } from '../src/sync/dispatch.js';
+import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
+import { emptyResult, type PackageResult } from '../src/results.js';
+import { approvalChange, dispatchedPackage } from '../src/sync/dispatch.js';
 import { readReportRecord, reportRecordOf, sameRepository } from '../src/sync/report-record.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
@@ -115,5 +117,129 @@ describe('a sync', () => {
     for (const event of ['schedule', 'workflow_dispatch', 'push', undefined]) {
       expect(modeOf(settings, event).source).toBe('check-runs');
     }
+  });
+});
+
+describe("a concluded check run's approval and stage", () => {
+  const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/3';
+  const concluded: PackageResult = {
+    ...emptyResult('b/model-package.yml', 'Failed'),
+    group: 'fraud-detector',
+    version: 3,
+    arn,
+    region: 'us-east-1',
+    failureReason: 'listing-failed',
+    error: 'AWS Marketplace refused change set cs-1',
+    approvalStatus: 'PendingManualApproval',
+    validation: [{ name: 'smoke', status: 'Completed', failureReason: null }],
+  };
+  const described = (
+    more: Partial<DescribeModelPackageOutput> = {},
+  ): DescribeModelPackageOutput => ({
+    ModelPackageName: 'fraud-detector',
+    CreationTime: new Date(0),
+    ModelPackageArn: arn,
+    ModelPackageGroupName: 'fraud-detector',
+    ModelPackageVersion: 3,
+    ModelPackageStatus: 'Completed' as const,
+    ModelApprovalStatus: 'PendingManualApproval' as const,
+    ModelPackageStatusDetails: {
+      ValidationStatuses: [{ Name: 'other', Status: 'Completed' as const }],
+    },
+    ...more,
+  });
+
+  it('is no change when SageMaker says what the check run shows', () => {
+    expect(approvalChange(concluded, described())).toBeUndefined();
+  });
+
+  it('takes the new approval and stage and keeps the conclusion, its failure and its statuses', () => {
+    const change = approvalChange(
+      concluded,
+      described({
+        ModelApprovalStatus: 'Approved',
+        ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+      }),
+    )!;
+    expect(change.result).toEqual({
+      ...concluded,
+      approvalStatus: 'Approved',
+      lifeCycle: { stage: 'Production', stageStatus: 'Approved', stageDescription: null },
+    });
+    expect(change.logged).toBe(
+      "'fraud-detector' v3: 'PendingManualApproval', no stage → 'Approved', 'Production/Approved'",
+    );
+    expect(change.said).toContain('<code>Approved</code>');
+  });
+
+  it('counts a new stage description as a change, and quotes no line break into the log', () => {
+    const staged = {
+      ...concluded,
+      lifeCycle: { stage: 'Staging', stageStatus: 'Approved', stageDescription: null },
+    };
+    const change = approvalChange(
+      staged,
+      described({
+        ModelLifeCycle: {
+          Stage: 'Staging\n::error::x',
+          StageStatus: 'Approved',
+          StageDescription: 'moved',
+        },
+      }),
+    )!;
+    expect(change.result.lifeCycle?.stageDescription).toBe('moved');
+    expect(change.logged).not.toMatch(/\n/);
+  });
+
+  it("takes SageMaker's validation statuses when the state was too long to keep them", () => {
+    const change = approvalChange(
+      { ...concluded, validation: [] },
+      described({ ModelApprovalStatus: 'Rejected' }),
+    )!;
+    expect(change.result.validation).toEqual([
+      { name: 'other', status: 'Completed', failureReason: null },
+    ]);
+    expect(change.result.status).toBe('Failed');
+  });
+});
+
+describe("verify's model-package-arn", () => {
+  const read = (inputs: Record<string, string>) =>
+    getInputs(memoryRunner({ 'github-token': 'ghs_x', ...inputs }), { AWS_REGION: 'eu-west-1' });
+
+  it('is the package a verify run is for', () => {
+    expect(read({ mode: 'verify', 'model-package-arn': ARN }).packageArn).toEqual({
+      arn: ARN,
+      region: 'eu-west-1',
+      name: 'fraud-detector',
+      version: 3,
+    });
+    expect(read({ mode: 'verify' }).packageArn).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'publish',
+      { mode: 'publish', 'model-package-arn': ARN },
+      "is for mode 'verify', not 'publish'",
+    ],
+    [
+      'sync',
+      { mode: 'sync', 'model-package-arn': ARN },
+      'a dispatched sync reads the ARN from its event',
+    ],
+    [
+      'another region',
+      { mode: 'verify', 'model-package-arn': ARN, region: 'us-east-1' },
+      'names a package in eu-west-1, but the run',
+    ],
+    [
+      'not an ARN',
+      { mode: 'verify', 'model-package-arn': `${ARN}\n::error::forged` },
+      '(87 characters) is not a model package',
+    ],
+  ])('is refused in %s', (_, inputs, message) => {
+    expect(() => read(inputs)).toThrow(message);
+    expect(() => read(inputs)).not.toThrow('forged');
   });
 });

@@ -59,6 +59,10 @@ function fakeGitHub(pulls: number, open: Map<string, ListedCheckRun[]>) {
       calls.push(`check-runs ${ref}`);
       return open.get(ref) ?? [];
     },
+    async checkRuns(_repo, ref) {
+      calls.push(`all check-runs ${ref}`);
+      return open.get(ref) ?? [];
+    },
   };
   return { client, calls };
 }
@@ -77,6 +81,7 @@ function leftOpen(id: number, headSha: string, result: PackageResult, pr: number
     name: fields.name,
     head_sha: headSha,
     external_id: fields.external_id!,
+    status: fields.status,
     output: { summary: fields.output.summary },
   };
 }
@@ -190,12 +195,20 @@ describe('syncReports', () => {
     });
     // Not ours, or from a version that did not leave its state: left alone.
     open.get(sha(1))!.push(
-      { id: 900, name: 'build', head_sha: sha(1), external_id: null, output: { summary: '' } },
+      {
+        id: 900,
+        name: 'build',
+        head_sha: sha(1),
+        external_id: null,
+        status: 'in_progress',
+        output: { summary: '' },
+      },
       {
         id: 901,
         name: 'SageMaker validation: old',
         head_sha: sha(1),
         external_id: versionArn(1),
+        status: 'in_progress',
         output: { summary: '⏳ validating' },
       },
     );
@@ -254,7 +267,12 @@ describe('syncReports', () => {
     expect(failed.status).toBe('completed');
     expect(failed.details_url).toBe(RUN_URL);
     expect(failed.output.title).toBe('Validation failed');
-    expect(readState(failed.output.summary)).toBeUndefined();
+    // Concluded, it still carries its state (for a dispatched approval or stage change):
+    // the result it was concluded with, and the pull request whose comment it updates.
+    expect(readState(failed.output.summary)).toMatchObject({
+      pullRequest: 2,
+      result: { status: 'Failed', failureReason: 'validation-failed' },
+    });
     // One listing of each pull request's comments, then a comment per package that ended.
     expect(comments.calls.filter((c) => c.startsWith('create'))).toHaveLength(2);
     expect(comments.comments.map((c) => c.body.split('\n')[0]).sort()).toEqual([
@@ -394,6 +412,7 @@ function leftOpenListing(
     name: fields.name,
     head_sha: headSha,
     external_id: fields.external_id!,
+    status: fields.status,
     output: { summary: fields.output.summary },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Runner } from './runner/port.js';
 import type { CompareTo } from './plan/live.js';
+import { ARN_FORM, parsePackageArn, type PackageArn } from './package/arn.js';
 
 export type CommentMode = 'update' | 'new' | 'combined' | 'off';
 
@@ -55,6 +56,11 @@ export interface Settings {
   marketplace: MarketplaceMode;
   /** How long a listing's change set is followed. */
   marketplaceTimeoutMinutes: number;
+  /**
+   * verify: the one package the run is for (a dispatched event's ARN): only the manifests
+   * of its group or name are verified, and their package must be this one.
+   */
+  packageArn: PackageArn | undefined;
 }
 
 /**
@@ -116,6 +122,7 @@ export const INPUTS = {
   'role-session-name': '',
   'role-duration-seconds': '3600',
   audience: 'sts.amazonaws.com',
+  'model-package-arn': '',
 } as const;
 
 export type InputName = keyof typeof INPUTS;
@@ -267,6 +274,7 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
   }
 
   return {
+    packageArn: packageArnOf(runner, mode, region),
     mode,
     manifests,
     maxManifests,
@@ -295,6 +303,30 @@ export function getInputs(runner: Runner, env: NodeJS.ProcessEnv = process.env):
       'a positive number of minutes (decimals allowed)',
     ),
   };
+}
+
+/** `model-package-arn`: verify only; a model package's ARN in the run's region. */
+function packageArnOf(runner: Runner, mode: Mode, region: string | undefined) {
+  const value = valueOf(runner, 'model-package-arn');
+  if (!value) return undefined;
+  if (mode !== 'verify') {
+    throw new InputError(
+      `input 'model-package-arn' is for mode 'verify', not '${mode}'${mode === 'sync' ? ': a dispatched sync reads the ARN from its event' : ''}`,
+    );
+  }
+  const arn = parsePackageArn(value);
+  // The value may come from an event's payload: its length is shown, never its text.
+  if (!arn) {
+    throw new InputError(
+      `input 'model-package-arn' (${value.length} characters) is not a model package's ARN, ${ARN_FORM}`,
+    );
+  }
+  if (region && arn.region !== region) {
+    throw new InputError(
+      `input 'model-package-arn' names a package in ${arn.region}, but the run's region is ${region}`,
+    );
+  }
+  return arn;
 }
 
 function stageOnSuccessOf(runner: Runner): Required<StageInput> | undefined {

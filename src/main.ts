@@ -10,6 +10,7 @@ import { readOnlyAccess } from './aws/read-only.js';
 import { onCancel } from './cancellation.js';
 import { getInputs, InputError, type Settings } from './inputs.js';
 import { checkManifests } from './manifest/check.js';
+import { manifestsOfPackage } from './manifest/select.js';
 import { ManifestPatternError } from './manifest/files.js';
 import type { CheckedManifest } from './manifest/load.js';
 import { countErrors, countProblems } from './manifest/problems.js';
@@ -164,6 +165,16 @@ async function produce(
       return { outcome: stopped('invalid-manifest', e.message), requests: NONE };
     }
     throw e;
+  }
+  if (settings.packageArn) {
+    const chosen = manifestsOfPackage(checked, settings.packageArn);
+    if ('none' in chosen) return { outcome: stopped('not-found', chosen.none), requests: NONE };
+    if (chosen.selected.length < checked.length) {
+      deps.runner.info(
+        `model-package-arn: ${plural(chosen.selected.length, 'manifest')} of ${checked.length} ${chosen.selected.length === 1 ? 'is' : 'are'} for ${settings.packageArn.arn}; the others are left out.`,
+      );
+    }
+    checked = chosen.selected;
   }
   const requests = new Map(
     checked.flatMap((m) => (m.request ? [[m.file, m.request] as const] : [])),

@@ -5,12 +5,16 @@
  * event sends it through EventBridge, concludes that package's check run and comment from
  * what SageMaker says, whatever the payload claims, in at most 6 GitHub calls and 2
  * SageMaker calls; a foreign, unknown or malformed ARN, and a repeated event, write nothing.
+ * An approval in SageMaker Studio updates the concluded check run and the comment, and the
+ * release workflow's `verify` of the event's package passes.
  */
 import { describe, expect, it } from '@jest/globals';
 import { REPORT_KEY } from '../../src/action-entries.js';
 import { heldValidation, integration } from '../harness/integration.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../harness/manifests.js';
-import { PR_HEAD_SHA, pullRequestEvent, RUN_URL } from '../harness/run-context.js';
+import { commandLines, inert, visible } from '../harness/inert.js';
+import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, RUN_URL } from '../harness/run-context.js';
+import { studio } from '../harness/studio.js';
 
 const PR = 7;
 const OWNER = 'octo-org';
@@ -138,7 +142,10 @@ describe('a dispatched sync', () => {
     const concluded = byName(CHURN);
     expect([concluded.status, concluded.conclusion]).toEqual(['completed', 'success']);
     expect(concluded.details_url).toBe(RUN_URL);
-    expect(concluded.output.summary).not.toContain('state=');
+    // A concluded check run keeps its state, hidden, for a later approval or stage change.
+    expect(concluded.output.summary).toMatch(
+      /\n<!-- sagemaker-model-package-action state=\S+ -->$/,
+    );
     // Only this package: fraud-detector's check run stays as it was.
     expect(byName(FRAUD).status).toBe('in_progress');
     expect(comments()[0]!.body).toContain('✅');
@@ -168,7 +175,7 @@ describe('a dispatched sync', () => {
       expect(again.run.code).toBe(0);
       expect(again.writes).toBe(0);
       expect(again.github).toHaveLength(1);
-      expect(again.run.stdout).toContain('it was concluded already');
+      expect(again.run.stdout).toContain('a late or repeated event');
     }
   });
 
@@ -234,6 +241,117 @@ describe('a dispatched sync', () => {
     ]);
     // The first commit's check runs are left to the scheduled sync.
     expect(runs().map((r) => r.status)).toEqual(['in_progress', 'in_progress']);
+  });
+
+  it('shows an approval and stage set in SageMaker Studio on the concluded check run and comment, and the release verifies the package', async () => {
+    await start();
+    const manifests = 'a/model-package.yml\nb/model-package.yml';
+    const pr = await t.run({
+      inputs: { manifest: manifests, region: 'us-east-1', wait: 'false' },
+      event: pullRequestEvent(PR),
+    });
+    expect(pr.code).toBe(0);
+    const fraud = (JSON.parse(pr.outputs.results!) as { arn: string }[])[1]!.arn;
+    held.next(2);
+    const done = await dispatch(payload(fraud));
+    expect(done.run.outputs.status).toBe('Completed');
+    expect([byName(FRAUD).status, byName(FRAUD).conclusion]).toEqual(['completed', 'success']);
+    expect(visible(comments()[1]!.body)).toContain('PendingManualApproval');
+
+    // Someone approves version 1 in SageMaker Studio and moves it to Production, with a
+    // stage description that tries to be a workflow command, markup and a mention.
+    const person = studio(t.sagemaker.url);
+    const hostile =
+      '::error::forged <img src=x onerror=alert(1)> @octo-org/admins [x](https://evil.example) #1';
+    try {
+      await person.update({
+        ModelPackageArn: fraud,
+        ModelApprovalStatus: 'Approved',
+        ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved', StageDescription: hostile },
+      });
+    } finally {
+      person.destroy();
+    }
+    const checkRun = byName(FRAUD);
+    const approved = await dispatch({
+      ...payload(fraud),
+      approval: 'Approved',
+      stage: 'Production',
+    });
+    expect(approved.run.code).toBe(0);
+    expect(approved.sagemaker).toEqual(['DescribeModelPackage']);
+    expect(approved.github).toEqual(CONCLUDING);
+    expect(approved.run.stdout).toContain('PendingManualApproval');
+    expect(approved.run.stdout).toContain("→ 'Approved', 'Production/Approved'");
+    for (const line of commandLines(approved.run)) {
+      expect(line).toMatch(/^::(group|endgroup|add-mask|warning)::/);
+      expect(line).not.toContain('forged');
+    }
+    // The same check run, with its conclusion, now showing the approval and the stage.
+    const updated = byName(FRAUD);
+    const summary = updated.output.summary ?? '';
+    const text = updated.output.text ?? '';
+    expect(updated.id).toBe(checkRun.id);
+    expect([updated.status, updated.conclusion]).toEqual(['completed', 'success']);
+    expect(visible(text)).toContain('Approved');
+    expect(visible(text)).toContain('Production');
+    const comment = comments()[1]!.body;
+    expect(visible(comment)).toContain('Production');
+    expect(visible(comment)).not.toContain('PendingManualApproval');
+    expect(visible(comment)).toContain('✅');
+    inert(comment);
+    inert(summary);
+    inert(text);
+    // The other package's check run and comment are left as they were.
+    expect(byName(CHURN).status).toBe('in_progress');
+
+    // The same event again: nothing changed since; nothing is written.
+    const again = await dispatch({ ...payload(fraud), approval: 'Approved' });
+    expect(again.writes).toBe(0);
+    expect(again.github).toHaveLength(1);
+    expect(again.run.stdout).toContain('a late or repeated event');
+
+    // The release workflow on the approval event (examples/workflows/sagemaker-events.yml):
+    // verify with require-approval, for the event's package only, on the default branch.
+    const release = (arn: string) =>
+      t.run({
+        inputs: {
+          mode: 'verify',
+          manifest: manifests,
+          region: 'us-east-1',
+          'require-approval': 'true',
+          'model-package-arn': arn,
+        },
+        event: {
+          name: 'repository_dispatch',
+          payload: { action: 'sagemaker-model-package', client_payload: payload(arn) },
+        },
+      });
+    const before = t.sagemaker.requests.length;
+    const verified = await release(fraud);
+    expect(verified.code).toBe(0);
+    expect(verified.outputs.status).toBe('Completed');
+    expect(verified.outputs['model-package-arn']).toBe(fraud);
+    expect(JSON.parse(verified.outputs.results!)).toHaveLength(1);
+    expect(verified.stdout).toContain('1 manifest of 2 is for');
+    expect(
+      t.sagemaker.requests.slice(before).filter((r) => /^(Create|Update)/.test(r.operation)),
+    ).toEqual([]);
+    // Its own check run, on the commit it ran on.
+    expect(
+      t.github.checkRuns(OWNER, REPO, RUN_ENV.GITHUB_SHA).map((r) => [r.name, r.conclusion]),
+    ).toEqual([[FRAUD, 'success']]);
+
+    // Another version of the group than this commit's manifest made: not deployed.
+    const other = await release(fraud.replace(/\/1$/, '/2'));
+    expect(other.code).toBe(1);
+    expect(other.outputs['failure-reason']).toBe('not-found');
+    expect(other.stdout).toContain('is not what this commit defines');
+    // A package none of the manifests makes.
+    const none = await release(fraud.replace('fraud-detector', 'another-group'));
+    expect(none.code).toBe(1);
+    expect(none.outputs['failure-reason']).toBe('not-found');
+    expect(none.stdout).toContain('none of the 2 manifests the manifest input matches');
   });
 
   it("writes nothing for an unknown ARN, another repository's package, or a payload without an ARN", async () => {

@@ -119,7 +119,8 @@ describe('mode: sync', () => {
     );
     // As the pull request's run would have written them: its run URL, not the sync's.
     expect(churn!.details_url).toBe(RUN_URL);
-    expect(churn!.output.summary).not.toContain('state=');
+    // Concluded, it keeps its state hidden in its summary's last line, the status now final.
+    expect(churn!.output.summary).toMatch(/\n<!-- sagemaker-model-package-action state=\S+ -->$/);
 
     const [a, b] = comments();
     expect(comments()).toHaveLength(2);

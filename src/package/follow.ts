@@ -52,7 +52,8 @@ export interface FollowInput {
     | 'stageOnSuccess'
     | 'marketplace'
     | 'marketplaceTimeoutMinutes'
-  >;
+  > &
+    Partial<Pick<Settings, 'packageArn'>>;
   region: string;
   workflow: WorkflowRun;
   log: Log;
@@ -89,7 +90,12 @@ const OBTAIN: Record<
 > = {
   'create-or-reuse': createOne,
   find: (manifest, result, { api, input }) =>
-    verifyOne(manifest, result, { ...planOptions(manifest, input), api, log: input.log }),
+    verifyOne(manifest, result, {
+      ...planOptions(manifest, input),
+      api,
+      log: input.log,
+      expected: input.settings.packageArn?.arn,
+    }),
 };
 
 /** What planning one manifest needs (plan/plan.ts). */

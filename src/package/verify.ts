@@ -2,7 +2,8 @@
  * mode: verify (SPEC §3, §4): find the package this commit's manifest made, by the same
  * search that reuse does, and never write to SageMaker. A manifest without its package
  * fails with `not-found`, saying why in words; with require-approval, a version that is
- * not Approved fails with `not-approved`.
+ * not Approved fails with `not-approved`. With `model-package-arn` (a dispatched event's
+ * package, SPEC §10), a package found that is not that one fails with `not-found` too.
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import type { ModelPackageManifest } from '../manifest/schema.js';
@@ -10,6 +11,7 @@ import type { PackageResult } from '../results.js';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
 import { credentialsError, describeError } from '../sagemaker/errors.js';
+import { sameArn } from './arn.js';
 import { firstDifference, type Package } from './create-or-reuse.js';
 import { VERSIONS_SEARCHED, type Search } from './find.js';
 import { planManifest, type PlanOptions } from '../plan/plan.js';
@@ -21,7 +23,11 @@ interface VerifyOptions {
   signal: AbortSignal;
 }
 
-type FindOptions = VerifyOptions & Omit<PlanOptions, 'api'>;
+type FindOptions = VerifyOptions &
+  Omit<PlanOptions, 'api'> & {
+    /** `model-package-arn`: the package found must be this one. */
+    expected?: string;
+  };
 
 /** Finds one manifest's package; a missing one is that manifest's failed result. */
 export async function verifyOne(
@@ -46,6 +52,15 @@ export async function verifyOne(
       ? `version ${found.ModelPackageVersion} of ${found.ModelPackageGroupName ?? manifest.request.ModelPackageGroupName}`
       : `${manifest.request.ModelPackageName}`;
     log.info(`${manifest.file}: ${what} has this manifest's definition: ${found.ModelPackageArn}.`);
+    const { expected } = options;
+    if (expected && !sameArn(found.ModelPackageArn ?? '', expected)) {
+      return notFound(
+        manifest.file,
+        { ...result, plan },
+        `model-package-arn is ${expected}, but this commit's manifest made ${what} (${found.ModelPackageArn}): the package named is not what this commit defines`,
+        log,
+      );
+    }
     // verify never writes: metadata that differs is a note, never a failure.
     if (plan.inPlace.length) {
       log.notice(
@@ -76,7 +91,10 @@ export async function verifyOne(
       package: { arn: found.ModelPackageArn!, reused: true, existing: found, plan: verified },
     };
   }
-  const error = whyNotFound(manifest.request, search, api.region);
+  const why = whyNotFound(manifest.request, search, api.region);
+  const error = options.expected
+    ? `${why}; so model-package-arn ${options.expected} is not what this commit defines`
+    : why;
   return notFound(manifest.file, { ...result, plan }, error, log);
 }
 

@@ -1,10 +1,12 @@
 /**
- * What a check run left in progress carries for a later `sync` run (SPEC §4): the
+ * What a check run carries for a later `sync` run (SPEC §4, §10): the
  * manifest, the job's label, the pull request commented on and the package's result as
  * the run last knew it, so that `sync`, which reads no manifest, concludes the check run
  * and updates the comment with the report a waiting run would have written. It is a
  * hidden line at the end of the check run's summary, base64url JSON, written and read
- * here only.
+ * here only. A concluded check run carries it too, with the result it was concluded with:
+ * a dispatched `sync` of an approval or stage change (sync/dispatch.ts) writes that report
+ * again with the package's new approval status and stage.
  *
  * A listing's check run (SPEC §9) carries the same, with `listing: true`: the result's
  * validation has ended, and its listing's change set is what the sync describes.
@@ -110,11 +112,13 @@ const SHORTER: ((result: PackageResult) => PackageResult)[] = [
 
 /** The hidden line of `state`, within {@link MAX_STATE_CHARACTERS}. */
 export function stateLine(state: CheckRunState): string {
-  // The validation's statuses come from SageMaker when it ends; a listing's check run is
-  // written once it has ended, and its sync describes the change set only.
-  let result: PackageResult = state.listing
-    ? state.result
-    : { ...state.result, validation: [], imageScans: [] };
+  // While it validates, the validation's statuses come from SageMaker when it ends. Once
+  // it ended (a concluded check run, or a listing's), they are kept: a dispatched sync of
+  // an approval or stage change writes the report again with them.
+  let result: PackageResult =
+    state.result.status === 'InProgress'
+      ? { ...state.result, validation: [], imageScans: [] }
+      : state.result;
   let line = encode({ ...state, result });
   for (const shorter of SHORTER) {
     if (line.length <= MAX_STATE_CHARACTERS) break;

@@ -70,8 +70,9 @@ function pendingNote(result: PackageResult, final: boolean, waits: boolean): str
 }
 
 /**
- * Ends an open check run's summary with what a later `sync` run needs to conclude it as
- * this run would have: the result, and the comment's commit and pull request.
+ * Ends a check run's summary with what a later `sync` run needs to conclude it, or to
+ * report an approval or stage change, as this run would have: the result, and the
+ * comment's commit and pull request.
  */
 function withState(
   output: CheckRunFields['output'],
@@ -109,7 +110,9 @@ export function checkRunOf(
     commit: to.headSha,
     note: inProgress ? pendingNote(result, final, to.waits) : undefined,
   });
-  if (inProgress) withState(output, result, to);
+  // A concluded check run carries its state too, for a dispatched sync of an approval or
+  // stage change (sync/dispatch.ts); only those in progress are concluded by a sync.
+  withState(output, result, to);
   return {
     name: checkRunName(result, label),
     status: inProgress ? 'in_progress' : 'completed',

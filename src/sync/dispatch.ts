@@ -9,11 +9,14 @@
  * 3. reads where the run that created it reported on it (action-entries.ts REPORT_KEY: a
  *    customer metadata property of a version, which the description carries; a tag of an
  *    unversioned package, one ListTags) and acts only on its own repository's packages;
- * 4. lists the check runs still in progress on that commit (one call) and takes this
- *    action's check runs whose external_id is the package's ARN: none (the event is late
- *    or came twice, and the check run is concluded already) writes nothing;
- * 5. gives their results, as SageMaker describes the package, with the diagnosis of a
- *    failed validation, and their targets, which the reporter writes as a scheduled sync's.
+ * 4. lists that commit's check runs (one call per 100) and takes this action's whose
+ *    external_id is the package's ARN and that carry its state (check-run-state.ts);
+ * 5. concludes those still in progress, as SageMaker describes the package, with the
+ *    diagnosis of a failed validation; and writes those concluded already again when the
+ *    package's approval status or stage changed since (an approval in SageMaker Studio),
+ *    keeping their conclusion. The reporter writes them, check run and comment, as a
+ *    scheduled sync's. Nothing to conclude and nothing changed (a late or repeated event)
+ *    writes nothing.
  *
  * A payload without a model package's ARN is an error of the step. A package of another
  * repository, of another account, one that does not exist or has no record is said in a
@@ -22,19 +25,20 @@
  */
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { REPORT_KEY } from '../action-entries.js';
+import { ARN_FORM, parsePackageArn } from '../package/arn.js';
 import { hasEnded, withDescription } from '../package/status.js';
 import { githubError } from '../report/github-api.js';
 import type { Repository } from '../report/github-checks.js';
 import { code } from '../report/markdown.js';
 import type { ReportTarget } from '../report/reporter.js';
-import type { Outcome, PackageResult } from '../results.js';
+import { cutTo } from '../limits.js';
+import { stageName } from '../plan/life-cycle.js';
+import { displayName, type Outcome, type PackageResult } from '../results.js';
 import { describeError } from '../sagemaker/errors.js';
+import { plural } from '../text.js';
 import { repositoryOf } from '../workflow-run.js';
 import { readReportRecord, sameRepository, type ReportRecord } from './report-record.js';
-import { diagnosed, openRun, PACKAGE_ARN, syncNote, targetOf, type SyncOptions } from './sync.js';
-
-/** The longest ARN SageMaker takes (ModelPackageArn: 2048 characters). */
-const MAX_ARN = 2048;
+import { diagnosed, openRun, syncNote, targetOf, type SyncOptions } from './sync.js';
 
 /** The event a dispatched run comes from. */
 export const DISPATCH_EVENT = 'repository_dispatch';
@@ -60,15 +64,13 @@ export function dispatchedPackage(payload: unknown): DispatchedPackage | { why: 
       why: `the repository_dispatch event's client_payload.arn is ${arn === undefined ? 'missing' : 'not a string'}`,
     };
   }
-  const match = arn.length <= MAX_ARN ? PACKAGE_ARN.exec(arn) : null;
-  // A name, and for a version its number: what SageMaker's ARNs allow.
-  const name = match?.[2] ?? '';
-  if (!match || !/^[A-Za-z0-9](?:-*[A-Za-z0-9]){0,62}(?:\/\d{1,10})?$/.test(name)) {
+  const parsed = parsePackageArn(arn);
+  if (!parsed) {
     return {
-      why: `the repository_dispatch event's client_payload.arn (${arn.length} characters) is not a model package's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>]`,
+      why: `the repository_dispatch event's client_payload.arn (${arn.length} characters) is not a model package's ARN, ${ARN_FORM}`,
     };
   }
-  return { arn, region: match[1]! };
+  return { arn, region: parsed.region };
 }
 
 /** A dispatched run that writes nothing: why, as a warning, and in the job summary. */
@@ -156,7 +158,7 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
 
   let listed;
   try {
-    listed = await options.github.inProgressCheckRuns(repo, record.sha);
+    listed = await options.github.checkRuns(repo, record.sha);
   } catch (e) {
     return {
       results: [],
@@ -165,33 +167,108 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
       },
     };
   }
-  const open = listed.flatMap((run) => {
+  const ours = listed.flatMap((run) => {
     const found = openRun(run);
     return found && found.arn === arn ? [found] : [];
   });
-  if (open.length === 0) {
+  if (ours.length === 0) {
     return nothing(
       options,
-      `no check run of ${code(arn)} is in progress on ${record.sha}: it was concluded already (a late or repeated event), or never left in progress`,
+      `no check run of ${code(arn)} on ${record.sha} carries this action's state: it was written by an earlier release of the action, or by a run that wrote no check run`,
     );
   }
+  const described = { ...description, ModelPackageArn: arn };
   const results: PackageResult[] = [];
   const targets: ReportTarget[] = [];
-  for (const { run, state } of open) {
-    const before: PackageResult = { ...state.result, status: 'InProgress', error: null };
-    results.push(
-      await diagnosed(
-        withDescription(before, { ...description, ModelPackageArn: arn }),
-        description,
-        options,
-      ),
-    );
+  const changes: string[] = [];
+  const logged: string[] = [];
+  let concluding = 0;
+  for (const { run, state } of ours) {
+    let result: PackageResult;
+    if (run.status !== 'completed') {
+      const before: PackageResult = { ...state.result, status: 'InProgress', error: null };
+      result = await diagnosed(withDescription(before, described), description, options);
+      concluding++;
+    } else {
+      const change = approvalChange(state.result, described);
+      if (!change) continue;
+      result = change.result;
+      changes.push(change.said);
+      logged.push(change.logged);
+    }
+    results.push(result);
     targets.push({ ...targetOf(run, state, repo), checkRunId: run.id });
   }
-  log.info(`Concluding ${open.length === 1 ? 'its check run' : `its ${open.length} check runs`}.`);
+  if (results.length === 0) {
+    return nothing(
+      options,
+      `the check ${ours.length === 1 ? 'run' : 'runs'} of ${code(arn)} on ${record.sha} already ${ours.length === 1 ? 'shows' : 'show'} what SageMaker says (its status, approval and stage): a late or repeated event`,
+    );
+  }
+  const updating = results.length - concluding;
+  log.info(
+    [
+      concluding ? `Concluding ${plural(concluding, 'check run')}` : '',
+      updating ? `Updating ${plural(updating, 'concluded check run')}: ${logged.join('; ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') + '.',
+  );
+  const note = syncNote(results.slice(0, concluding).map((result) => ({ result, listing: false })));
   return {
     results,
     targets,
-    syncNote: syncNote(results.map((result) => ({ result, listing: false }))),
+    syncNote: [
+      ...(concluding ? [note] : []),
+      ...(updating
+        ? [
+            `**Dispatched sync**: updated ${plural(updating, 'concluded check run')}: ${changes.join('; ')}.`,
+          ]
+        : []),
+    ].join('\n'),
   };
+}
+
+/** The approval status and stage, as markdown (`code`) or as a log line's plain text. */
+function approvalAndStage(
+  result: Pick<PackageResult, 'approvalStatus' | 'lifeCycle'>,
+  quote: (text: string) => string,
+): string {
+  const approval = quote(cutTo(result.approvalStatus ?? 'none', 100, 'characters'));
+  const stage = result.lifeCycle
+    ? quote(cutTo(stageName(result.lifeCycle), 200, 'characters'))
+    : 'no stage';
+  return `${approval}, ${stage}`;
+}
+
+/** Plain text for the log, which the runner port makes inert: quoted, on one line. */
+const plain = (text: string) => `'${text.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')}'`;
+
+/**
+ * A concluded check run's result with the package's approval status and stage as SageMaker
+ * now describes them, when either changed since it was written; none when nothing did. The
+ * conclusion is kept: its status, failure and diagnosis are the result's, and the
+ * validation's statuses are SageMaker's only when the state was too long to keep them.
+ */
+export function approvalChange(
+  before: PackageResult,
+  description: DescribeModelPackageOutput,
+): { result: PackageResult; said: string; logged: string } | undefined {
+  const now = withDescription(before, description);
+  const same =
+    now.approvalStatus === before.approvalStatus &&
+    JSON.stringify(now.lifeCycle ?? null) === JSON.stringify(before.lifeCycle ?? null);
+  if (same) return undefined;
+  const result: PackageResult = {
+    ...before,
+    approvalStatus: now.approvalStatus,
+    lifeCycle: now.lifeCycle ?? null,
+    validation: before.validation.length ? before.validation : now.validation,
+    imageScans: before.imageScans.length ? before.imageScans : now.imageScans,
+  };
+  const name = cutTo(displayName(result), 200, 'characters');
+  const version = result.version ? ` v${result.version}` : '';
+  const change = (quote: (text: string) => string) =>
+    `${quote(name)}${version}: ${approvalAndStage(before, quote)} → ${approvalAndStage(result, quote)}`;
+  return { result, said: change(code), logged: change(plain) };
 }

@@ -8,8 +8,13 @@ export interface ListedCheckRun {
   name: string;
   head_sha: string;
   external_id: string | null;
+  /** `queued`, `in_progress` or `completed`. */
+  status: string;
   output: { summary: string | null };
 }
+
+/** The most check runs listed for one commit: 10 pages of 100. */
+export const MAX_CHECK_RUNS = 1000;
 
 export interface SyncClient {
   /** The head commits of the open pull requests, newest first (at most 100). */
@@ -18,8 +23,13 @@ export interface SyncClient {
   defaultBranch(repo: Repository): Promise<string>;
   /** The newest `count` commits of a branch. */
   recentCommits(repo: Repository, branch: string, count: number): Promise<string[]>;
-  /** The check runs of a commit still in progress (at most 100). */
+  /** The check runs of a commit still in progress (at most {@link MAX_CHECK_RUNS}). */
   inProgressCheckRuns(repo: Repository, sha: string): Promise<ListedCheckRun[]>;
+  /**
+   * The newest check run of each name on a commit, in progress or concluded (at most
+   * {@link MAX_CHECK_RUNS}).
+   */
+  checkRuns(repo: Repository, sha: string): Promise<ListedCheckRun[]>;
 }
 
 export function createSyncClient(token: string, options: GitHubApiOptions = {}): SyncClient {
@@ -52,23 +62,40 @@ export function createSyncClient(token: string, options: GitHubApiOptions = {}):
         });
         return data.map((commit) => commit.sha);
       }),
-    inProgressCheckRuns: (repo, sha) =>
-      timed(`listing the check runs of ${sha}`, undefined, async (signal) => {
-        const { data } = await octokit.rest.checks.listForRef({
-          ...repo,
-          ref: sha,
-          status: 'in_progress',
-          filter: 'latest',
-          per_page: 100,
-          request: { signal },
-        });
-        return data.check_runs.map((run) => ({
-          id: run.id,
-          name: run.name,
-          head_sha: run.head_sha,
-          external_id: run.external_id,
-          output: { summary: run.output.summary },
-        }));
-      }),
+    inProgressCheckRuns: (repo, sha) => listCheckRuns(repo, sha, 'in_progress'),
+    checkRuns: (repo, sha) => listCheckRuns(repo, sha),
   };
+
+  /** A commit's check runs, page by page (100 each), up to {@link MAX_CHECK_RUNS}. */
+  function listCheckRuns(
+    repo: Repository,
+    sha: string,
+    status?: 'in_progress',
+  ): Promise<ListedCheckRun[]> {
+    return timed(`listing the check runs of ${sha}`, undefined, async (signal) => {
+      const runs: ListedCheckRun[] = [];
+      const pages = octokit.paginate.iterator(octokit.rest.checks.listForRef, {
+        ...repo,
+        ref: sha,
+        ...(status ? { status } : {}),
+        filter: 'latest',
+        per_page: 100,
+        request: { signal },
+      });
+      for await (const { data } of pages) {
+        for (const run of data) {
+          runs.push({
+            id: run.id,
+            name: run.name,
+            head_sha: run.head_sha,
+            external_id: run.external_id,
+            status: run.status,
+            output: { summary: run.output.summary },
+          });
+        }
+        if (runs.length >= MAX_CHECK_RUNS) break;
+      }
+      return runs.slice(0, MAX_CHECK_RUNS);
+    });
+  }
 }

@@ -24,6 +24,7 @@ import { diagnoseFailures } from '../diagnosis/index.js';
 import { cutTo } from '../limits.js';
 import { changeSetLink, type CatalogApi } from '../listing/catalog.js';
 import { errorsOf } from '../listing/list-package.js';
+import { PACKAGE_ARN } from '../package/arn.js';
 import { currentStatuses, hasEnded, withDescription } from '../package/status.js';
 import { readState, type CheckRunState } from '../report/check-run-state.js';
 import { CHECK_RUN_PREFIX, LISTING_CHECK_RUN_PREFIX } from '../report/check-runs.js';
@@ -48,9 +49,6 @@ import type { ListedCheckRun, SyncClient } from './github.js';
 
 /** How many of the default branch's newest commits a sync looks at. */
 export const RECENT_COMMITS = 20;
-
-/** A model package's ARN: its region, and its name (with the version of a version). */
-export const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:model-package\/(.+)$/;
 
 export interface SyncOptions {
   workflow: WorkflowRun;
@@ -431,6 +429,8 @@ export function targetOf(
     commit: state.commit,
     waits: true,
     endedOnly: true,
+    // The concluded check run carries the pull request on, for a later approval or stage change.
+    syncedPullRequest: state.pullRequest,
   };
 }
 
