@@ -16,7 +16,12 @@
  *   8. AWS Marketplace: a fixed churn model's pull request checks its listing file against
  *      the product ('marketplace: check'); the release ('mode: verify', 'marketplace:
  *      apply') adds the validated package to the product as a new version, against the
- *      project's AWS Marketplace Catalog API emulator; a re-run submits nothing.
+ *      project's AWS Marketplace Catalog API emulator; a re-run submits nothing;
+ *   9. SageMaker's own events: a pull request's run with `wait: false`; the event that
+ *      EventBridge sends when validation ends, as a `repository_dispatch`, concludes its
+ *      check run and comment; an approval in SageMaker Studio, another event, updates
+ *      them; the release on approval verifies that package ('model-package-arn',
+ *      'require-approval') for a deployment step.
  * Each run's log is printed as the runner shows it (masked values as ***), and the
  * pull-request comment as it reads on GitHub.
  */
@@ -89,7 +94,7 @@ github.setBranch('octo-org', 'models', 'main', ['0123456789abcdef0123456789abcde
 
 async function run(
   title: string,
-  { event: eventName = 'pull_request', sha, ref, ...inputs }: Record<string, string>,
+  { event: eventName = 'pull_request', sha, ref, dispatch, ...inputs }: Record<string, string>,
 ): Promise<ActionRun> {
   rule(title);
   const view = new RunnerView();
@@ -118,7 +123,16 @@ async function run(
               repository: { full_name: 'octo-org/models' },
             },
           }
-        : { name: eventName, payload: { repository: { full_name: 'octo-org/models' } } },
+        : {
+            name: eventName,
+            payload: {
+              repository: { full_name: 'octo-org/models' },
+              // What the events template's input transformer sends (iam/sagemaker-events-to-github.yml).
+              ...(dispatch
+                ? { action: 'sagemaker-model-package', client_payload: JSON.parse(dispatch) }
+                : {}),
+            },
+          },
     onOutput: (text) => process.stdout.write(view.push(text)),
   });
   process.stdout.write(view.end());
@@ -288,6 +302,81 @@ try {
       .versions.map((v) => v.title)
       .join(', ')}; requests: ${JSON.stringify(marketplace.counts())}`,
   );
+
+  // SageMaker's own events: no runner waits, no schedule.
+  writeFileSync(
+    registry,
+    readFileSync(registry, 'utf8').replace(
+      '    - ml.g5.2xlarge\n',
+      '    - ml.g5.2xlarge\n    - ml.g5.4xlarge\n',
+    ),
+  );
+  const waiting = await run(
+    "9. SageMaker's events, no waiting runner: the pull request's run with 'wait: false'",
+    { manifest: 'examples/registry/model-package.yml', sha: NEXT, wait: 'false' },
+  );
+  codes.push(waiting.code);
+  const arn = waiting.outputs['model-package-arn'] ?? '';
+  const event = (approval: string, stage = '') =>
+    JSON.stringify({
+      arn,
+      name: '',
+      group: 'fraud-detector',
+      version: waiting.outputs['model-package-version'] ?? '',
+      status: 'Completed',
+      approval,
+      stage,
+      stage_status: stage ? 'Approved' : '',
+    });
+  note(
+    'SageMaker validates; when it ends, EventBridge sends its event to GitHub as a repository_dispatch.',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 7_000));
+  const started = Date.now();
+  const dispatched = await run(
+    "   the dispatched run ('mode: sync' on repository_dispatch): that one package, described again",
+    { mode: 'sync', event: 'repository_dispatch', dispatch: event('PendingManualApproval') },
+  );
+  note(`Dispatched run: ${((Date.now() - started) / 1000).toFixed(1)} s from start to end.`);
+  showCheckRuns('after the dispatched run');
+  codes.push(dispatched.code);
+  const person = new SageMakerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'demo-secret' },
+  });
+  await person.send(
+    new UpdateModelPackageCommand({
+      ModelPackageArn: arn,
+      ModelApprovalStatus: 'Approved',
+      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+    }),
+  );
+  person.destroy();
+  note(
+    `In SageMaker Studio, someone approved version ${waiting.outputs['model-package-version'] ?? ''} and moved it to Production: another event.`,
+  );
+  const approvedRun = await run(
+    '   the dispatched run updates the concluded check run and the comment',
+    { mode: 'sync', event: 'repository_dispatch', dispatch: event('Approved', 'Production') },
+  );
+  showComment('examples/registry/model-package.yml');
+  codes.push(approvedRun.code);
+  const deploy = await run(
+    "   the release on approval: 'mode: verify', 'require-approval', 'model-package-arn' from the event",
+    {
+      manifest: 'examples/*/model-package.yml',
+      mode: 'verify',
+      'require-approval': 'true',
+      'model-package-arn': arn,
+      event: 'repository_dispatch',
+      dispatch: event('Approved', 'Production'),
+      sha: NEXT,
+      ref: 'main',
+    },
+  );
+  note(`A deployment step gets model-package-arn=${deploy.outputs['model-package-arn'] ?? ''}.`);
+  codes.push(deploy.code);
 
   rule(`AWS requests the emulator answered: ${JSON.stringify(emulator.counts())}`);
   const writes = (method: string, kind: RegExp) =>

@@ -283,6 +283,9 @@ describe('a dispatched sync', () => {
     expect(approved.github).toEqual(CONCLUDING);
     expect(approved.run.stdout).toContain('PendingManualApproval');
     expect(approved.run.stdout).toContain("→ 'Approved', 'Production/Approved'");
+    expect(approved.run.stdout).toContain(
+      `Updated ${FRAUD} on ${PR_HEAD_SHA}, concluded success already.`,
+    );
     for (const line of commandLines(approved.run)) {
       expect(line).toMatch(/^::(group|endgroup|add-mask|warning)::/);
       expect(line).not.toContain('forged');

@@ -225,7 +225,7 @@ export class CheckRuns {
     if (this.disabled || !to.headSha) return;
     const key = [to.headSha, to.label ?? '', result.manifest];
     if (!to.listingOnly) {
-      await this.send(checkRunOf(result, final, to), key, to.headSha, to.checkRunId);
+      await this.send(checkRunOf(result, final, to), key, to.headSha, to.checkRunId, to.concluded);
     }
     await this.send(
       listingCheckRunOf(result, final, to),
@@ -240,6 +240,7 @@ export class CheckRuns {
     keyParts: readonly string[],
     headSha: string,
     existing: number | undefined,
+    concluded?: boolean,
   ): Promise<void> {
     if (!fields || this.disabled) return;
     const content = JSON.stringify(fields);
@@ -254,7 +255,11 @@ export class CheckRuns {
           : await this.client.createCheckRun(this.repo, headSha, fields);
       this.written.set(key, { id: run.id, content });
       if (existing !== undefined && fields.conclusion) {
-        this.log.info(`Concluded ${fields.name} on ${headSha}: ${fields.conclusion}.`);
+        this.log.info(
+          concluded
+            ? `Updated ${fields.name} on ${headSha}, concluded ${fields.conclusion} already.`
+            : `Concluded ${fields.name} on ${headSha}: ${fields.conclusion}.`,
+        );
       }
     } catch (e) {
       const error = githubError(e);

@@ -24,6 +24,11 @@ export interface ReportTarget {
   headSha?: string;
   /** A check run that an earlier run left in progress, which this run concludes (sync). */
   checkRunId?: number;
+  /**
+   * The check run `checkRunId` is concluded already: it is written again, with the same
+   * conclusion, for an approval or stage change (a dispatched sync).
+   */
+  concluded?: boolean;
   /** A listing's check run that an earlier run left in progress, which this run concludes (sync). */
   listingCheckRunId?: number;
   /**

@@ -197,7 +197,11 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
       logged.push(change.logged);
     }
     results.push(result);
-    targets.push({ ...targetOf(run, state, repo), checkRunId: run.id });
+    targets.push({
+      ...targetOf(run, state, repo),
+      checkRunId: run.id,
+      ...(run.status === 'completed' ? { concluded: true } : {}),
+    });
   }
   if (results.length === 0) {
     return nothing(
