@@ -355,6 +355,17 @@ describe('a dispatched sync', () => {
     expect(none.code).toBe(1);
     expect(none.outputs['failure-reason']).toBe('not-found');
     expect(none.stdout).toContain('none of the 2 manifests the manifest input matches');
+    // A payload's ARN that is no ARN: refused before any call, its text not shown.
+    const calls = t.sagemaker.requests.length;
+    const notAnArn = `${fraud}\n::error file=x::forged`;
+    const forged = await release(notAnArn);
+    expect(forged.code).toBe(1);
+    expect(forged.outputs['failure-reason']).toBe('invalid-input');
+    expect(forged.stdout).toContain(
+      `input 'model-package-arn' (${notAnArn.length} characters) is not`,
+    );
+    expect(forged.stdout).not.toContain('forged');
+    expect(t.sagemaker.requests.length).toBe(calls);
   });
 
   it("writes nothing for an unknown ARN, another repository's package, or a payload without an ARN", async () => {
