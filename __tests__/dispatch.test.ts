@@ -8,7 +8,16 @@ import { getInputs } from '../src/inputs.js';
 import { modeOf } from '../src/modes.js';
 import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { emptyResult, type PackageResult } from '../src/results.js';
-import { approvalChange, dispatchedPackage } from '../src/sync/dispatch.js';
+import { REPORT_KEY } from '../src/action-entries.js';
+import { checkRunOf } from '../src/report/check-runs.js';
+import { silentLog } from '../src/runner/port.js';
+import {
+  approvalChange,
+  collectDispatchedPackage,
+  dispatchedPackage,
+} from '../src/sync/dispatch.js';
+import type { ListedCheckRun } from '../src/sync/github.js';
+import { fakeSageMaker } from './harness/fake-sagemaker.js';
 import { readReportRecord, reportRecordOf, sameRepository } from '../src/sync/report-record.js';
 import { memoryRunner } from './harness/memory-runner.js';
 import { PR_HEAD_SHA, pullRequestEvent, RUN_ENV, runContext } from './harness/run-context.js';
@@ -241,5 +250,89 @@ describe("verify's model-package-arn", () => {
   ])('is refused in %s', (_, inputs, message) => {
     expect(() => read(inputs)).toThrow(message);
     expect(() => read(inputs)).not.toThrow('forged');
+  });
+});
+
+describe('a dispatched run over check runs of one package with two labels', () => {
+  it('concludes the one in progress and updates the concluded one whose approval changed, in any order', async () => {
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/4';
+    const sagemaker = fakeSageMaker();
+    sagemaker.add(arn, [[0, 'Completed']], {
+      ModelPackageGroupName: 'fraud',
+      CustomerMetadataProperties: { [REPORT_KEY]: `octo-org/models@${PR_HEAD_SHA}` },
+    });
+    sagemaker.setApproval(arn, 'Approved');
+    const base: PackageResult = {
+      ...emptyResult('m/model-package.yml', 'InProgress'),
+      arn,
+      region: 'us-east-1',
+      group: 'fraud',
+      version: 4,
+    };
+    const listed = (id: number, result: PackageResult, label: string): ListedCheckRun => {
+      const fields = checkRunOf(result, true, {
+        headSha: PR_HEAD_SHA,
+        waits: false,
+        label,
+        syncedPullRequest: 7,
+      })!;
+      return {
+        id,
+        name: fields.name,
+        head_sha: PR_HEAD_SHA,
+        external_id: fields.external_id!,
+        status: fields.status,
+        output: { summary: fields.output.summary },
+      };
+    };
+    const runs = [
+      // Concluded as failed by its run (approve-on-success was refused): kept so.
+      listed(
+        1,
+        {
+          ...base,
+          status: 'Failed',
+          failureReason: 'approval-failed',
+          approvalStatus: 'PendingManualApproval',
+        },
+        'gpu',
+      ),
+      listed(2, base, 'cpu'),
+    ];
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'in_progress']);
+    const calls: string[] = [];
+    const outcome = await collectDispatchedPackage({
+      workflow: runContext({
+        name: 'repository_dispatch',
+        payload: { client_payload: { arn, status: 'Failed' } },
+      }),
+      log: silentLog,
+      aws: sagemaker.aws,
+      github: {
+        openPullRequests: async () => [],
+        defaultBranch: async () => 'main',
+        recentCommits: async () => [],
+        inProgressCheckRuns: async () => [],
+        checkRuns: async (_repo, ref) => {
+          calls.push(ref);
+          return runs;
+        },
+      },
+    });
+    expect(calls).toEqual([PR_HEAD_SHA]);
+    expect(outcome.results.map((r) => [r.status, r.approvalStatus])).toEqual([
+      ['Failed', 'Approved'],
+      ['Completed', 'Approved'],
+    ]);
+    expect(outcome.targets!.map((t) => [t.checkRunId, t.concluded ?? false, t.label])).toEqual([
+      [1, true, 'gpu'],
+      [2, false, 'cpu'],
+    ]);
+    // The note names the check run concluded, and the one updated, each once.
+    expect(outcome.syncNote).toContain('1 concluded');
+    expect(outcome.syncNote).toContain('- Concluded: <code>fraud</code> v4 (Completed)');
+    expect(outcome.syncNote).toContain(
+      'updated 1 concluded check run: <code>fraud</code> v4: <code>PendingManualApproval</code>, no stage → <code>Approved</code>, no stage',
+    );
   });
 });

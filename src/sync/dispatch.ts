@@ -182,13 +182,13 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
   const targets: ReportTarget[] = [];
   const changes: string[] = [];
   const logged: string[] = [];
-  let concluding = 0;
+  const concluded: PackageResult[] = [];
   for (const { run, state } of ours) {
     let result: PackageResult;
     if (run.status !== 'completed') {
       const before: PackageResult = { ...state.result, status: 'InProgress', error: null };
       result = await diagnosed(withDescription(before, described), description, options);
-      concluding++;
+      concluded.push(result);
     } else {
       const change = approvalChange(state.result, described);
       if (!change) continue;
@@ -209,6 +209,7 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
       `the check ${ours.length === 1 ? 'run' : 'runs'} of ${code(arn)} on ${record.sha} already ${ours.length === 1 ? 'shows' : 'show'} what SageMaker says (its status, approval and stage): a late or repeated event`,
     );
   }
+  const concluding = concluded.length;
   const updating = results.length - concluding;
   log.info(
     [
@@ -218,7 +219,7 @@ export async function collectDispatchedPackage(options: SyncOptions): Promise<Ou
       .filter(Boolean)
       .join('; ') + '.',
   );
-  const note = syncNote(results.slice(0, concluding).map((result) => ({ result, listing: false })));
+  const note = syncNote(concluded.map((result) => ({ result, listing: false })));
   return {
     results,
     targets,
