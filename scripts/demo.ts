@@ -161,6 +161,26 @@ function showCheckRuns(when: string): void {
   }
 }
 
+/** Someone approves a version in SageMaker Studio and moves it to Production. */
+async function approveInStudio(arn: string): Promise<void> {
+  const studio = new SageMakerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'demo-secret' },
+  });
+  try {
+    await studio.send(
+      new UpdateModelPackageCommand({
+        ModelPackageArn: arn,
+        ModelApprovalStatus: 'Approved',
+        ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+      }),
+    );
+  } finally {
+    studio.destroy();
+  }
+}
+
 /** The part of a dry run's job summary that shows the request of `manifest`. */
 function requestOf(summary: string, manifest: string): string {
   const section = summary.split(/\n(?=### )/).find((s) => s.includes(manifest)) ?? summary;
@@ -217,20 +237,7 @@ try {
   });
   codes.push(again.code);
 
-  // Someone approves version 1 in SageMaker Studio and moves it to Production.
-  const studio = new SageMakerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'demo-secret' },
-  });
-  await studio.send(
-    new UpdateModelPackageCommand({
-      ModelPackageArn: again.outputs['model-package-arn'],
-      ModelApprovalStatus: 'Approved',
-      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
-    }),
-  );
-  studio.destroy();
+  await approveInStudio(again.outputs['model-package-arn'] ?? '');
   note('In SageMaker Studio, someone approved version 1 and moved it to stage Production.');
   const registry = path.join(workspace, 'examples', 'registry', 'model-package.yml');
   const text = readFileSync(registry, 'utf8');
@@ -340,19 +347,7 @@ try {
   note(`Dispatched run: ${((Date.now() - started) / 1000).toFixed(1)} s from start to end.`);
   showCheckRuns('after the dispatched run');
   codes.push(dispatched.code);
-  const person = new SageMakerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSTUDIOPERSON', secretAccessKey: 'demo-secret' },
-  });
-  await person.send(
-    new UpdateModelPackageCommand({
-      ModelPackageArn: arn,
-      ModelApprovalStatus: 'Approved',
-      ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
-    }),
-  );
-  person.destroy();
+  await approveInStudio(arn);
   note(
     `In SageMaker Studio, someone approved version ${waiting.outputs['model-package-version'] ?? ''} and moved it to Production: another event.`,
   );
