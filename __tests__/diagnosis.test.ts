@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { DescribeTransformJobResponse } from '@aws-sdk/client-sagemaker';
 import { diagnoseResults, type LogsApi } from '../src/diagnosis/diagnose.js';
+import { RunningJobs } from '../src/diagnosis/index.js';
 import {
   definitionOf,
   findTransformJob,
+  findTransformJobs,
   FIND_LIMITS,
   matchesDefinition,
   type JobDefinition,
@@ -222,6 +224,99 @@ describe('finding the job among others', () => {
     expect(found.job).toBeUndefined();
     expect(listed).toBe(FIND_LIMITS.pages);
     expect(described).toBe(1);
+  });
+});
+
+describe('finding the running jobs of packages that started together', () => {
+  /** `count` packages created 100 ms apart, each with its own output path and job. */
+  function started(count: number, noise = 0) {
+    const fake = fakeSageMaker();
+    for (let i = 0; i < noise; i++) {
+      const other = { ...DEFINITION, inputUri: `s3://noise/${i}/` };
+      fake.transformJobs.push(job(`noise-${i}`, other, CREATED - 20_000 + i * 10, 'InProgress'));
+    }
+    const results = Array.from({ length: count }, (_, i): PackageResult => {
+      const arn = `arn:aws:sagemaker:us-east-1:123456789012:model-package/p${i}/1`;
+      const definition = { ...DEFINITION, outputPath: `s3://models/p${i}/out/` };
+      // The jobs start in another order than the packages were created.
+      const startsAt = CREATED + 30_000 + ((i * 37) % count) * 100;
+      fake.transformJobs.push(job(`job-${i}`, definition, startsAt, 'InProgress'));
+      return {
+        ...emptyResult(`models/p${i}/model-package.yml`, 'InProgress'),
+        arn,
+        region: 'us-east-1',
+        createdAt: new Date(CREATED + i * 100).toISOString(),
+        validation: [{ name: 'smoke', status: 'InProgress', failureReason: null }],
+      };
+    });
+    const specification = (r: PackageResult) => {
+      const i = Number(/p(\d+)\//.exec(r.manifest)![1]);
+      const d = { ...DEFINITION, outputPath: `s3://models/p${i}/out/` };
+      return {
+        ValidationProfiles: [
+          { ProfileName: 'smoke', TransformJobDefinition: transformDefinition(d) },
+        ],
+      };
+    };
+    return { fake, results, specification };
+  }
+
+  it('links each of 100 running validations to its own job, listing once and describing each job once', async () => {
+    const { fake, results, specification } = started(100, 20);
+    const runner = memoryRunner();
+    const running = new RunningJobs(specification, {
+      api: fake.api,
+      log: runner,
+      logs: async () => {
+        throw new Error('no log is read');
+      },
+    });
+    const annotated = await running.annotate(results);
+    expect(annotated.map((r) => r.validation[0]!.diagnosis?.jobName)).toEqual(
+      results.map((_, i) => `job-${i}`),
+    );
+    // Listed once (two pages of 100: 120 jobs), each job described at most once.
+    expect(fake.calls.filter((c) => c === 'ListTransformJobs')).toHaveLength(2);
+    expect(fake.calls.filter((c) => c === 'DescribeTransformJob').length).toBeLessThanOrEqual(120);
+    expect(runner.lines('info').filter((l) => l.includes('runs as transform job'))).toHaveLength(
+      100,
+    );
+    // Each package is looked for once.
+    fake.calls.length = 0;
+    await running.annotate(results);
+    expect(fake.calls).toEqual([]);
+    expect(running.jobOf(results[42]!.arn!, 'smoke')).toBe('job-42');
+  });
+
+  it('gives each of two packages of the same definition its own job, the older package the older job', async () => {
+    const fake = fakeSageMaker();
+    fake.transformJobs.push(
+      job('second', DEFINITION, CREATED + 9_000, 'InProgress'),
+      job('first', DEFINITION, CREATED + 8_000, 'InProgress'),
+    );
+    const wanted = [
+      { definition: DEFINITION, createdAt: new Date(CREATED + 1_000) },
+      { definition: DEFINITION, createdAt: new Date(CREATED) },
+    ];
+    const { jobs } = await findTransformJobs(fake.api, wanted, { status: 'InProgress' });
+    expect(jobs.map((j) => j?.TransformJobName)).toEqual(['second', 'first']);
+  });
+
+  it('describes at most its budget, and leaves unfound what it did not reach', async () => {
+    const fake = fakeSageMaker();
+    for (let i = 0; i < 30; i++) {
+      const other = { ...DEFINITION, inputUri: `s3://noise/${i}/` };
+      fake.transformJobs.push(job(`noise-${i}`, other, CREATED + 1_000 + i, 'InProgress'));
+    }
+    fake.transformJobs.push(job('late', DEFINITION, CREATED + 5_000, 'InProgress'));
+    const { jobs, requests } = await findTransformJobs(
+      fake.api,
+      [{ definition: DEFINITION, createdAt: new Date(CREATED) }],
+      { status: 'InProgress', limits: { describes: 8 } },
+    );
+    expect(jobs).toEqual([undefined]);
+    expect(fake.calls.filter((c) => c === 'DescribeTransformJob')).toHaveLength(8);
+    expect(requests).toBe(fake.calls.length);
   });
 });
 

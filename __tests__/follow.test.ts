@@ -52,4 +52,51 @@ describe('followPackages', () => {
     expect(outcome.failure).toBeUndefined();
     expect(outcome.results[0]).toMatchObject({ status: 'Completed', version: 1 });
   });
+
+  it('brings the reports of 100 packages up to date once per poll that saw changes', async () => {
+    const sagemaker = fakeSageMaker();
+    const manifests = Array.from({ length: 100 }, (_, i) => ({
+      file: `models/p${i + 1}/model-package.yml`,
+      request: check(VERSIONED.replace('fraud-detector', `fraud-${i + 1}`)).request!,
+    }));
+    const seen: (readonly PackageResult[])[] = [];
+    const outcome = await followPackages({
+      steps: { title: 'Creating', obtain: 'create-or-reuse', waits: true, after: [] },
+      manifests,
+      results: manifests.map((m, i) => ({
+        ...emptyResult(m.file, 'InProgress'),
+        group: `fraud-${i + 1}`,
+        region: 'us-east-1',
+      })),
+      settings: {
+        waitTimeoutMinutes: 10,
+        createGroup: true,
+        failOnValidationFailure: true,
+        compareTo: DEFAULT_COMPARE_TO,
+        requireStage: undefined,
+        stageOnSuccess: undefined,
+        marketplace: 'off',
+        marketplaceTimeoutMinutes: 60,
+      },
+      region: 'us-east-1',
+      workflow: runContext(),
+      log: silentLog,
+      group: (_name, fn) => fn(),
+      signal: new AbortController().signal,
+      aws: sagemaker.aws,
+      now: () => sagemaker.clock.t,
+      sleep: async (ms) => {
+        sagemaker.clock.t += ms;
+      },
+      onProgress: (results) => void seen.push(results),
+    });
+    expect(outcome.failure).toBeUndefined();
+    // Created at the same time, the packages change status together: the first report,
+    // then one per change of all 100 (InProgress, then Completed), not one per package.
+    const statuses = (results: readonly PackageResult[]) => [
+      ...new Set(results.map((r) => r.validation[0]?.status)),
+    ];
+    expect(seen.map(statuses)).toEqual([['NotStarted'], ['InProgress'], ['Completed']]);
+    expect(outcome.results.map((r) => r.status)).toEqual(manifests.map(() => 'Completed'));
+  });
 });

@@ -8,6 +8,8 @@ import { fakeSageMaker, type Timeline } from './harness/fake-sagemaker.js';
 
 const VERSION = (n: number) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/${n}`;
 const UNVERSIONED = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn';
+/** The version number of a version's ARN. */
+const i = (arn: string) => Number(arn.split('/').pop());
 
 /** Packages that walk through their statuses at the given times (ms of the fake clock). */
 function scripted(
@@ -67,8 +69,8 @@ describe('waitForPackages', () => {
     const result = await waitForPackages([described(VERSION(1))], {
       ...h.options,
       api,
-      onChange: (d) => {
-        changes.push(d.ModelPackageStatus!);
+      onChanges: (ds) => {
+        changes.push(...ds.map((d) => d.ModelPackageStatus!));
       },
     });
     expect(result.end).toBe('done');
@@ -110,6 +112,77 @@ describe('waitForPackages', () => {
     const polls = h.sleeps.length;
     expect(calls.filter((c) => c === 'BatchDescribeModelPackage')).toHaveLength(polls);
     expect(calls.filter((c) => c === 'DescribeModelPackage')).toHaveLength(20);
+  });
+
+  it('reports the changes of one poll together, describing the changed versions a few at a time', async () => {
+    const h = harness();
+    const arns = Array.from({ length: 100 }, (_, i) => VERSION(i + 1));
+    const { api, calls } = scripted(
+      Object.fromEntries(
+        arns.map((arn) => [
+          arn,
+          [
+            [10_000, 'InProgress'],
+            [60_000, i(arn) === 7 ? 'Failed' : 'Completed'],
+          ] as Timeline,
+        ]),
+      ),
+      h.clock,
+    );
+    let running = 0;
+    let most = 0;
+    const original = api.describeModelPackage.bind(api);
+    api.describeModelPackage = async (arn, options) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return original(arn, options);
+    };
+    const batches: string[][] = [];
+    const result = await waitForPackages(
+      arns.map((arn) => described(arn)),
+      {
+        ...h.options,
+        api,
+        onChanges: (ds) => void batches.push(ds.map((d) => d.ModelPackageStatus!)),
+      },
+    );
+    expect(result.end).toBe('done');
+    // One report per poll that saw changes, each with every package that changed, in order.
+    expect(batches).toEqual([
+      arns.map(() => 'InProgress'),
+      arns.map((arn) => (i(arn) === 7 ? 'Failed' : 'Completed')),
+    ]);
+    expect(calls.filter((c) => c === 'DescribeModelPackage')).toHaveLength(200);
+    expect(most).toBe(CONCURRENT_DESCRIBES);
+    // Every change is logged, in the order of the packages.
+    const changes = h.lines.filter((l) => l.includes('→'));
+    expect(changes).toHaveLength(200);
+    expect(changes[0]).toMatch(/fraud\/1: Pending → InProgress$/);
+    expect(changes[199]).toMatch(/fraud\/100: InProgress → Completed$/);
+  });
+
+  it('reports the changes it saw before ending the wait for a package that no longer exists', async () => {
+    const h = harness();
+    const { api } = scripted(
+      {
+        [VERSION(1)]: [[10_000, 'InProgress']],
+        [VERSION(2)]: [[10_000, 'InProgress']],
+      },
+      h.clock,
+    );
+    const original = api.describeModelPackage.bind(api);
+    api.describeModelPackage = async (arn, options) =>
+      arn === VERSION(1) ? undefined : original(arn, options);
+    const reported: string[] = [];
+    await expect(
+      waitForPackages([described(VERSION(1)), described(VERSION(2))], {
+        ...h.options,
+        api,
+        onChanges: (ds) => void reported.push(...ds.map((d) => d.ModelPackageArn!)),
+      }),
+    ).rejects.toThrow(`${VERSION(1)} no longer exists`);
+    expect(reported).toEqual([VERSION(2)]);
   });
 
   it('describes unversioned packages one by one, once per poll', async () => {

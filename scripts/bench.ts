@@ -7,12 +7,20 @@
  * Size: all JavaScript under dist/.
  * Hostile manifests: the built action's wall time and peak memory on a 1 MiB manifest of
  * each hostile shape (scripts/bench-hostile.ts).
- * Waiting, against the project's SageMaker emulator: the requests of a full run of one
- * package, the delay between a validation finishing and the action reporting it, and
- * the wall time of 20 packages in one run against one package. Requests per hour of
- * waiting come from the poller itself on a simulated clock.
+ * Waiting, against the project's SageMaker and GitHub emulators, for a pull request (a
+ * comment and a check run per package): the requests of a full run of one package, the
+ * delay between a validation finishing and the action reporting it, and the wall time of
+ * 20 and of 100 packages of a monorepo in one run (`max-manifests: 100`) against one
+ * package; for 100 packages also the run's peak memory (its RSS high-water mark), its
+ * SageMaker requests and batched polls, its GitHub calls and the size of its job summary
+ * and `results` output. Requests per hour of waiting come from the poller itself on a
+ * simulated clock.
  * Sync: the GitHub and SageMaker calls of an idle `mode: sync` (nothing finished) over 20
- * open pull requests, each with a package of its own left validating by a `wait: false` run.
+ * open pull requests, each with a package of its own left validating by a `wait: false`
+ * run, and over the 100 packages one `wait: false` run of one pull request left
+ * validating. Dispatched (`repository_dispatch` naming one package whose validation
+ * ended): the GitHub and SageMaker calls of the run, and the time from its start to the
+ * GitHub emulator receiving the update that concludes the check run.
  * Plan: the SageMaker reads a plan makes beyond the search for the manifest's own package,
  * for each `compare-to` and for an unversioned package; and the time to plan a 1 MiB
  * request against a 1 MiB live version (in process, on the in-memory SageMaker).
@@ -41,10 +49,16 @@ import { silentLog } from '../src/runner/port.js';
 import { fakeSageMaker } from '../__tests__/harness/fake-sagemaker.js';
 import { runAction } from '../__tests__/harness/dist-action.js';
 import { inputEnv } from '../__tests__/harness/inputs.js';
-import { RUN_ENV } from '../__tests__/harness/run-context.js';
+import { pullRequestEvent, RUN_ENV } from '../__tests__/harness/run-context.js';
 import { MARKETPLACE, VALIDATION, VERSIONED } from '../__tests__/harness/manifests.js';
-import { startGitHubEmulator } from '../__tests__/harness/github-emulator.js';
-import { startSageMakerEmulator } from '../__tests__/harness/sagemaker-emulator.js';
+import {
+  startGitHubEmulator,
+  type RecordedGitHubRequest,
+} from '../__tests__/harness/github-emulator.js';
+import {
+  startSageMakerEmulator,
+  type RecordedRequest,
+} from '../__tests__/harness/sagemaker-emulator.js';
 import { startMarketplaceEmulator } from '../__tests__/harness/marketplace-emulator.js';
 import { seedArtifacts, seedWorkspace } from '../__tests__/harness/storage-emulator.js';
 import { benchHostileManifests } from './bench-hostile.js';
@@ -199,55 +213,100 @@ const PREFLIGHT_OPERATIONS = new Set([
 const PENDING_MS = 5_000;
 const IN_PROGRESS_MS = 25_000;
 
+/** The emulators' endpoints and the static keys every emulated run is given. */
+const emulatedEnv = (sagemaker: string, github: string) => ({
+  GITHUB_API_URL: github,
+  AWS_ENDPOINT_URL_SAGEMAKER: sagemaker,
+  AWS_ENDPOINT_URL: sagemaker,
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
+
+/** `count` versioned manifests, each its own group and validation output, laid out as a monorepo. */
+function monorepo(workspace: string, count: number, name = 'bench') {
+  for (let i = 1; i <= count; i++) {
+    mkdirSync(path.join(workspace, 'models', `p${i}`), { recursive: true });
+    writeFileSync(
+      path.join(workspace, 'models', `p${i}`, 'model-package.yml'),
+      (VERSIONED + VALIDATION)
+        .replace('fraud-detector', `${name}-${i}`)
+        .replace('s3://models/out/', `s3://models/p${i}/out/`),
+    );
+  }
+}
+
+/** The GitHub requests by what they are to: comments and check runs created and edited, reads. */
+function gitHubCalls(requests: readonly RecordedGitHubRequest[]) {
+  const count = (method: string, kind: string) =>
+    requests.filter((r) => r.method === method && r.path.includes(kind)).length;
+  return {
+    created: { comments: count('POST', '/comments'), checkRuns: count('POST', '/check-runs') },
+    edited: { comments: count('PATCH', '/comments'), checkRuns: count('PATCH', '/check-runs') },
+    reads: requests.filter((r) => r.method === 'GET').length,
+  };
+}
+
+const describeCalls = ({ created, edited, reads }: ReturnType<typeof gitHubCalls>) =>
+  `${created.comments}+${created.checkRuns} created, ${edited.comments}+${edited.checkRuns} edited, ${reads} read`;
+
+/**
+ * One pull-request run of the built action that publishes `count` versions of a monorepo
+ * (models/p<i>/model-package.yml) and waits for their validation (5 s Pending, then 25 s
+ * InProgress, with the transform job SageMaker runs for it), writing a comment and a
+ * check run per package.
+ */
 async function emulatedRun(count: number) {
   const emulator = await startSageMakerEmulator({
     pendingMs: PENDING_MS,
     inProgressMs: IN_PROGRESS_MS,
+    transformJobs: {},
   });
   const github = await startGitHubEmulator();
   const workspace = path.join(work, `packages-${count}`);
-  for (let i = 1; i <= count; i++) {
-    mkdirSync(path.join(workspace, `p${i}`), { recursive: true });
-    writeFileSync(
-      path.join(workspace, `p${i}`, 'model-package.yml'),
-      (VERSIONED + VALIDATION).replace('fraud-detector', `bench-${i}`),
-    );
-  }
+  monorepo(workspace, count);
   seedWorkspace(emulator, workspace);
   const reported: number[] = [];
   const start = Date.now();
   const run = await runAction({
     workspace,
-    inputs: { manifest: 'p*/model-package.yml', region: 'us-east-1', 'github-token': 'ghs_writer' },
-    event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7 } } },
-    env: {
-      GITHUB_API_URL: github.url,
-      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-      AWS_ENDPOINT_URL: emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    inputs: {
+      manifest: 'models/*/model-package.yml',
+      ...(count > 20 ? { 'max-manifests': String(count) } : {}),
+      region: 'us-east-1',
+      'github-token': 'ghs_writer',
     },
+    event: pullRequestEvent(7),
+    env: emulatedEnv(emulator.url, github.url),
     onOutput: (text) => {
       for (const line of text.split('\n'))
         if (line.endsWith('→ Completed')) reported.push(Date.now());
     },
+    recordUsage: true,
   });
   const wall = (Date.now() - start) / 1000;
   const created = emulator.requests
     .filter((r) => r.operation === 'CreateModelPackage')
     .map((r) => r.at);
-  const requests = emulator.requests.filter((r) => !PREFLIGHT_OPERATIONS.has(r.operation)).length;
-  const gitHubCalls = (method: string) => github.requests.filter((r) => r.method === method).length;
-  const gitHub = `${gitHubCalls('POST')} created, ${gitHubCalls('PATCH')} edited, ${gitHubCalls('GET')} read`;
+  const sageMaker = emulator.requests.filter((r) => !PREFLIGHT_OPERATIONS.has(r.operation));
+  const gitHub = gitHubCalls(github.requests);
   await emulator.close();
   await github.close();
-  if (run.code !== 0 || run.outputs.status !== 'Completed') {
+  if (run.code !== 0 || run.outputs.status !== 'Completed' || run.stderr) {
     throw new Error(`the emulated run failed (${run.code}):\n${run.stdout}${run.stderr}`);
   }
   const finished = Math.max(...created) + PENDING_MS + IN_PROGRESS_MS;
-  return { wall, requests, gitHub, delay: (Math.max(...reported) - finished) / 1000 };
+  return {
+    wall,
+    requests: sageMaker.length,
+    polls: sageMaker.filter((r) => r.operation === 'BatchDescribeModelPackage').length,
+    gitHub,
+    delay: (Math.max(...reported) - finished) / 1000,
+    megabytes: run.usage!.maxRSS / 1024,
+    summaryBytes: Buffer.byteLength(run.summary),
+    resultsBytes: Buffer.byteLength(run.outputs.results ?? ''),
+  };
 }
 
 const one = await emulatedRun(1);
@@ -258,9 +317,9 @@ report(
   'target <= 6 s',
 );
 report(
-  'GitHub API calls, one package: created, Pending -> InProgress -> Completed',
-  one.gitHub,
-  'target <= 1 created + 3 edited + listing',
+  'GitHub API calls, one package (comment+check run), 3 statuses',
+  describeCalls(one.gitHub),
+  'target <= 1+1 created + 3+3 edited + listing',
 );
 const twenty = await emulatedRun(20);
 report('wall time, one package', `${one.wall.toFixed(1)} s`);
@@ -270,6 +329,32 @@ report(
   'target <= x1.30',
 );
 report('SageMaker requests, 20 packages', String(twenty.requests));
+const hundred = await emulatedRun(100);
+report(
+  'wall time, 100 packages in one run (max-manifests: 100)',
+  `${hundred.wall.toFixed(1)} s x${(hundred.wall / one.wall).toFixed(2)}`,
+  'target <= x1.50',
+);
+report(
+  'peak memory (RSS), 100 packages in one run / one package',
+  `${hundred.megabytes.toFixed(0)} MB / ${one.megabytes.toFixed(0)} MB`,
+  'target < 300 MB',
+);
+report(
+  'SageMaker requests, 100 packages (of which batched polls)',
+  `${hundred.requests} (${hundred.polls})`,
+  'polls: 1 request per 100 versions',
+);
+report(
+  'GitHub API calls, 100 packages (comments+check runs)',
+  describeCalls(hundred.gitHub),
+  'GitHub: 80 created/min; GITHUB_TOKEN 1,000 calls/h',
+);
+report(
+  'job summary / results output, 100 packages',
+  `${(hundred.summaryBytes / 1000).toFixed(0)} kB / ${(hundred.resultsBytes / 1000).toFixed(0)} kB`,
+  'limit 1 MB each',
+);
 
 /**
  * Preflight of `count` Marketplace manifests (a model artifact, validation input and
@@ -325,48 +410,58 @@ for (const count of [1, 20]) {
   );
 }
 
-async function idleSync(count: number) {
+/** The GitHub and SageMaker requests of `mode: sync` runs, by where they went. */
+function syncCalls(
+  gitHub: readonly RecordedGitHubRequest[],
+  sageMaker: readonly RecordedRequest[],
+) {
+  return {
+    gitHub: `${gitHub.length} (${gitHub.filter((r) => r.method !== 'GET').length} writes)`,
+    sageMaker: `${sageMaker.length} (${[...new Set(sageMaker.map((r) => r.operation))].join(', ')})`,
+  };
+}
+
+const sha = (n: number, fill: string) => n.toString(16).padStart(40, fill);
+
+/**
+ * An idle `mode: sync` (nothing finished): over `count` open pull requests, each with a
+ * package of its own left validating by a `wait: false` run; or (`monorepo`) over one
+ * pull request whose one `wait: false` run left `count` packages validating.
+ */
+async function idleSync(count: number, layout: 'pull-requests' | 'monorepo') {
   const emulator = await startSageMakerEmulator({ pendingMs: 60_000, inProgressMs: 3_600_000 });
   const github = await startGitHubEmulator();
-  const workspace = path.join(work, `sync-${count}`);
-  const env = {
-    GITHUB_API_URL: github.url,
-    AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  const sha = (n: number, fill: string) => n.toString(16).padStart(40, fill);
+  const workspace = path.join(work, `sync-${layout}-${count}`);
+  const env = emulatedEnv(emulator.url, github.url);
   github.setBranch(
     'octo-org',
     'models',
     'main',
     Array.from({ length: 30 }, (_, i) => sha(i, 'c')),
   );
-  for (let i = 1; i <= count; i++) {
-    mkdirSync(path.join(workspace, `p${i}`), { recursive: true });
-    writeFileSync(
-      path.join(workspace, `p${i}`, 'model-package.yml'),
-      (VERSIONED + VALIDATION).replace('fraud-detector', `bench-${i}`),
-    );
-    github.addPullRequest('octo-org', 'models', i, sha(i, 'a'));
+  monorepo(workspace, count);
+  seedWorkspace(emulator, workspace);
+  const publish = async (pr: number, manifest: string) => {
+    github.addPullRequest('octo-org', 'models', pr, sha(pr, 'a'));
     const run = await runAction({
       workspace,
       inputs: {
-        manifest: `p${i}/model-package.yml`,
+        manifest,
+        'max-manifests': String(count),
         region: 'us-east-1',
         'github-token': 'ghs_writer',
         wait: 'false',
       },
       event: {
         name: 'pull_request',
-        payload: { number: i, pull_request: { number: i, head: { sha: sha(i, 'a') } } },
+        payload: { number: pr, pull_request: { number: pr, head: { sha: sha(pr, 'a') } } },
       },
       env,
     });
     if (run.code !== 0) throw new Error(`the pull request run failed:\n${run.stdout}`);
-  }
+  };
+  if (layout === 'monorepo') await publish(1, 'models/*/model-package.yml');
+  else for (let i = 1; i <= count; i++) await publish(i, `models/p${i}/model-package.yml`);
   const gitHubBefore = github.requests.length;
   const sageMakerBefore = emulator.requests.length;
   const run = await runAction({
@@ -375,26 +470,126 @@ async function idleSync(count: number) {
     event: { name: 'schedule', payload: {} },
     env,
   });
-  const gitHub = github.requests.slice(gitHubBefore);
-  const sageMaker = emulator.requests.slice(sageMakerBefore);
+  const calls = syncCalls(
+    github.requests.slice(gitHubBefore),
+    emulator.requests.slice(sageMakerBefore),
+  );
   await emulator.close();
   await github.close();
-  if (run.code !== 0 || run.outputs.status !== 'InProgress') {
+  if (run.code !== 0 || run.outputs.status !== 'InProgress' || run.stderr) {
     throw new Error(`the sync failed (${run.code}):\n${run.stdout}${run.stderr}`);
   }
-  return {
-    gitHub: `${gitHub.length} (${gitHub.filter((r) => r.method !== 'GET').length} writes)`,
-    sageMaker: `${sageMaker.length} (${[...new Set(sageMaker.map((r) => r.operation))].join(', ')})`,
-  };
+  return calls;
 }
 
-const sync = await idleSync(20);
+const sync = await idleSync(20, 'pull-requests');
 report(
   'GitHub API calls, idle sync over 20 open pull requests',
   sync.gitHub,
   'target <= a few dozen',
 );
 report('SageMaker calls, idle sync over 20 packages', sync.sageMaker, 'target <= 1 per package');
+const monorepoSync = await idleSync(100, 'monorepo');
+report(
+  'GitHub API calls, idle sync over 100 packages of one PR',
+  monorepoSync.gitHub,
+  'target <= a few dozen',
+);
+report(
+  'SageMaker calls, idle sync over 100 packages',
+  monorepoSync.sageMaker,
+  'target about 1 per 100 versions',
+);
+
+/**
+ * A dispatched `mode: sync` (a `repository_dispatch` event naming one package, as
+ * SageMaker's event sends it through EventBridge): a pull request's `wait: false` run
+ * leaves its package validating; once validation has ended on the emulator (its clock
+ * is moved on, so nothing waits for it), the dispatched run concludes the check run.
+ * Its GitHub and SageMaker requests, and the time from spawning it to the GitHub
+ * emulator receiving the PATCH that completes the check run; `rounds` times, each with
+ * a package and a pull request of its own.
+ */
+async function dispatchedSync(rounds: number) {
+  let now = Date.now();
+  const emulator = await startSageMakerEmulator({
+    now: () => now,
+    pendingMs: 1_000,
+    inProgressMs: 1_000,
+  });
+  const github = await startGitHubEmulator();
+  const env = emulatedEnv(emulator.url, github.url);
+  const samples: { gitHub: number; sageMaker: number; concludedMs: number }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const workspace = path.join(work, `dispatch-${round}`);
+    monorepo(workspace, 1, `dispatch-${round}`);
+    seedWorkspace(emulator, workspace);
+    const head = sha(round, 'd');
+    github.addPullRequest('octo-org', 'models', round, head);
+    const published = await runAction({
+      workspace,
+      inputs: {
+        manifest: 'models/*/model-package.yml',
+        region: 'us-east-1',
+        'github-token': 'ghs_writer',
+        wait: 'false',
+      },
+      event: {
+        name: 'pull_request',
+        payload: { number: round, pull_request: { number: round, head: { sha: head } } },
+      },
+      env,
+    });
+    if (published.code !== 0 || published.outputs.status !== 'InProgress') {
+      throw new Error(`the pull request run failed:\n${published.stdout}${published.stderr}`);
+    }
+    const arn = published.outputs['model-package-arn']!;
+    now += 2_000;
+    const gitHubBefore = github.requests.length;
+    const sageMakerBefore = emulator.requests.length;
+    const start = Date.now();
+    const run = await runAction({
+      workspace,
+      inputs: { mode: 'sync', 'github-token': 'ghs_writer' },
+      event: {
+        name: 'repository_dispatch',
+        payload: { action: 'sagemaker-model-package', client_payload: { arn } },
+      },
+      env,
+    });
+    const gitHub = github.requests.slice(gitHubBefore);
+    const concluded = gitHub.find(
+      (r) =>
+        r.method === 'PATCH' &&
+        r.path.includes('/check-runs/') &&
+        (r.body as { status?: string }).status === 'completed',
+    );
+    if (run.code !== 0 || run.outputs.status !== 'Completed' || run.stderr || !concluded) {
+      throw new Error(`the dispatched sync failed (${run.code}):\n${run.stdout}${run.stderr}`);
+    }
+    samples.push({
+      gitHub: gitHub.length,
+      sageMaker: emulator.requests.length - sageMakerBefore,
+      concludedMs: concluded.at - start,
+    });
+  }
+  await emulator.close();
+  await github.close();
+  return {
+    gitHub: Math.max(...samples.map((s) => s.gitHub)),
+    sageMaker: Math.max(...samples.map((s) => s.sageMaker)),
+    concludedMs: median(samples.map((s) => s.concludedMs)),
+  };
+}
+
+const dispatched = await dispatchedSync(5);
+report('GitHub API calls per dispatched sync run', String(dispatched.gitHub), 'target <= 6');
+report('SageMaker calls per dispatched sync run', String(dispatched.sageMaker), 'target <= 2');
+report(
+  'dispatched run started -> check run concluded (median of 5)',
+  `${(dispatched.concludedMs / 1000).toFixed(2)} s`,
+  'target <= 5 s',
+);
 
 // ------------------------------------------------------------------ role-to-assume
 

@@ -14,6 +14,16 @@ import { RUN_ENV } from './run-context.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ACTION = path.join(ROOT, 'dist', 'index.js');
 const RECORDER = path.join(ROOT, '__tests__', 'harness', 'register-load-recorder.mjs');
+const USAGE_RECORDER = path.join(ROOT, '__tests__', 'harness', 'record-usage.mjs');
+
+/** What the process used, as process.resourceUsage() says when it exits. */
+export interface ResourceUsage {
+  /** The peak resident set size (the RSS high-water mark), in kilobytes. */
+  maxRSS: number;
+  /** CPU time, in microseconds. */
+  userCPUTime: number;
+  systemCPUTime: number;
+}
 
 export interface ActionRun {
   code: number | null;
@@ -28,6 +38,8 @@ export interface ActionRun {
   annotations: Annotation[];
   /** Milliseconds from the interrupt to the exit, when `interrupt` was given. */
   exitAfterInterruptMs?: number;
+  /** The process's resource usage, when `recordUsage` was set. */
+  usage?: ResourceUsage;
 }
 
 export interface Annotation {
@@ -45,6 +57,8 @@ export interface RunOptions {
   onOutput?: (text: string) => void;
   /** Sends `signal` to the action once its output matches `when`. */
   interrupt?: { when: RegExp; signal: NodeJS.Signals };
+  /** Records the process's resource usage (record-usage.mjs), for npm run bench. */
+  recordUsage?: boolean;
 }
 
 /** Reads the runner's file-command format: name<<delimiter / value / delimiter. */
@@ -100,6 +114,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       event: path.join(dir, 'event.json'),
       loads: path.join(dir, 'loads.txt'),
       env: path.join(dir, 'env.txt'),
+      usage: path.join(dir, 'usage.json'),
     };
     writeFileSync(files.env, '');
     writeFileSync(files.output, '');
@@ -117,12 +132,14 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_ENV: files.env,
       RECORD_LOADS: files.loads,
+      ...(options.recordUsage ? { RECORD_USAGE: files.usage } : {}),
       // The SDK's S3 and ECR clients warn on stderr that Node 20 support ends (the runner has node24).
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.env,
       ...inputEnv(options.inputs ?? {}),
     };
-    const child = spawn(process.execPath, ['--import', RECORDER, ACTION], {
+    const preload = options.recordUsage ? ['--import', USAGE_RECORDER] : [];
+    const child = spawn(process.execPath, ['--import', RECORDER, ...preload, ACTION], {
       cwd: options.workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +174,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       loaded,
       annotations: parseAnnotations(stdout),
       exitAfterInterruptMs,
+      ...(options.recordUsage
+        ? { usage: JSON.parse(readFileSync(files.usage, 'utf8')) as ResourceUsage }
+        : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { transformJobLink, transformLogLink } from '../report/links.js';
 import type { Log } from '../runner/port.js';
 import type { CallOptions, SageMakerApi } from '../sagemaker/api.js';
 import { describeError, isAccessDenied } from '../sagemaker/errors.js';
-import { definitionOf, findTransformJob } from './find-job.js';
+import { definitionOf, findTransformJob, findTransformJobs } from './find-job.js';
 import { excerpt, toLines } from './log-excerpt.js';
 
 export const LOG_GROUP = '/aws/sagemaker/TransformJobs';
@@ -309,33 +309,49 @@ function logDiagnosis(log: Log, result: PackageResult, profile: string, d: Diagn
   }
 }
 
+/** A profile of a package that started validating: its running job is looked for. */
+export interface RunningProfile {
+  result: PackageResult;
+  specification: Specification;
+  profile: string;
+}
+
 /**
- * A running validation's transform job, looked for once when the package starts
- * validating so the report can link it; undefined when it is not (yet) found. Errors are
- * left out: the final diagnosis says what went wrong, if anything does.
+ * The transform jobs of running validations, looked for once when their packages start
+ * validating so the reports can link them: all the profiles that started together in one
+ * lookup (find-job.ts, findTransformJobs), within one time limit. Undefined where a job is
+ * not (yet) found. Errors are left out: the final diagnosis says what went wrong, if
+ * anything does.
  */
-export async function runningJob(
-  result: PackageResult,
-  specification: Specification,
-  profile: string,
+export async function runningJobs(
+  running: readonly RunningProfile[],
   options: Omit<DiagnoseOptions, 'logs' | 'log'>,
-): Promise<Diagnosis | undefined> {
-  if (!result.region || !result.createdAt) return undefined;
-  const definition = definitionOf(profilesOf(specification).get(profile));
-  if (!definition) return undefined;
+): Promise<(Diagnosis | undefined)[]> {
+  const wanted = running.map(({ result, specification, profile }) => {
+    const definition = definitionOf(profilesOf(specification).get(profile));
+    return result.region && result.createdAt && definition
+      ? { definition, createdAt: new Date(result.createdAt), region: result.region }
+      : undefined;
+  });
+  const looked = wanted.flatMap((w, i) => (w ? [{ ...w, i }] : []));
+  if (looked.length === 0) return running.map(() => undefined);
   const timeoutMs = Math.min(options.timeoutMs ?? 10_000, DIAGNOSIS_LIMITS.timeoutMs);
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
     : AbortSignal.timeout(timeoutMs);
   try {
-    const found = await findTransformJob(options.api, definition, {
-      createdAt: new Date(result.createdAt),
+    const { jobs } = await findTransformJobs(options.api, looked, {
       status: 'InProgress',
       abortSignal: signal,
       limits: { pages: 1, ...options.limits },
     });
-    return found.job ? jobDiagnosis(found.job, result, result.region) : undefined;
+    const found: (Diagnosis | undefined)[] = running.map(() => undefined);
+    looked.forEach(({ i, region }, k) => {
+      const job = jobs[k];
+      if (job) found[i] = jobDiagnosis(job, running[i]!.result, region);
+    });
+    return found;
   } catch {
-    return undefined;
+    return running.map(() => undefined);
   }
 }

@@ -211,6 +211,102 @@ export async function findTransformJob(
   return { requests, note: notFound(ordered.length, limits.describes, capped) };
 }
 
+/** A profile whose job is looked for together with others' (findTransformJobs). */
+export interface WantedJob {
+  definition: JobDefinition;
+  /** When the profile's package was created. */
+  createdAt: Date;
+}
+
+/** Jobs described at a time by findTransformJobs. */
+export const CONCURRENT_JOB_DESCRIBES = 5;
+
+/**
+ * The transform jobs of many profiles at once, each found as findTransformJob finds one:
+ * the candidates are listed once for all of them, from shortly before the first package
+ * on (`pages` pages, and one more per `pageSize` profiles), then described once each, a
+ * few at a time (those created after the first package oldest first, then those within
+ * the skew before it), until every profile has its job or `describes` per profile were
+ * described. A job is one profile's only: the oldest package whose definition it runs
+ * and that it could be the validation of (created before the job, else within the skew
+ * after it) takes it. With 100 packages validating side by side, looking for each job
+ * alone would list the same jobs 100 times, describe the same oldest 8 each time, and
+ * find no more than those 8.
+ */
+export async function findTransformJobs(
+  api: Pick<SageMakerApi, 'listTransformJobs' | 'describeTransformJob'>,
+  wanted: readonly WantedJob[],
+  options: Omit<FindOptions, 'createdAt' | 'failureReason' | 'knownJob'>,
+): Promise<{ jobs: (DescribeTransformJobResponse | undefined)[]; requests: number }> {
+  const limits: Record<keyof typeof FIND_LIMITS, number> = { ...FIND_LIMITS, ...options.limits };
+  const jobs: (DescribeTransformJobResponse | undefined)[] = wanted.map(() => undefined);
+  const times = wanted.map((w) => w.createdAt.getTime()).filter((t) => !Number.isNaN(t));
+  if (times.length === 0) return { jobs, requests: 0 };
+  const call = { abortSignal: options.abortSignal };
+  const first = Math.min(...times);
+  const after = new Date(first - limits.skewMs);
+  const pages = limits.pages + Math.floor(wanted.length / limits.pageSize);
+  const candidates = new Map<string, number>();
+  let requests = 0;
+  let nextToken: string | undefined;
+  for (let page = 0; page < pages; page++) {
+    requests++;
+    const answer = await api.listTransformJobs(
+      {
+        CreationTimeAfter: after,
+        ...(options.status ? { StatusEquals: options.status } : {}),
+        SortBy: 'CreationTime',
+        SortOrder: 'Ascending',
+        MaxResults: limits.pageSize,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      },
+      call,
+    );
+    const summaries: unknown[] = Array.isArray(answer?.TransformJobSummaries)
+      ? answer.TransformJobSummaries.slice(0, limits.pageSize)
+      : [];
+    for (const item of summaries) {
+      const summary = (item ?? {}) as Record<string, unknown>;
+      const name = str(summary.TransformJobName);
+      if (!name || !JOB_NAME.test(name) || candidates.has(name)) continue;
+      const created =
+        summary.CreationTime instanceof Date ? summary.CreationTime.getTime() : Number.NaN;
+      if (created < after.getTime()) continue;
+      candidates.set(name, Number.isNaN(created) ? Number.POSITIVE_INFINITY : created);
+    }
+    nextToken = str(answer?.NextToken);
+    if (!nextToken) break;
+  }
+  // The packages oldest first: an older package takes a job before a newer one may.
+  const order = wanted
+    .map((w, i) => ({ i, created: w.createdAt.getTime() }))
+    .filter((w) => !Number.isNaN(w.created))
+    .sort((a, b) => a.created - b.created);
+  // Jobs created after the first package, oldest first, then those within the skew before it.
+  const ordered = [...candidates]
+    .sort((a, b) => Number(b[1] >= first) - Number(a[1] >= first) || a[1] - b[1])
+    .map(([name]) => name);
+  const budget = Math.min(ordered.length, limits.describes * wanted.length);
+  for (let at = 0; at < budget && order.some((w) => !jobs[w.i]);) {
+    const names = ordered.slice(at, Math.min(budget, at + CONCURRENT_JOB_DESCRIBES));
+    at += names.length;
+    requests += names.length;
+    const described = await Promise.all(names.map((name) => api.describeTransformJob(name, call)));
+    described.forEach((job, k) => {
+      if (!job || job.TransformJobName !== names[k]) return;
+      const created = job.CreationTime instanceof Date ? job.CreationTime.getTime() : Number.NaN;
+      const runs = (w: { i: number; created: number }) =>
+        !jobs[w.i] &&
+        created >= w.created - limits.skewMs &&
+        matchesDefinition(job, wanted[w.i]!.definition);
+      const taker =
+        order.find((w) => runs(w) && created >= w.created) ?? order.find((w) => runs(w));
+      if (taker) jobs[taker.i] = job;
+    });
+  }
+  return { jobs, requests };
+}
+
 function notFound(candidates: number, describes: number, capped: boolean): string {
   if (capped) {
     return `the validation's transform job was not found among the first ${describes} candidate jobs created after the package (more jobs ran in the account at the time)`;

@@ -45,8 +45,9 @@ export async function diagnoseFailures(
 
 /**
  * Links running validations to their transform jobs: each package is looked for once,
- * when one of its profiles is first seen InProgress; what was found is kept on later
- * results, whose items are rebuilt from each new description.
+ * when one of its profiles is first seen InProgress, together with every other package
+ * seen starting at the same time; what was found is kept on later results, whose items
+ * are rebuilt from each new description.
  */
 export class RunningJobs {
   private readonly looked = new Set<string>();
@@ -63,27 +64,39 @@ export class RunningJobs {
   }
 
   async annotate(results: readonly PackageResult[]): Promise<PackageResult[]> {
-    for (const result of results) {
-      const arn = result.arn;
-      if (!arn || this.looked.has(arn) || this.context.signal?.aborted) continue;
-      const running = result.validation.filter((v) => v.status === 'InProgress');
-      if (running.length === 0) continue;
-      this.looked.add(arn);
-      const { runningJob } = await import('./diagnose.js');
-      const byProfile = new Map<string, Diagnosis>();
-      for (const item of running) {
-        const diagnosis = await runningJob(result, this.specification(result), item.name, {
-          api: this.context.api,
-          signal: this.context.signal,
-        });
-        if (diagnosis) {
-          byProfile.set(item.name, diagnosis);
-          this.context.log.info(
-            `${displayName(result)}: validation profile ${item.name} runs as transform job ${diagnosis.jobName}.`,
-          );
-        }
-      }
-      this.found.set(arn, byProfile);
+    // The packages that started validating since the last call: looked for together.
+    const started = results.filter(
+      (r) =>
+        r.arn &&
+        !this.looked.has(r.arn) &&
+        r.validation.some((v) => v.status === 'InProgress') &&
+        !this.context.signal?.aborted,
+    );
+    if (started.length > 0) {
+      const running = started.flatMap((result) =>
+        result.validation
+          .filter((v) => v.status === 'InProgress')
+          .map((item) => ({
+            result,
+            specification: this.specification(result),
+            profile: item.name,
+          })),
+      );
+      for (const result of started) this.looked.add(result.arn!);
+      const { runningJobs } = await import('./diagnose.js');
+      const found = await runningJobs(running, {
+        api: this.context.api,
+        signal: this.context.signal,
+      });
+      for (const result of started) this.found.set(result.arn!, new Map());
+      running.forEach(({ result, profile }, i) => {
+        const diagnosis = found[i];
+        if (!diagnosis) return;
+        this.found.get(result.arn!)!.set(profile, diagnosis);
+        this.context.log.info(
+          `${displayName(result)}: validation profile ${profile} runs as transform job ${diagnosis.jobName}.`,
+        );
+      });
     }
     return results.map((result) => {
       const byProfile = result.arn ? this.found.get(result.arn) : undefined;

@@ -206,11 +206,12 @@ export async function followPackages(input: FollowInput): Promise<Outcome> {
         now: input.now,
         sleep: input.sleep,
         label: (arn) => labelOf(results.find((r) => r.arn === arn)) ?? arn,
-        // A package that failed is diagnosed before its report is written.
-        onChange: async (d) =>
+        // The changes of one poll are reported together; a package that failed is
+        // diagnosed before its report is written.
+        onChanges: async (changed) =>
           progress(
             await diagnoseFailures(
-              await running.annotate(results.map((r) => described(r, [d]))),
+              await running.annotate(results.map((r) => described(r, changed))),
               specification,
               failures,
             ),

@@ -1,7 +1,9 @@
 /**
  * Waiting for validation (SPEC §5). One poller for every package of the run: versions
  * are polled together with BatchDescribeModelPackage, unversioned packages one by one,
- * and a version is described in full only when its status changes. The interval is
+ * and a version is described in full only when its status changes, a few at a time. The
+ * changes a poll finds are reported together, once: with 100 packages changing at once,
+ * the reports are brought up to date once, not once per package. The interval is
  * about 5 s for the first minute after a change, then backs off to 30 s; jitter only
  * shortens it, so a validation that ends is reported within about 5 s at first.
  * Throttling, 5xx answers and network faults are warnings while they last less than
@@ -13,7 +15,7 @@ import type { DescribeModelPackageOutput } from '@aws-sdk/client-sagemaker';
 import { setTimeout as timeout } from 'node:timers/promises';
 import type { Log } from '../runner/port.js';
 import type { SageMakerApi } from '../sagemaker/api.js';
-import { currentStatuses, hasEnded } from './status.js';
+import { CONCURRENT_DESCRIBES, currentStatuses, hasEnded, type CurrentStatus } from './status.js';
 import { credentialsError, describeError, errorKind, isServiceError } from '../sagemaker/errors.js';
 
 export const POLL = {
@@ -34,8 +36,11 @@ export interface WaitOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
-  /** Called with a package's new description each time its status changes. */
-  onChange?: (description: DescribeModelPackageOutput) => void | Promise<void>;
+  /**
+   * Called once per poll that found status changes, with the new description of each
+   * package whose status changed, in the order of the packages.
+   */
+  onChanges?: (descriptions: DescribeModelPackageOutput[]) => void | Promise<void>;
   /** How each package is named in the log. */
   label?: (arn: string) => string;
 }
@@ -109,19 +114,20 @@ export async function waitForPackages(
       const changed = pending.filter(
         (d) => current.get(d.ModelPackageArn!)?.status !== d.ModelPackageStatus,
       );
-      for (const before of changed) {
-        const after =
-          current.get(before.ModelPackageArn!)?.description ??
-          (await api.describeModelPackage(before.ModelPackageArn!, { abortSignal: signal }));
-        if (!after) {
-          throw new WaitEndedError(`${label(before.ModelPackageArn!)} no longer exists`);
-        }
+      const afters = await describeChanged(api, changed, current, signal);
+      const reported: DescribeModelPackageOutput[] = [];
+      changed.forEach((before, i) => {
+        const after = afters[i];
+        if (!after) return;
         descriptions.set(before.ModelPackageArn!, after);
+        reported.push(after);
         log.info(
           `${stamp()} ${label(before.ModelPackageArn!)}: ${before.ModelPackageStatus ?? 'not yet known'} → ${after.ModelPackageStatus}`,
         );
-        await options.onChange?.(after);
-      }
+      });
+      if (reported.length > 0) await options.onChanges?.(reported);
+      const gone = changed.find((_, i) => !afters[i]);
+      if (gone) throw new WaitEndedError(`${label(gone.ModelPackageArn!)} no longer exists`);
       if (failingSince !== undefined) log.info(`${stamp()} SageMaker answers again.`);
       failingSince = undefined;
       if (changed.length > 0) lastChange = now();
@@ -146,6 +152,30 @@ export async function waitForPackages(
       delay = backOff(delay, now() - lastChange);
     }
   }
+}
+
+/**
+ * The full description of each package whose status changed, in the same order: the one
+ * the poll got already (unversioned packages), else described, a few at a time.
+ */
+async function describeChanged(
+  api: SageMakerApi,
+  changed: readonly DescribeModelPackageOutput[],
+  current: ReadonlyMap<string, CurrentStatus>,
+  signal: AbortSignal | undefined,
+): Promise<(DescribeModelPackageOutput | undefined)[]> {
+  const afters: (DescribeModelPackageOutput | undefined)[] = [];
+  for (let i = 0; i < changed.length; i += CONCURRENT_DESCRIBES) {
+    afters.push(
+      ...(await Promise.all(
+        changed.slice(i, i + CONCURRENT_DESCRIBES).map(({ ModelPackageArn: arn }) => {
+          const known = current.get(arn!)?.description;
+          return known ?? api.describeModelPackage(arn!, { abortSignal: signal });
+        }),
+      )),
+    );
+  }
+  return afters;
 }
 
 function backOff(delay: number, sinceChange: number): number {
