@@ -4,9 +4,35 @@ import { DEFAULT_COMPARE_TO } from '../src/plan/live.js';
 import { followPackages } from '../src/package/follow.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
 import { silentLog } from '../src/runner/port.js';
-import { fakeSageMaker } from './harness/fake-sagemaker.js';
+import { fakeSageMaker, type FakeSageMaker } from './harness/fake-sagemaker.js';
 import { check, VERSIONED } from './harness/manifests.js';
 import { runContext } from './harness/run-context.js';
+
+/** What every run here shares: a publish's settings and the fake SageMaker's clock. */
+function onFake(sagemaker: FakeSageMaker) {
+  return {
+    settings: {
+      waitTimeoutMinutes: 10,
+      createGroup: true,
+      failOnValidationFailure: true,
+      compareTo: DEFAULT_COMPARE_TO,
+      requireStage: undefined,
+      stageOnSuccess: undefined,
+      marketplace: 'off' as const,
+      marketplaceTimeoutMinutes: 60,
+    },
+    region: 'us-east-1',
+    workflow: runContext(),
+    log: silentLog,
+    group: <T>(_name: string, fn: () => Promise<T>) => fn(),
+    signal: new AbortController().signal,
+    aws: sagemaker.aws,
+    now: () => sagemaker.clock.t,
+    sleep: async (ms: number) => {
+      sagemaker.clock.t += ms;
+    },
+  };
+}
 
 describe('followPackages', () => {
   it("reports progress with new results and leaves the caller's untouched", async () => {
@@ -21,26 +47,7 @@ describe('followPackages', () => {
       steps: { title: 'Creating', obtain: 'create-or-reuse', waits: true, after: [] },
       manifests: [{ file: 'fraud.yml', request }],
       results: start,
-      settings: {
-        waitTimeoutMinutes: 10,
-        createGroup: true,
-        failOnValidationFailure: true,
-        compareTo: DEFAULT_COMPARE_TO,
-        requireStage: undefined,
-        stageOnSuccess: undefined,
-        marketplace: 'off',
-        marketplaceTimeoutMinutes: 60,
-      },
-      region: 'us-east-1',
-      workflow: runContext(),
-      log: silentLog,
-      group: (_name, fn) => fn(),
-      signal: new AbortController().signal,
-      aws: sagemaker.aws,
-      now: () => sagemaker.clock.t,
-      sleep: async (ms) => {
-        sagemaker.clock.t += ms;
-      },
+      ...onFake(sagemaker),
       onProgress: (results) => void seen.push(results),
     });
     expect(JSON.stringify(start)).toBe(frozen);
@@ -68,26 +75,7 @@ describe('followPackages', () => {
         group: `fraud-${i + 1}`,
         region: 'us-east-1',
       })),
-      settings: {
-        waitTimeoutMinutes: 10,
-        createGroup: true,
-        failOnValidationFailure: true,
-        compareTo: DEFAULT_COMPARE_TO,
-        requireStage: undefined,
-        stageOnSuccess: undefined,
-        marketplace: 'off',
-        marketplaceTimeoutMinutes: 60,
-      },
-      region: 'us-east-1',
-      workflow: runContext(),
-      log: silentLog,
-      group: (_name, fn) => fn(),
-      signal: new AbortController().signal,
-      aws: sagemaker.aws,
-      now: () => sagemaker.clock.t,
-      sleep: async (ms) => {
-        sagemaker.clock.t += ms;
-      },
+      ...onFake(sagemaker),
       onProgress: (results) => void seen.push(results),
     });
     expect(outcome.failure).toBeUndefined();

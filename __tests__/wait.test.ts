@@ -4,6 +4,7 @@ import { POLL, waitForPackages } from '../src/package/wait.js';
 import { CONCURRENT_DESCRIBES } from '../src/package/status.js';
 import { silentLog } from '../src/runner/port.js';
 import { CredentialsError } from '../src/sagemaker/errors.js';
+import type { SageMakerApi } from '../src/sagemaker/api.js';
 import { fakeSageMaker, type Timeline } from './harness/fake-sagemaker.js';
 
 const VERSION = (n: number) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/${n}`;
@@ -50,6 +51,20 @@ function harness() {
       timeoutMs: 5 * 3600_000,
     },
   };
+}
+
+/** Counts the describes in flight at once: each waits a turn of the event loop. */
+function countConcurrent(api: SageMakerApi): { most: number } {
+  const seen = { most: 0 };
+  let running = 0;
+  const original = api.describeModelPackage.bind(api);
+  api.describeModelPackage = async (arn, options) => {
+    seen.most = Math.max(seen.most, ++running);
+    await new Promise((r) => setImmediate(r));
+    running--;
+    return original(arn, options);
+  };
+  return seen;
 }
 
 describe('waitForPackages', () => {
@@ -129,15 +144,7 @@ describe('waitForPackages', () => {
       ),
       h.clock,
     );
-    let running = 0;
-    let most = 0;
-    const original = api.describeModelPackage.bind(api);
-    api.describeModelPackage = async (arn, options) => {
-      most = Math.max(most, ++running);
-      await new Promise((r) => setImmediate(r));
-      running--;
-      return original(arn, options);
-    };
+    const concurrency = countConcurrent(api);
     const batches: string[][] = [];
     const result = await waitForPackages(
       arns.map((arn) => described(arn)),
@@ -154,7 +161,7 @@ describe('waitForPackages', () => {
       arns.map((arn) => (i(arn) === 7 ? 'Failed' : 'Completed')),
     ]);
     expect(calls.filter((c) => c === 'DescribeModelPackage')).toHaveLength(200);
-    expect(most).toBe(CONCURRENT_DESCRIBES);
+    expect(concurrency.most).toBe(CONCURRENT_DESCRIBES);
     // Every change is logged, in the order of the packages.
     const changes = h.lines.filter((l) => l.includes('→'));
     expect(changes).toHaveLength(200);
@@ -200,21 +207,13 @@ describe('waitForPackages', () => {
       Object.fromEntries(arns.map((arn) => [arn, [[10_000, 'Completed']] as Timeline])),
       h.clock,
     );
-    let running = 0;
-    let most = 0;
-    const original = api.describeModelPackage.bind(api);
-    api.describeModelPackage = async (arn, options) => {
-      most = Math.max(most, ++running);
-      await new Promise((r) => setImmediate(r));
-      running--;
-      return original(arn, options);
-    };
+    const concurrency = countConcurrent(api);
     const result = await waitForPackages(
       arns.map((arn) => described(arn)),
       { ...h.options, api },
     );
     expect(result.end).toBe('done');
-    expect(most).toBe(CONCURRENT_DESCRIBES);
+    expect(concurrency.most).toBe(CONCURRENT_DESCRIBES);
   });
 
   it('rides out throttling, 5xx answers and dropped connections, with warnings', async () => {

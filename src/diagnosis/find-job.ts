@@ -113,6 +113,63 @@ interface Candidate {
   related: boolean;
 }
 
+/** A job of a ListTransformJobs page: its name, when it was created, and its summary. */
+interface ListedJob {
+  name: string;
+  /** ms since the epoch; +Infinity when the summary does not say. */
+  created: number;
+  summary: Record<string, unknown>;
+}
+
+/**
+ * The jobs created since `after` (in `status`), oldest first, a page at a time, at most
+ * `pages` pages of `pageSize`: each page's jobs with a valid name and a creation time in
+ * the window, and whether it was the last.
+ */
+async function* listedJobs(
+  api: Pick<SageMakerApi, 'listTransformJobs'>,
+  after: Date,
+  status: TransformJobStatus | undefined,
+  pageSize: number,
+  pages: number,
+  call: CallOptions,
+): AsyncGenerator<{ jobs: ListedJob[]; last: boolean }> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < pages; page++) {
+    const answer = await api.listTransformJobs(
+      {
+        CreationTimeAfter: after,
+        ...(status ? { StatusEquals: status } : {}),
+        SortBy: 'CreationTime',
+        SortOrder: 'Ascending',
+        MaxResults: pageSize,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      },
+      call,
+    );
+    const summaries: unknown[] = Array.isArray(answer?.TransformJobSummaries)
+      ? answer.TransformJobSummaries.slice(0, pageSize)
+      : [];
+    const jobs: ListedJob[] = [];
+    for (const item of summaries) {
+      const summary = (item ?? {}) as Record<string, unknown>;
+      const name = str(summary.TransformJobName);
+      if (!name || !JOB_NAME.test(name)) continue;
+      const created =
+        summary.CreationTime instanceof Date ? summary.CreationTime.getTime() : Number.NaN;
+      if (created < after.getTime()) continue;
+      jobs.push({
+        name,
+        created: Number.isNaN(created) ? Number.POSITIVE_INFINITY : created,
+        summary,
+      });
+    }
+    nextToken = str(answer?.NextToken);
+    yield { jobs, last: !nextToken };
+    if (!nextToken) return;
+  }
+}
+
 const REASON_CHARACTERS = 2048;
 
 /** Whether two failure reasons tell of the same failure: one holds the other. */
@@ -152,39 +209,25 @@ export async function findTransformJob(
   const after = new Date(options.createdAt.getTime() - limits.skewMs);
   const candidates = new Map<string, Candidate>();
   let requests = described;
-  let nextToken: string | undefined;
   let complete = false;
-  for (let page = 0; page < limits.pages; page++) {
+  for await (const page of listedJobs(
+    api,
+    after,
+    options.status,
+    limits.pageSize,
+    limits.pages,
+    call,
+  )) {
     requests++;
-    const answer = await api.listTransformJobs(
-      {
-        CreationTimeAfter: after,
-        ...(options.status ? { StatusEquals: options.status } : {}),
-        SortBy: 'CreationTime',
-        SortOrder: 'Ascending',
-        MaxResults: limits.pageSize,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      },
-      call,
-    );
-    const summaries: unknown[] = Array.isArray(answer?.TransformJobSummaries)
-      ? answer.TransformJobSummaries.slice(0, limits.pageSize)
-      : [];
-    for (const item of summaries) {
-      const summary = (item ?? {}) as Record<string, unknown>;
-      const name = str(summary.TransformJobName);
-      if (!name || !JOB_NAME.test(name) || candidates.has(name)) continue;
-      const created =
-        summary.CreationTime instanceof Date ? summary.CreationTime.getTime() : Number.NaN;
-      if (created < after.getTime()) continue;
+    for (const { name, created, summary } of page.jobs) {
+      if (candidates.has(name)) continue;
       candidates.set(name, {
         name,
-        created: Number.isNaN(created) ? Number.POSITIVE_INFINITY : created,
+        created,
         related: related(summary.FailureReason, options.failureReason),
       });
     }
-    nextToken = str(answer?.NextToken);
-    if (!nextToken) {
+    if (page.last) {
       complete = true;
       break;
     }
@@ -248,34 +291,10 @@ export async function findTransformJobs(
   const pages = limits.pages + Math.floor(wanted.length / limits.pageSize);
   const candidates = new Map<string, number>();
   let requests = 0;
-  let nextToken: string | undefined;
-  for (let page = 0; page < pages; page++) {
+  for await (const page of listedJobs(api, after, options.status, limits.pageSize, pages, call)) {
     requests++;
-    const answer = await api.listTransformJobs(
-      {
-        CreationTimeAfter: after,
-        ...(options.status ? { StatusEquals: options.status } : {}),
-        SortBy: 'CreationTime',
-        SortOrder: 'Ascending',
-        MaxResults: limits.pageSize,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      },
-      call,
-    );
-    const summaries: unknown[] = Array.isArray(answer?.TransformJobSummaries)
-      ? answer.TransformJobSummaries.slice(0, limits.pageSize)
-      : [];
-    for (const item of summaries) {
-      const summary = (item ?? {}) as Record<string, unknown>;
-      const name = str(summary.TransformJobName);
-      if (!name || !JOB_NAME.test(name) || candidates.has(name)) continue;
-      const created =
-        summary.CreationTime instanceof Date ? summary.CreationTime.getTime() : Number.NaN;
-      if (created < after.getTime()) continue;
-      candidates.set(name, Number.isNaN(created) ? Number.POSITIVE_INFINITY : created);
-    }
-    nextToken = str(answer?.NextToken);
-    if (!nextToken) break;
+    for (const { name, created } of page.jobs)
+      if (!candidates.has(name)) candidates.set(name, created);
   }
   // The packages oldest first: an older package takes a job before a newer one may.
   const order = wanted
