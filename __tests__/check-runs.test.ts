@@ -9,7 +9,7 @@ import {
   listingCheckRunOf,
 } from '../src/report/check-runs.js';
 import { readState } from '../src/report/check-run-state.js';
-import { GitHubTimeoutError } from '../src/report/github-api.js';
+import { GitHubApiError, GitHubTimeoutError } from '../src/report/github-api.js';
 import { createCheckRunClient } from '../src/report/github-checks.js';
 import { Reporter, type ReportTarget } from '../src/report/reporter.js';
 import { emptyResult, type PackageResult } from '../src/results.js';
@@ -43,11 +43,11 @@ const validating: PackageResult = {
   validation: [{ name: 'fraud-smoke-test', status: 'InProgress', failureReason: null }],
 };
 
-function sink(options: Partial<ReportTarget> = {}, overrides = {}) {
+function sink(options: Partial<ReportTarget> = {}, overrides = {}, now?: () => number) {
   const fake = fakeCheckRuns(overrides);
   const warnings: string[] = [];
   const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
-  const runs = new CheckRuns(fake.client, REPO, log);
+  const runs = new CheckRuns(fake.client, REPO, log, now);
   const target: ReportTarget = {
     headSha: HEAD,
     comment: 'update',
@@ -263,6 +263,45 @@ describe('CheckRuns', () => {
     ]);
     expect(calls).toEqual([]);
     expect(fake.calls).toEqual(['create 500 success']);
+  });
+});
+
+describe('check runs at a rate limit', () => {
+  it('send nothing until it resets, with one warning, then bring each check run up to date', async () => {
+    const clock = { t: Date.UTC(2026, 11, 2, 12) };
+    const resets = clock.t + 30 * 60_000;
+    let limited = true;
+    const fake = fakeCheckRuns();
+    const {
+      sink: runs,
+      warnings,
+      calls,
+    } = sink(
+      {},
+      {
+        createCheckRun: async (...args: Parameters<typeof fake.client.createCheckRun>) => {
+          calls.push('create');
+          if (limited) throw new GitHubApiError(403, 'API rate limit exceeded', resets);
+          return fake.client.createCheckRun(...args);
+        },
+      },
+      () => clock.t,
+    );
+    const other = { ...validating, manifest: 'models/other/model-package.yml' };
+    await runs.write(validating, false);
+    await runs.write(other, false);
+    await runs.write({ ...validating, validation: [] }, false);
+    expect(calls).toEqual(['create']);
+    expect(warnings).toEqual([
+      "Could not write check runs: GitHub's API rate limit was reached; it resets at 2026-12-02 12:30:00 UTC. Check runs wait until then (HTTP 403: API rate limit exceeded); one left in progress is concluded by a later run or 'mode: sync'. The job summary has the results.",
+    ]);
+    clock.t = resets;
+    limited = false;
+    await runs.write(completed, true);
+    await runs.write({ ...other, status: 'Completed' }, true);
+    expect(calls).toEqual(['create', 'create', 'create']);
+    expect(fake.calls).toEqual(['create 500 success', 'create 501 success']);
+    expect(warnings).toHaveLength(1);
   });
 });
 

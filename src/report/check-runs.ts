@@ -19,7 +19,7 @@ import type { WorkflowRun } from '../workflow-run.js';
 import type { Log } from '../runner/port.js';
 import { stateLine } from './check-run-state.js';
 import type { CheckRunClient, CheckRunFields, Repository } from './github-checks.js';
-import { githubError } from './github-api.js';
+import { GitHubApiError, githubError, utc } from './github-api.js';
 import type { ReportTarget } from './reporter.js';
 import { listingOpen } from './render-listing.js';
 import { renderCheckRunOutput, renderListingCheckRunOutput } from './render.js';
@@ -207,11 +207,16 @@ export function listingCheckRunOf(
 export class CheckRuns {
   private readonly written = new Map<string, { id: number; content: string }>();
   private disabled = false;
+  /** No write before this time (ms since the epoch): a rate limit's reset. */
+  private waitUntil = 0;
+  private rateLimitSaid = false;
 
   constructor(
     private readonly client: CheckRunClient,
     private readonly repo: Repository,
     private readonly log: Log,
+    /** Clock in ms since the epoch, to know when a rate limit has reset. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -242,7 +247,7 @@ export class CheckRuns {
     existing: number | undefined,
     concluded?: boolean,
   ): Promise<void> {
-    if (!fields || this.disabled) return;
+    if (!fields || this.disabled || this.now() < this.waitUntil) return;
     const content = JSON.stringify(fields);
     const key = JSON.stringify(keyParts);
     const previous = this.written.get(key);
@@ -263,6 +268,17 @@ export class CheckRuns {
       }
     } catch (e) {
       const error = githubError(e);
+      if (e instanceof GitHubApiError && e.rateLimitResetsAt !== undefined) {
+        // Every write would be refused until then: one warning, and none is sent.
+        this.waitUntil = e.rateLimitResetsAt;
+        if (!this.rateLimitSaid) {
+          this.rateLimitSaid = true;
+          this.log.warning(
+            `Could not write check runs: GitHub's API rate limit was reached; it resets at ${utc(e.rateLimitResetsAt)}. Check runs wait until then (${error.message}); one left in progress is concluded by a later run or 'mode: sync'. The job summary has the results.`,
+          );
+        }
+        return;
+      }
       if (!error.rateLimited && [401, 403, 404].includes(error.status ?? 0)) {
         this.disabled = true;
         this.log.warning(

@@ -7,7 +7,7 @@
  */
 import type { Log } from '../runner/port.js';
 import { isCombinedMarked, markedManifest } from './comment-marker.js';
-import { GitHubApiError, githubError, GitHubTimeoutError, seconds } from './github-api.js';
+import { GitHubApiError, githubError, GitHubTimeoutError, seconds, utc } from './github-api.js';
 import type { CommentClient, IssueComment, PullRequest } from './github-comments.js';
 
 /**
@@ -33,11 +33,6 @@ class BudgetSpent extends Error {}
 
 const statusOf = (error: unknown) => githubError(error).status;
 const describe = (error: unknown) => githubError(error).message;
-
-/** 2025-01-15 13:00:00 UTC */
-function utc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
 
 export class PullRequestComments {
   private readonly written = new Map<string, { id: number; body: string; url: string }>();

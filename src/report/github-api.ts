@@ -36,6 +36,11 @@ export class GitHubTimeoutError extends Error {
   }
 }
 
+/** A time for messages, such as when a rate limit resets: 2025-01-15 13:00:00 UTC. */
+export function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** A duration for messages: '10 s', '0.2 s'. */
 export function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
