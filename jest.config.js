@@ -10,9 +10,11 @@ export default {
   },
   // Refuses to test a dist/ built from other sources than the working tree's.
   globalSetup: '<rootDir>/scripts/jest-dist-guard.mjs',
-  testTimeout: 30000,
-  // Integration tests mostly wait on child processes and emulated time: more workers than
-  // cores keeps a 2-core CI machine busy.
-  maxWorkers: 3,
+  // Integration tests wait on the action's polls (5 s apart) in real time: a test's time
+  // grows with the workers running beside it, and this leaves it three times its usual.
+  testTimeout: 60000,
+  // Integration tests mostly wait on child processes and the polls' sleeps: more workers
+  // than cores keeps a 2-core CI machine busy (measured: 3 workers ~240 s, 5 ~190 s).
+  maxWorkers: 5,
   reporters: ['default', '<rootDir>/scripts/jest-count-reporter.mjs'],
 };
